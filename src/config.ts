@@ -1,0 +1,97 @@
+/**
+ * Typed configuration, validated once at start. Every value comes from an environment variable
+ * (read only by the composition root, which passes `process.env` in) or a CLI flag override.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { VanerError } from './errors.js';
+
+/** The project root (one level above src/ or dist/). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  dataDir: z.string().min(1),
+  host: z.string().min(1),
+  port: int(0, 65535),
+  store: z.enum(['embedded', 'neo4j']),
+  queue: z.enum(['in-process', 'bullmq']),
+  redisUrl: z.string().url(),
+  neo4jUri: z.string().nullable(),
+  neo4jUser: z.string(),
+  neo4jPassword: z.string().nullable(),
+  labeler: z.enum(['auto', 'model', 'dictionary', 'union']),
+  modelDir: z.string().min(1),
+  kbDir: z.string().min(1),
+  executionProviders: z.array(z.enum(['cuda', 'cpu'])).min(1),
+  nerBatchSize: int(1, 1024),
+  nerThreads: int(0, 256),
+  workerConcurrency: int(1, 64),
+  runWorker: bool,
+  maxDocumentChars: int(1, 100_000_000),
+  maxBatchDocuments: int(1, 100_000),
+  maxBodyBytes: int(1024, 1_000_000_000),
+  ide: bool,
+  introspection: bool,
+  logLevel: z.enum(['silent', 'error', 'warn', 'info']),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Environment variable for each field, with its default. Documented in the README's configuration table. */
+export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | null; doc: string }> = {
+  dataDir: { env: 'VANER_DATA_DIR', default: './var', doc: 'where the embedded database and queue live' },
+  host: { env: 'VANER_HOST', default: '127.0.0.1', doc: 'address the API listens on' },
+  port: { env: 'VANER_PORT', default: '4000', doc: 'API port (0 = any free port)' },
+  store: { env: 'VANER_STORE', default: 'embedded', doc: '`embedded` (SQLite) or `neo4j`' },
+  queue: { env: 'VANER_QUEUE', default: 'in-process', doc: '`in-process` or `bullmq`' },
+  redisUrl: { env: 'REDIS_URL', default: 'redis://127.0.0.1:6379', doc: 'Redis for the BullMQ queue' },
+  neo4jUri: { env: 'NEO4J_URI', default: null, doc: 'Neo4j 5 URI, e.g. neo4j://localhost:7687' },
+  neo4jUser: { env: 'NEO4J_USER', default: 'neo4j', doc: 'Neo4j user' },
+  neo4jPassword: { env: 'NEO4J_PASSWORD', default: null, doc: 'Neo4j password' },
+  labeler: { env: 'VANER_LABELER', default: 'auto', doc: '`auto` (model bundle if present, else dictionary), `model`, `dictionary`, `union`' },
+  modelDir: { env: 'VANER_MODEL_DIR', default: path.join(PROJECT_ROOT, 'models', 'vaner-small'), doc: 'VANER model bundle directory' },
+  kbDir: { env: 'VANER_KB_DIR', default: path.join(PROJECT_ROOT, 'data', 'kb'), doc: 'vocabularies imported by `vaner kb import`' },
+  executionProviders: { env: 'VANER_EXECUTION_PROVIDERS', default: 'cpu', doc: 'ONNX Runtime providers in order of preference, e.g. `cuda,cpu`' },
+  nerBatchSize: { env: 'VANER_NER_BATCH_SIZE', default: '16', doc: 'sequences per ONNX batch' },
+  nerThreads: { env: 'VANER_NER_THREADS', default: '0', doc: 'ONNX intra-op threads (0 = runtime default)' },
+  workerConcurrency: { env: 'VANER_WORKER_CONCURRENCY', default: '1', doc: 'jobs a worker processes at once' },
+  runWorker: { env: 'VANER_RUN_WORKER', default: 'true', doc: '`serve` also runs an in-process worker' },
+  maxDocumentChars: { env: 'VANER_MAX_DOCUMENT_CHARS', default: '1000000', doc: 'largest accepted document (characters)' },
+  maxBatchDocuments: { env: 'VANER_MAX_BATCH_DOCUMENTS', default: '1000', doc: 'most documents per submitDocuments call' },
+  maxBodyBytes: { env: 'VANER_MAX_BODY_BYTES', default: '10485760', doc: 'largest accepted HTTP request body' },
+  ide: { env: 'VANER_IDE', default: 'true', doc: 'serve the GraphiQL IDE at /graphql for browsers' },
+  introspection: { env: 'VANER_INTROSPECTION', default: 'true', doc: 'allow GraphQL introspection' },
+  logLevel: { env: 'VANER_LOG_LEVEL', default: 'info', doc: '`silent`, `error`, `warn`, `info`' },
+};
+
+/**
+ * Builds the configuration from an environment and explicit overrides (CLI flags win).
+ * Throws VanerError('CONFIG_INVALID') naming every invalid field and its variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(CONFIG_ENV) as [keyof Config, (typeof CONFIG_ENV)[keyof Config]][]) {
+    const value = env[spec.env] ?? spec.default;
+    raw[field] = field === 'executionProviders' && typeof value === 'string'
+      ? value.split(',').map((s) => s.trim()).filter(Boolean)
+      : value;
+  }
+  for (const [field, value] of Object.entries(overrides)) if (value !== undefined) raw[field] = value;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const field = String(issue.path[0] ?? '');
+      const variable = CONFIG_ENV[field as keyof Config]?.env;
+      return `${field}${variable ? ` (${variable})` : ''}: ${issue.message}`;
+    });
+    throw new VanerError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });
+  }
+  const config = parsed.data;
+  return { ...config, dataDir: path.resolve(config.dataDir) };
+}

@@ -1,0 +1,180 @@
+/**
+ * The storage port. The embedded SQLite adapter (default) and the Neo4j adapter implement it and
+ * pass the same conformance suite (test/conformance/store-suite.ts).
+ *
+ * Contract for every batch read: ids in, results out in the same order and length, `null` for an
+ * unknown id (graphql/dataloader BatchLoadFn). Every write of a document's annotations is atomic.
+ */
+import type { EntityType } from '../ner/types.js';
+
+// ---------- knowledge base ----------
+
+export interface EntityRecord {
+  /** CURIE: MESH:D015738, OMIM:215600, MESH:C000081 */
+  readonly id: string;
+  readonly type: EntityType;
+  readonly name: string;
+  readonly synonyms: readonly string[];
+  readonly parentIds: readonly string[];
+  readonly treeNumbers: readonly string[];
+  /** Vocabulary the record came from: 'ctd-medic', 'mesh-2024', 'mesh-supplementary', 'corpus-annotation', 'curator'. */
+  readonly source: string;
+}
+
+export interface Entity extends EntityRecord {
+  /** Set when a curator merged this entity into another; lookups of this id resolve to the target. */
+  readonly mergedInto: string | null;
+}
+
+export interface EntityName {
+  readonly entityId: string;
+  readonly type: EntityType;
+  readonly name: string;
+  /** 'vocabulary' | 'curator' | 'annotation' */
+  readonly origin: string;
+}
+
+export interface ImportSummary {
+  readonly entitiesInserted: number;
+  readonly entitiesUpdated: number;
+  readonly namesInserted: number;
+  /** Records or names left untouched because a curator edited them. */
+  readonly curatedKept: number;
+}
+
+// ---------- documents and mentions ----------
+
+export interface DocumentInput {
+  readonly externalId?: string | null;
+  readonly title?: string | null;
+  /** The annotated text; mention offsets refer to it. For PubTator input this is title + ' ' + abstract. */
+  readonly text: string;
+  readonly metadata?: Readonly<Record<string, unknown>> | null;
+}
+
+export interface StoredDocument {
+  readonly id: string;
+  readonly externalId: string | null;
+  readonly title: string | null;
+  readonly text: string;
+  readonly textHash: string;
+  readonly metadata: Record<string, unknown> | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** null until annotations for the current text were stored. */
+  readonly annotatedAt: string | null;
+  readonly labeler: string | null;
+  readonly modelVersion: string | null;
+}
+
+export type PutOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface PutDocumentResult {
+  readonly document: StoredDocument;
+  readonly outcome: PutOutcome;
+}
+
+export type LinkMethod = 'exact' | 'normalized' | 'abbreviation' | 'approximate' | 'curator' | 'composite';
+export type ReviewState = 'unreviewed' | 'confirmed' | 'rejected';
+
+export interface MentionInput {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly type: EntityType;
+  readonly confidence: number | null;
+  /** null = explicitly left unlinked. */
+  readonly entityId: string | null;
+  readonly linkMethod: LinkMethod | null;
+  readonly matchedName: string | null;
+  readonly linkConfidence: number | null;
+  /** Sentence index within the document (for sentence-level co-mentions); null if unknown. */
+  readonly sentence: number | null;
+}
+
+export interface Mention extends MentionInput {
+  readonly id: string;
+  readonly documentId: string;
+  readonly labeler: string;
+  readonly modelVersion: string;
+  readonly linkerVersion: string;
+  readonly review: ReviewState;
+}
+
+export interface AnnotationProvenance {
+  readonly labeler: string;
+  readonly modelVersion: string;
+  readonly linkerVersion: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly totalCount: number;
+  /** Opaque cursor of the last item, null when items is empty. */
+  readonly endCursor: string | null;
+  readonly hasNextPage: boolean;
+}
+
+export interface PageArgs {
+  readonly first: number;
+  readonly after?: string | null;
+}
+
+export interface DocumentFilter {
+  readonly entityId?: string | null;
+  readonly externalIdPrefix?: string | null;
+  readonly annotated?: boolean | null;
+}
+
+export interface CoMention {
+  readonly entityId: string;
+  /** Number of documents mentioning both entities. */
+  readonly documentCount: number;
+  /** Up to `evidenceLimit` document ids, ascending. */
+  readonly evidenceDocumentIds: string[];
+}
+
+export interface CoMentionArgs extends PageArgs {
+  readonly type?: EntityType | null;
+  readonly evidenceLimit?: number;
+}
+
+// ---------- the port ----------
+
+export interface Store {
+  readonly kind: 'embedded' | 'neo4j';
+
+  /** Insert or update entities; never overwrites fields or names a curator changed. */
+  upsertEntities(records: readonly EntityRecord[]): Promise<ImportSummary>;
+  /** Adds names (e.g. from corpus annotations) to existing entities, skipping duplicates. */
+  addNames(names: readonly EntityName[]): Promise<number>;
+  /** Resolves merged ids to their target entity. */
+  getEntities(ids: readonly string[]): Promise<(Entity | null)[]>;
+  searchEntities(query: string, options: { type?: EntityType | null; first: number }): Promise<Entity[]>;
+  /** Every active name of every active entity (merged entities' names are reported under the target). */
+  iterateNames(types?: readonly EntityType[]): AsyncIterable<EntityName>;
+  countEntities(): Promise<number>;
+  /** Changes whenever names change (import or curation); linkers cache on it. */
+  kbRevision(): Promise<number>;
+
+  /** One transaction per document; idempotent by externalId (same title+text = 'unchanged'). */
+  putDocuments(docs: readonly DocumentInput[]): Promise<PutDocumentResult[]>;
+  getDocuments(ids: readonly string[]): Promise<(StoredDocument | null)[]>;
+  getDocumentsByExternalId(externalIds: readonly string[]): Promise<(StoredDocument | null)[]>;
+  listDocuments(args: PageArgs & { filter?: DocumentFilter }): Promise<Page<StoredDocument>>;
+
+  /**
+   * Atomically replaces all mentions of a document. Refused (returns false) when the document's
+   * text hash no longer equals `textHash`, so a late worker never writes stale annotations.
+   */
+  replaceMentions(documentId: string, textHash: string, mentions: readonly MentionInput[], provenance: AnnotationProvenance): Promise<boolean>;
+  getMentionsByDocument(documentIds: readonly string[]): Promise<Mention[][]>;
+  getMentions(ids: readonly string[]): Promise<(Mention | null)[]>;
+  getMentionsByEntity(entityId: string, args: PageArgs): Promise<Page<Mention>>;
+  getDocumentsByEntity(entityId: string, args: PageArgs): Promise<Page<StoredDocument>>;
+
+  /** Entities co-mentioned with `entityId` in the same document, most documents first; rejected mentions excluded. */
+  coMentions(entityId: string, args: CoMentionArgs): Promise<Page<CoMention>>;
+
+  close(): Promise<void>;
+}
