@@ -1,0 +1,133 @@
+/**
+ * Composition root: builds the adapters from the configuration, wires them, and owns shutdown.
+ * Everything else receives its dependencies as arguments (STYLE.md guideline 7).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { VanerError } from './errors.js';
+import type { Labeler } from './ner/types.js';
+import type { Linker } from './kb/linker-types.js';
+import type { Store } from './store/port.js';
+import type { JobQueue, QueueWorker } from './jobs/port.js';
+import { openEmbeddedStore } from './store/index.js';
+import { openInProcessQueue, createAnnotateProcessor } from './jobs/index.js';
+import { importKnowledgeBase, createDictionaryLabeler, createExactLinker } from './kb/index.js';
+import { createLabeler, createUnionLabeler } from './ner/index.js';
+
+export type LabelerChoice = Config['labeler'];
+
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly labeler: Labeler;
+  readonly linker: Linker;
+  /** Starts a worker that annotates queued jobs; closed by `close()`. */
+  startWorker(): QueueWorker;
+  /** Closes workers, labeler, queue and store in that order; idempotent, every step runs even if one fails. */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Overrides `config.labeler`. */
+  readonly labeler?: LabelerChoice;
+  readonly logger?: Logger;
+  /**
+   * Import the shipped vocabularies when the store has no entities yet (first start).
+   * @defaultValue true
+   */
+  readonly importKnowledgeBase?: boolean;
+}
+
+export function databasePath(config: Config): string {
+  return path.join(config.dataDir, 'vaner.db');
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const dbPath = databasePath(config);
+  const store = await openEmbeddedStore({ path: dbPath, logger });
+  const cleanups: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    if (options.importKnowledgeBase ?? true) await ensureKnowledgeBase(store, config, logger);
+    const queue = await openInProcessQueue({ path: dbPath, logger });
+    cleanups.unshift(() => queue.close());
+    const [labeler, linker] = await Promise.all([
+      buildLabeler(store, config, options.labeler ?? config.labeler, logger),
+      createExactLinker({ names: store.iterateNames() }),
+    ]);
+    cleanups.unshift(() => labeler.close());
+    const workers: QueueWorker[] = [];
+    let closed: Promise<void> | null = null;
+    return {
+      config, logger, store, queue, labeler, linker,
+      startWorker() {
+        const processor = createAnnotateProcessor({ store, labeler, linker, logger, batchSize: config.nerBatchSize });
+        const worker = queue.startWorker(processor, { concurrency: config.workerConcurrency });
+        workers.push(worker);
+        return worker;
+      },
+      close() {
+        closed ??= runAll([...workers.map((w) => () => w.close()), ...cleanups], logger);
+        return closed;
+      },
+    };
+  } catch (error) {
+    await runAll(cleanups, logger);
+    throw error;
+  }
+}
+
+/** Imports the shipped vocabularies on first start (an empty store); later starts keep what is there. */
+export async function ensureKnowledgeBase(store: Store, config: Config, logger: Logger): Promise<void> {
+  if ((await store.countEntities()) > 0) return;
+  logger.info('knowledge base is empty: importing the shipped vocabularies', { kbDir: config.kbDir });
+  const result = await importKnowledgeBase(store, { kbDir: config.kbDir, logger });
+  logger.info('knowledge base imported', { seconds: result.seconds, entities: result.entities, names: result.names });
+}
+
+/**
+ * 'auto' uses the model bundle when one exists and falls back to the dictionary labeler with a log line;
+ * 'model' requires the bundle; 'union' combines both.
+ */
+export async function buildLabeler(store: Store, config: Config, choice: LabelerChoice, logger: Logger): Promise<Labeler> {
+  const hasBundle = fs.existsSync(path.join(config.modelDir, 'manifest.json'));
+  const dictionary = () => createDictionaryLabeler({ names: store.iterateNames() });
+  const model = () =>
+    createLabeler(config.modelDir, {
+      executionProviders: config.executionProviders,
+      batchSize: config.nerBatchSize,
+      intraOpThreads: config.nerThreads,
+      logger,
+    });
+  switch (choice) {
+    case 'dictionary':
+      return dictionary();
+    case 'model':
+      if (!hasBundle) throw new VanerError('MODEL_UNAVAILABLE', `no model bundle at ${config.modelDir} (VANER_MODEL_DIR)`);
+      return model();
+    case 'union': {
+      if (!hasBundle) throw new VanerError('MODEL_UNAVAILABLE', `no model bundle at ${config.modelDir} (VANER_MODEL_DIR)`);
+      const [m, d] = await Promise.all([model(), dictionary()]);
+      return createUnionLabeler([m, d]);
+    }
+    case 'auto':
+      if (hasBundle) return model();
+      logger.warn('no model bundle found; using the dictionary labeler', { modelDir: config.modelDir });
+      return dictionary();
+  }
+}
+
+async function runAll(steps: readonly (() => Promise<void>)[], logger: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      logger.error('cleanup step failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
