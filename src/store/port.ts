@@ -156,6 +156,13 @@ export interface Store {
   countEntities(): Promise<number>;
   /** Changes whenever names change (import or curation); linkers cache on it. */
   kbRevision(): Promise<number>;
+  /**
+   * Curation: merges `sourceId` into `targetId` (resolved to its final target). Afterwards lookups of
+   * the source resolve to the target and its names and mentions count for the target. Audited.
+   * Throws NOT_FOUND for an unknown id, BAD_USER_INPUT for a self-merge or different types, CONFLICT
+   * when the source is already merged. Returns the target entity.
+   */
+  mergeEntities(sourceId: string, targetId: string, actor: string): Promise<Entity>;
 
   /** One transaction per document; idempotent by externalId (same title+text = 'unchanged'). */
   putDocuments(docs: readonly DocumentInput[]): Promise<PutDocumentResult[]>;
@@ -172,6 +179,8 @@ export interface Store {
   getMentions(ids: readonly string[]): Promise<(Mention | null)[]>;
   getMentionsByEntity(entityId: string, args: PageArgs): Promise<Page<Mention>>;
   getDocumentsByEntity(entityId: string, args: PageArgs): Promise<Page<StoredDocument>>;
+  /** Curation: sets a mention's review state (rejected mentions drop out of co-mentions). Audited; NOT_FOUND for an unknown id. */
+  reviewMention(mentionId: string, state: ReviewState, actor: string): Promise<Mention>;
 
   /** Entities co-mentioned with `entityId` in the same document, most documents first; rejected mentions excluded. */
   coMentions(entityId: string, args: CoMentionArgs): Promise<Page<CoMention>>;

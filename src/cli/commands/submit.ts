@@ -1,0 +1,247 @@
+/** `vaner submit`: streams documents from files to a running API in submitDocuments batches. */
+import path from 'node:path';
+import { VanerError, isVanerError } from '../../errors.js';
+import { countDocuments, readDocuments, resolveFormat } from '../../formats/read-documents.js';
+import { FORMAT_NAMES, type DocumentRecord, type FormatName } from '../../formats/types.js';
+import { createWarningTally } from '../../formats/warning-tally.js';
+import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
+import { loadCliConfig } from '../cli-config.js';
+import type { Env } from '../dispatch.js';
+import { createGraphQLClient, type GraphQLClient } from '../graphql-client.js';
+import { createProgress } from '../progress.js';
+import { waitForShutdownSignal } from '../shutdown-signal.js';
+
+export const HELP = `usage: vaner submit <files...> [--url URL] [--batch-size N] [--format auto|pubtator|text|jsonl|conll|brat] [--wait]
+
+Reads documents from the files (streaming; gzip detected) and sends them to the API with the
+submitDocuments mutation, N at a time. Transient failures (network, HTTP 429/502/503/504, store or
+queue unavailable) are retried with exponential backoff. Annotations in the files (PubTator
+mentions, ...) are not sent: the server annotates the text itself. Resubmitting is safe: documents
+are idempotent by externalId. Exit status 1 when a document was rejected or failed.
+
+options:
+  --url URL         GraphQL endpoint (default http://VANER_HOST:VANER_PORT/graphql, i.e. http://127.0.0.1:4000/graphql)
+  --batch-size N    documents per request, 1-1000 (default 100)
+  --format F        input format (default auto: by extension and content)
+  --wait            poll the annotation jobs until they finish and report their failures
+  --poll-ms N       --wait polling interval (default 1000)
+  -h, --help        show this help
+`;
+
+const SUBMIT = `mutation Submit($documents: [DocumentInput!]!) {
+  submitDocuments(documents: $documents) {
+    job { id state }
+    outcomes { index documentId outcome error { code message } }
+  }
+}`;
+
+const JOB = `query Job($id: ID!) {
+  job(id: $id) { id state progress { total done failed } failures { documentId code message } error }
+}`;
+
+interface SubmitData {
+  submitDocuments: {
+    job: { id: string; state: string };
+    outcomes: { index: number; documentId: string | null; outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED'; error: { code: string; message: string } | null }[];
+  };
+}
+
+interface JobData {
+  job: {
+    id: string;
+    state: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+    progress: { total: number; done: number; failed: number };
+    failures: { documentId: string; code: string; message: string }[];
+    error: string | null;
+  } | null;
+}
+
+/** Reasons grouped by code, with the first occurrence for the user to look at. */
+class ReasonTally {
+  private readonly byCode = new Map<string, { count: number; first: string }>();
+  add(code: string, where: string, message: string, count = 1): void {
+    const entry = this.byCode.get(code);
+    if (entry) entry.count += count;
+    else this.byCode.set(code, { count, first: `${where}: ${message}` });
+  }
+  get total(): number {
+    return [...this.byCode.values()].reduce((n, e) => n + e.count, 0);
+  }
+  lines(indent: string): string[] {
+    return [...this.byCode.entries()].sort((a, b) => b[1].count - a[1].count).map(([code, e]) => `${indent}${code} x${e.count} (first: ${e.first})`);
+  }
+}
+
+export async function run(argv: string[], env: Env): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      url: { type: 'string' },
+      'batch-size': { type: 'string' },
+      format: { type: 'string' },
+      wait: { type: 'boolean' },
+      'poll-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new VanerError('BAD_USER_INPUT', 'submit needs at least one file; see `vaner submit --help`');
+  const batchSize = parseIntegerFlag('batch-size', values['batch-size'], 1, 1000) ?? 100;
+  const pollMs = parseIntegerFlag('poll-ms', values['poll-ms'], 50, 60_000) ?? 1000;
+  const format = parseChoice('format', values.format, ['auto', ...FORMAT_NAMES] as const) ?? 'auto';
+  const { config, logger } = loadCliConfig(env);
+  const url = values.url ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`;
+  try {
+    new URL(url);
+  } catch {
+    throw new VanerError('BAD_USER_INPUT', `--url "${url}" is not a URL`);
+  }
+
+  const abort = new AbortController();
+  const shutdown = waitForShutdownSignal();
+  void shutdown.signal.then(() => abort.abort());
+  const client = createGraphQLClient({
+    url,
+    signal: abort.signal,
+    onRetry: (attempt, delayMs, reason) => logger.warn('retrying request', { attempt, delayMs, reason }),
+  });
+  try {
+    const files = positionals.map((f) => path.resolve(f));
+    const formats: FormatName[] = [];
+    let total: number | null = 0;
+    // Fast first pass (PubTator, JSONL) so the bar can show an ETA; other formats show the rate only.
+    for (const file of files) {
+      const resolved = await resolveFormat(file, format);
+      formats.push(resolved);
+      const count = await countDocuments(file, resolved);
+      total = count === null || total === null ? null : total + count;
+    }
+
+    const started = Date.now();
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    const rejected = new ReasonTally();
+    const failed = new ReasonTally();
+    const jobIds: string[] = [];
+    const warnings = createWarningTally();
+    let sent = 0;
+    let interrupted = false;
+    const progress = createProgress('submit', total);
+    try {
+      const sendBatch = async (batch: DocumentRecord[]): Promise<void> => {
+        const where = (r: DocumentRecord) => `${path.relative(process.cwd(), r.file) || r.file}:${r.line}`;
+        try {
+          const data = await client.request<SubmitData>(SUBMIT, {
+            documents: batch.map((r) => ({ externalId: r.externalId, title: r.title, text: r.text })),
+          });
+          const result = data.submitDocuments;
+          jobIds.push(result.job.id);
+          for (const o of result.outcomes) {
+            if (o.outcome === 'REJECTED') rejected.add(o.error?.code ?? 'UNKNOWN', where(batch[o.index] as DocumentRecord), o.error?.message ?? 'no reason given');
+            else counts[o.outcome.toLowerCase() as keyof typeof counts] += 1;
+          }
+        } catch (error) {
+          // Transient failures were already retried; give up on the whole run (the server is gone).
+          if (!isVanerError(error) || error.retriable || error.code === 'CANCELLED') throw error;
+          // A permanent answer about this batch (every document invalid, too large...): record it and go on.
+          rejected.add(error.code, where(batch[0] as DocumentRecord), `${error.message} (batch of ${batch.length})`, batch.length);
+        }
+        sent += batch.length;
+        progress.increment(batch.length);
+      };
+      let batch: DocumentRecord[] = [];
+      outer: for (const [i, file] of files.entries()) {
+        for await (const record of readDocuments(file, { format: formats[i] as FormatName, onWarning: warnings.add })) {
+          if (abort.signal.aborted) {
+            interrupted = true;
+            break outer;
+          }
+          batch.push(record);
+          if (batch.length >= batchSize) {
+            await sendBatch(batch);
+            batch = [];
+          }
+        }
+      }
+      if (batch.length > 0 && !interrupted) await sendBatch(batch);
+    } catch (error) {
+      progress.stop();
+      failed.add(isVanerError(error) ? error.code : 'INTERNAL', 'request', (error as Error).message);
+      printSummary();
+      if (isVanerError(error) && error.code === 'CANCELLED') return 130;
+      throw error;
+    }
+    progress.stop();
+    printSummary();
+
+    if (values.wait && !interrupted && jobIds.length > 0) {
+      const outcome = await waitForJobs(client, jobIds, pollMs, abort.signal);
+      process.stdout.write(`  annotated ${outcome.done}, failed ${outcome.failed} in ${jobIds.length} job(s)${outcome.cancelled ? ' (stopped waiting)' : ''}\n`);
+      for (const line of outcome.failures.lines('    ')) process.stdout.write(`${line}\n`);
+      if (outcome.failed > 0) return 1;
+    }
+    if (interrupted) return 130;
+    return rejected.total > 0 || failed.total > 0 ? 1 : 0;
+
+    function printSummary(): void {
+      const seconds = (Date.now() - started) / 1000;
+      for (const line of warnings.lines()) process.stderr.write(`warning: ${line}\n`);
+      process.stdout.write(
+        [
+          `submitted ${sent} documents from ${files.length} file(s) in ${seconds.toFixed(1)} s (${seconds > 0 ? (sent / seconds).toFixed(1) : sent} docs/s)${interrupted ? ' (interrupted)' : ''}`,
+          `  created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${rejected.total}, failed ${failed.total}`,
+          ...rejected.lines('  rejected: '),
+          ...failed.lines('  failed: '),
+          '',
+        ].join('\n'),
+      );
+    }
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+async function waitForJobs(client: GraphQLClient, ids: readonly string[], pollMs: number, signal: AbortSignal) {
+  const pending = new Set(ids);
+  /** The last state seen of every job polled so far. */
+  const latest = new Map<string, NonNullable<JobData['job']>>();
+  const progress = createProgress('annotate', null);
+  let reported = 0;
+  try {
+    while (pending.size > 0 && !signal.aborted) {
+      for (const id of [...pending]) {
+        const { job } = await client.request<JobData>(JOB, { id });
+        if (!job) throw new VanerError('NOT_FOUND', `job ${id} disappeared from the server`);
+        latest.set(id, job);
+        if (job.state === 'COMPLETED' || job.state === 'FAILED' || job.state === 'CANCELLED') pending.delete(id);
+      }
+      const processed = [...latest.values()].reduce((n, job) => n + job.progress.done + job.progress.failed, 0);
+      if (processed > reported) progress.increment(processed - reported);
+      reported = processed;
+      if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  } catch (error) {
+    // Ctrl-C while waiting only stops the waiting; the jobs go on on the server.
+    if (!signal.aborted) throw error;
+  } finally {
+    progress.stop();
+  }
+  const failures = new ReasonTally();
+  let done = 0;
+  let failed = 0;
+  for (const job of latest.values()) {
+    if (pending.has(job.id)) continue;
+    done += job.progress.done;
+    failed += job.progress.failed;
+    for (const f of job.failures) failures.add(f.code, `document ${f.documentId}`, f.message);
+    const missing = job.progress.total - job.progress.done - job.progress.failed;
+    if (job.state !== 'COMPLETED' && missing > 0) {
+      failed += missing;
+      failures.add(`JOB_${job.state}`, `job ${job.id}`, job.error ?? 'no reason given', missing);
+    }
+  }
+  return { done, failed, failures, cancelled: signal.aborted };
+}

@@ -1,0 +1,70 @@
+/** The `vaner` dispatcher: finds the command module, runs it, turns errors into `error [CODE]: …` and an exit status. */
+import { readFileSync } from 'node:fs';
+import { VanerError } from '../errors.js';
+import { COMMANDS, resolveCommand } from './command-table.js';
+import { reportError } from './report-error.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What every command module exports. */
+export interface CommandModule {
+  run(argv: string[], env: Env): Promise<number>;
+}
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: vaner <command> [subcommand] [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `vaner <command> --help` for its options. Configuration comes from VANER_* environment',
+    'variables (see the README); VANER_DEBUG=1 prints stack traces.',
+    '',
+  ].join('\n');
+}
+
+/** Runs `vaner` with argv (without node and script); resolves to the exit status. */
+export async function runCli(argv: readonly string[], env: Env): Promise<number> {
+  try {
+    const [first] = argv;
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      process.stdout.write(usage());
+      return first === undefined ? 2 : 0;
+    }
+    if (first === '--version' || first === '-v') {
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    const resolved = resolveCommand(argv);
+    if (!resolved) throw new VanerError('BAD_USER_INPUT', `unknown command "${argv.slice(0, 2).join(' ')}"; run \`vaner --help\` for the list`);
+    const module = await loadCommand(resolved.entry.module, resolved.entry.name);
+    return await module.run(resolved.rest, env);
+  } catch (error) {
+    return reportError(error, env);
+  }
+}
+
+async function loadCommand(moduleName: string, commandName: string): Promise<CommandModule> {
+  // A computed specifier: commands owned by other modules (bench-ner) may be absent from a build,
+  // which should be a clear error, not a failure to start the whole CLI.
+  const url = new URL(`./commands/${moduleName}.js`, import.meta.url);
+  let loaded: Partial<CommandModule>;
+  try {
+    loaded = (await import(url.href)) as Partial<CommandModule>;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(url.pathname)) {
+      throw new VanerError('BAD_USER_INPUT', `command "${commandName}" is not available in this build`);
+    }
+    throw error;
+  }
+  if (typeof loaded.run !== 'function') throw new VanerError('INTERNAL', `command module ${moduleName} does not export run()`);
+  return loaded as CommandModule;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}

@@ -1,0 +1,42 @@
+/**
+ * The per-request GraphQL context: dependencies passed in by the composition root plus a fresh set
+ * of DataLoaders. `createContext` is called once per operation, never cached.
+ */
+import type { JobQueue } from '../jobs/port.js';
+import type { Store } from '../store/port.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { SubmitLimits } from './submit-documents.js';
+
+/** The labeler the worker runs, shown by `health`; unknown when the API runs without a worker. */
+export interface LabelerInfo {
+  readonly kind: string;
+  readonly version: string;
+}
+
+/** What every resolver may use. */
+export interface GraphQLContext {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly limits: SubmitLimits;
+  readonly labelerInfo: LabelerInfo | null;
+  readonly loaders: Loaders;
+}
+
+export interface ContextDeps {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly limits: SubmitLimits;
+  /** @defaultValue null (health reports no labeler) */
+  readonly labelerInfo?: LabelerInfo | null;
+}
+
+/** Builds the context of one request (new loaders every time, so no cache outlives the request). */
+export function createContext(deps: ContextDeps): GraphQLContext {
+  return {
+    store: deps.store,
+    queue: deps.queue,
+    limits: deps.limits,
+    labelerInfo: deps.labelerInfo ?? null,
+    loaders: createLoaders(deps.store, deps.queue),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Resolvers. Every read of an entity, document, document's mentions or job goes through the
+ * request's DataLoaders, so a list of N items costs one store batch call per field, not N calls.
+ * Paginated per-entity lists (mentions, documents, co-mentions) call the store directly: they
+ * are connections with their own cursors and have no batch form.
+ */
+import { VanerError } from '../errors.js';
+import type { JobInfo } from '../jobs/port.js';
+import type { EntityType } from '../ner/types.js';
+import type { CoMention, Entity, Mention, StoredDocument } from '../store/port.js';
+import type { GraphQLContext } from './context.js';
+import { checkFirst, listConnection, storeConnection } from './pagination.js';
+import { submitDocuments, type SubmitDocumentInput } from './submit-documents.js';
+
+/** Co-mention evidence returned per partner entity (document ids, ascending). */
+export const EVIDENCE_LIMIT = 10;
+
+interface PageArgsInput {
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+/** Keeps the values a batch load found; an Error for one key fails the field, as it should. */
+function present<T>(values: (T | null | Error)[]): T[] {
+  const out: T[] = [];
+  for (const v of values) {
+    if (v instanceof Error) throw v;
+    if (v !== null) out.push(v);
+  }
+  return out;
+}
+
+async function requireEntity(ctx: GraphQLContext, entityId: string): Promise<Entity> {
+  const entity = await ctx.loaders.entities.load(entityId);
+  if (!entity) throw new VanerError('NOT_FOUND', `no entity with id ${JSON.stringify(entityId)}`, { details: { entityId } });
+  return entity;
+}
+
+function coMentionConnection(ctx: GraphQLContext, entityId: string, args: PageArgsInput & { type?: EntityType | null }) {
+  const first = checkFirst(args.first, 20);
+  return storeConnection<CoMention>(first, args.after, (page) =>
+    ctx.store.coMentions(entityId, { ...page, type: args.type ?? null, evidenceLimit: EVIDENCE_LIMIT }),
+  );
+}
+
+function primeDocuments(ctx: GraphQLContext, docs: readonly StoredDocument[]): void {
+  for (const doc of docs) ctx.loaders.documents.prime(doc.id, doc);
+}
+
+export const resolvers = {
+  LinkMethod: { EXACT: 'exact', NORMALIZED: 'normalized', ABBREVIATION: 'abbreviation', APPROXIMATE: 'approximate', CURATOR: 'curator', COMPOSITE: 'composite' },
+  ReviewState: { UNREVIEWED: 'unreviewed', CONFIRMED: 'confirmed', REJECTED: 'rejected' },
+
+  Query: {
+    health: async (_: unknown, __: unknown, ctx: GraphQLContext) => ({
+      ok: true,
+      store: ctx.store.kind,
+      queue: ctx.queue.kind,
+      labeler: ctx.labelerInfo,
+      entityCount: await ctx.store.countEntities(),
+    }),
+
+    job: (_: unknown, args: { id: string }, ctx: GraphQLContext) => ctx.loaders.jobs.load(args.id),
+
+    document: (_: unknown, args: { id?: string | null; externalId?: string | null }, ctx: GraphQLContext) => {
+      const hasId = args.id !== undefined && args.id !== null;
+      const hasExternalId = args.externalId !== undefined && args.externalId !== null;
+      if (hasId === hasExternalId) {
+        throw new VanerError('BAD_USER_INPUT', 'document needs exactly one of id or externalId', { details: { fields: ['id', 'externalId'] } });
+      }
+      return hasId ? ctx.loaders.documents.load(args.id!) : ctx.loaders.documentsByExternalId.load(args.externalId!);
+    },
+
+    documents: async (
+      _: unknown,
+      args: PageArgsInput & { entityId?: string | null; externalIdPrefix?: string | null; annotated?: boolean | null },
+      ctx: GraphQLContext,
+    ) => {
+      const first = checkFirst(args.first, 20);
+      const filter = { entityId: args.entityId ?? null, externalIdPrefix: args.externalIdPrefix ?? null, annotated: args.annotated ?? null };
+      const connection = await storeConnection(first, args.after, (page) => ctx.store.listDocuments({ ...page, filter }));
+      primeDocuments(ctx, connection.edges.map((e) => e.node));
+      return connection;
+    },
+
+    entity: (_: unknown, args: { id: string }, ctx: GraphQLContext) => ctx.loaders.entities.load(args.id),
+
+    searchEntities: async (_: unknown, args: { query: string; type?: EntityType | null; first?: number | null }, ctx: GraphQLContext) => {
+      const first = checkFirst(args.first, 10);
+      if (args.query.trim() === '') throw new VanerError('BAD_USER_INPUT', 'query must not be empty', { details: { field: 'query' } });
+      const entities = await ctx.store.searchEntities(args.query, { type: args.type ?? null, first });
+      for (const e of entities) ctx.loaders.entities.prime(e.id, e);
+      return entities;
+    },
+
+    coMentions: async (_: unknown, args: PageArgsInput & { entityId: string; type?: EntityType | null }, ctx: GraphQLContext) => {
+      checkFirst(args.first, 20);
+      // Resolve first: an unknown id is the client's mistake (NOT_FOUND), and a merged id must be
+      // queried under its target.
+      const entity = await requireEntity(ctx, args.entityId);
+      return coMentionConnection(ctx, entity.id, args);
+    },
+  },
+
+  Mutation: {
+    submitDocuments: async (_: unknown, args: { documents: SubmitDocumentInput[] }, ctx: GraphQLContext) => {
+      const result = await submitDocuments(ctx.store, ctx.queue, ctx.limits, args.documents);
+      primeDocuments(ctx, result.documents);
+      ctx.loaders.jobs.prime(result.job.id, result.job);
+      return result;
+    },
+  },
+
+  Job: {
+    documents: (job: JobInfo, args: PageArgsInput) => listConnection(job.documentIds, checkFirst(args.first, 20), args.after),
+  },
+
+  DocumentEdge: {
+    // A job's connection carries ids (loaded here, batched); the store's carries documents.
+    node: async (edge: { node: StoredDocument | string }, _: unknown, ctx: GraphQLContext) => {
+      if (typeof edge.node !== 'string') return edge.node;
+      const doc = await ctx.loaders.documents.load(edge.node);
+      if (!doc) throw new VanerError('NOT_FOUND', `document ${edge.node} of this job no longer exists`);
+      return doc;
+    },
+  },
+
+  Document: {
+    mentions: async (doc: StoredDocument, args: { type?: EntityType | null }, ctx: GraphQLContext) => {
+      const mentions = await ctx.loaders.mentionsByDocument.load(doc.id);
+      return args.type ? mentions.filter((m) => m.type === args.type) : mentions;
+    },
+  },
+
+  Mention: {
+    entity: (m: Mention, _: unknown, ctx: GraphQLContext) => (m.entityId === null ? null : ctx.loaders.entities.load(m.entityId)),
+    link: (m: Mention) =>
+      m.entityId === null ? null : { entityId: m.entityId, method: m.linkMethod, matchedName: m.matchedName, confidence: m.linkConfidence },
+    document: async (m: Mention, _: unknown, ctx: GraphQLContext) => {
+      const doc = await ctx.loaders.documents.load(m.documentId);
+      if (!doc) throw new VanerError('NOT_FOUND', `document ${m.documentId} of mention ${m.id} no longer exists`);
+      return doc;
+    },
+  },
+
+  Link: {
+    entity: (link: { entityId: string }, _: unknown, ctx: GraphQLContext) => ctx.loaders.entities.load(link.entityId),
+  },
+
+  Entity: {
+    parents: async (e: Entity, _: unknown, ctx: GraphQLContext) =>
+      // A parent id outside the imported vocabulary (e.g. a MeSH branch not loaded) has no entity to show.
+      present(await ctx.loaders.entities.loadMany(e.parentIds)),
+    mentions: (e: Entity, args: PageArgsInput, ctx: GraphQLContext) =>
+      storeConnection(checkFirst(args.first, 20), args.after, (page) => ctx.store.getMentionsByEntity(e.id, page)),
+    documents: async (e: Entity, args: PageArgsInput, ctx: GraphQLContext) => {
+      const connection = await storeConnection(checkFirst(args.first, 20), args.after, (page) => ctx.store.getDocumentsByEntity(e.id, page));
+      primeDocuments(ctx, connection.edges.map((edge) => edge.node));
+      return connection;
+    },
+    coMentions: (e: Entity, args: PageArgsInput & { type?: EntityType | null }, ctx: GraphQLContext) => coMentionConnection(ctx, e.id, args),
+  },
+
+  CoMention: {
+    entity: (c: CoMention, _: unknown, ctx: GraphQLContext) => ctx.loaders.entities.load(c.entityId),
+    evidence: (c: CoMention) => c.evidenceDocumentIds,
+    evidenceDocuments: async (c: CoMention, _: unknown, ctx: GraphQLContext) => present(await ctx.loaders.documents.loadMany(c.evidenceDocumentIds)),
+  },
+};

@@ -1,0 +1,280 @@
+/**
+ * The GraphQL schema (SDL). Kept as a TypeScript string rather than a `.graphql` file so `tsc` ships
+ * it into dist/ with no copy step; `printSchema` of the built schema reproduces it for clients.
+ */
+export const typeDefs = /* GraphQL */ `
+"""
+Biomedical entity and mention types. Mentions of a type are produced by the labeler; entities of a
+type come from the knowledge base (MeSH, CTD MEDIC, ...).
+"""
+enum EntityType {
+  CHEMICAL
+  DISEASE
+  GENE
+  SPECIES
+  PROTEIN
+  DNA
+  RNA
+  CELL_LINE
+  CELL_TYPE
+  VARIANT
+}
+
+enum JobState {
+  QUEUED
+  RUNNING
+  COMPLETED
+  FAILED
+  CANCELLED
+}
+
+"How the linker chose a mention's entity."
+enum LinkMethod {
+  EXACT
+  NORMALIZED
+  ABBREVIATION
+  APPROXIMATE
+  CURATOR
+  COMPOSITE
+}
+
+enum ReviewState {
+  UNREVIEWED
+  CONFIRMED
+  REJECTED
+}
+
+"What submitDocuments did with one input document."
+enum DocumentOutcome {
+  "A new document was stored and queued for annotation."
+  CREATED
+  "A document with this externalId existed with another title or text; it was updated and queued again."
+  UPDATED
+  "A document with this externalId, title and text existed; nothing was written (queued only if not yet annotated)."
+  UNCHANGED
+  "The input was invalid and not stored; see error."
+  REJECTED
+}
+
+type Query {
+  "Which adapters serve this API, and how many entities the knowledge base holds."
+  health: Health!
+  "A job by id; null when unknown."
+  job(id: ID!): Job
+  "A document by id or by externalId (exactly one of them); null when unknown."
+  document(id: ID, externalId: String): Document
+  "Documents, oldest first. first must be in [0, 100]."
+  documents(first: Int = 20, after: String, entityId: ID, externalIdPrefix: String, annotated: Boolean): DocumentConnection!
+  "An entity by id; a curator-merged id resolves to its target. null when unknown."
+  entity(id: ID!): Entity
+  "Entities whose name or synonym matches query. first must be in [0, 100]."
+  searchEntities(query: String!, type: EntityType, first: Int = 10): [Entity!]!
+  "Entities mentioned in the same documents as entityId, most documents first. NOT_FOUND for an unknown entityId."
+  coMentions(entityId: ID!, type: EntityType, first: Int = 20, after: String): CoMentionConnection!
+}
+
+type Mutation {
+  """
+  Stores documents and queues the new or changed ones for annotation, in one job.
+  Idempotent by externalId: the same title and text again returns the stored document (UNCHANGED).
+  Every document is validated before anything is written. Invalid documents are REJECTED in
+  outcomes (with an error code) while the valid ones are stored; when every document is invalid, or
+  the batch has more than the configured maximum of documents, the mutation fails with a coded error.
+  """
+  submitDocuments(documents: [DocumentInput!]!): Submission!
+}
+
+input DocumentInput {
+  "The caller's id (e.g. PMID:123); resubmitting it updates or keeps the stored document."
+  externalId: String
+  title: String
+  "The text to annotate; mention offsets refer to it."
+  text: String!
+}
+
+type Submission {
+  "The annotation job; COMPLETED with no documents when nothing needed annotating."
+  job: Job!
+  "The accepted documents, in input order (rejected inputs have no document)."
+  documents: [Document!]!
+  "One outcome per input, in input order."
+  outcomes: [SubmissionOutcome!]!
+}
+
+type SubmissionOutcome {
+  "Position of the input in the documents argument."
+  index: Int!
+  "null when REJECTED."
+  documentId: ID
+  outcome: DocumentOutcome!
+  "Set when REJECTED."
+  error: SubmissionError
+}
+
+type SubmissionError {
+  "EMPTY_TEXT, DOCUMENT_TOO_LARGE, INVALID_UTF8, BAD_USER_INPUT or CONFLICT."
+  code: String!
+  message: String!
+}
+
+type Health {
+  "Always true when the API answers."
+  ok: Boolean!
+  "embedded or neo4j"
+  store: String!
+  "in-process or bullmq"
+  queue: String!
+  "The labeler the worker uses, when this process knows it."
+  labeler: LabelerInfo
+  entityCount: Int!
+}
+
+type LabelerInfo {
+  kind: String!
+  version: String!
+}
+
+type Job {
+  id: ID!
+  state: JobState!
+  progress: JobProgress!
+  failures: [DocumentFailure!]!
+  attempts: Int!
+  "Why the whole job failed, if it did."
+  error: String
+  createdAt: String!
+  updatedAt: String!
+  finishedAt: String
+  "The job's documents in submission order. first must be in [0, 100]."
+  documents(first: Int = 20, after: String): DocumentConnection!
+}
+
+type JobProgress {
+  total: Int!
+  done: Int!
+  failed: Int!
+}
+
+type DocumentFailure {
+  documentId: ID!
+  code: String!
+  message: String!
+}
+
+type Document {
+  id: ID!
+  externalId: String
+  title: String
+  text: String!
+  "ISO 8601 timestamps."
+  createdAt: String!
+  updatedAt: String!
+  "null until the current text has been annotated."
+  annotatedAt: String
+  labeler: String
+  modelVersion: String
+  "Mentions in text order, optionally of one type."
+  mentions(type: EntityType): [Mention!]!
+}
+
+"""
+A span of a document's text. start and end are character offsets (UTF-16 code units, as
+JavaScript's String.prototype.slice) into Document.text, end exclusive: text = document.text[start:end].
+"""
+type Mention {
+  id: ID!
+  start: Int!
+  end: Int!
+  text: String!
+  type: EntityType!
+  "In [0, 1]; null when the labeler has no notion of confidence."
+  confidence: Float
+  "The linked entity; null when the mention is unlinked."
+  entity: Entity
+  "How the mention was linked; null when unlinked."
+  link: Link
+  "Sentence index within the document, when known."
+  sentence: Int
+  labeler: String!
+  modelVersion: String!
+  linkerVersion: String!
+  review: ReviewState!
+  document: Document!
+}
+
+type Link {
+  "The linked id (a curator-merged id is reported as stored on the mention)."
+  entityId: ID!
+  "The entity; null when the id is not (or no longer) in the knowledge base."
+  entity: Entity
+  method: LinkMethod
+  "The knowledge-base name that produced the link."
+  matchedName: String
+  confidence: Float
+}
+
+type Entity {
+  "CURIE, e.g. MESH:D008012."
+  id: ID!
+  type: EntityType!
+  name: String!
+  synonyms: [String!]!
+  parents: [Entity!]!
+  treeNumbers: [String!]!
+  "Vocabulary the record came from (ctd-medic, mesh-2024, curator, ...)."
+  source: String!
+  mentions(first: Int = 20, after: String): MentionConnection!
+  documents(first: Int = 20, after: String): DocumentConnection!
+  coMentions(type: EntityType, first: Int = 20, after: String): CoMentionConnection!
+}
+
+type CoMention {
+  "Id of the entity mentioned together with the queried one."
+  entityId: ID!
+  "That entity; null when mentions link to an id the knowledge base does not hold."
+  entity: Entity
+  "Number of documents mentioning both."
+  documentCount: Int!
+  "Ids of up to 10 of those documents, ascending."
+  evidence: [ID!]!
+  evidenceDocuments: [Document!]!
+}
+
+type PageInfo {
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+type DocumentEdge {
+  cursor: String!
+  node: Document!
+}
+
+type DocumentConnection {
+  edges: [DocumentEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type MentionEdge {
+  cursor: String!
+  node: Mention!
+}
+
+type MentionConnection {
+  edges: [MentionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CoMentionEdge {
+  cursor: String!
+  node: CoMention!
+}
+
+type CoMentionConnection {
+  edges: [CoMentionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+`;

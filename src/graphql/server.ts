@@ -1,0 +1,156 @@
+/**
+ * The HTTP server: express 5 with Apollo at POST /graphql, GET /healthz, and the local GraphiQL
+ * IDE at GET /graphql (browsers) and GET /ide.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { JobQueue } from '../jobs/port.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/port.js';
+import { createApolloServer } from './apollo.js';
+import { createContext, type LabelerInfo } from './context.js';
+import { INTERNAL_MESSAGE } from './format-error.js';
+import { createIde } from './ide.js';
+import { currentRequestId, runWithRequestId } from './request-id.js';
+
+export interface ApiServerDeps {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly logger: Logger;
+  readonly host: string;
+  /** 0 picks a free port; the returned `port` is the real one. */
+  readonly port: number;
+  readonly limits: {
+    readonly maxDocumentChars: number;
+    readonly maxBatchDocuments: number;
+    /** Largest request body; larger ones get 413 with code PAYLOAD_TOO_LARGE. */
+    readonly maxBodyBytes: number;
+  };
+  /** Serve GraphiQL to browsers at GET /graphql and GET /ide. */
+  readonly ide: boolean;
+  readonly introspection: boolean;
+  /** Shown by the `health` query. */
+  readonly labelerInfo?: LabelerInfo;
+}
+
+export interface ApiServer {
+  /** e.g. http://127.0.0.1:4000/graphql */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting requests, drains in-flight ones, stops Apollo. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** A GraphQL-shaped error body for failures that happen before GraphQL runs (body too large...). */
+function errorBody(message: string, code: string, extensions: Record<string, unknown> = {}): { errors: unknown[] } {
+  return { errors: [{ message, extensions: { code, ...extensions } }] };
+}
+
+/** Starts the API server and resolves once it listens. */
+export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = createApolloServer({ logger: deps.logger, introspection: deps.introspection, httpServer });
+  await apollo.start();
+
+  try {
+    app.get('/healthz', async (_req, res) => {
+      try {
+        const entityCount = await deps.store.countEntities();
+        res.json({ status: 'ok', store: deps.store.kind, queue: deps.queue.kind, entityCount });
+      } catch (error) {
+        deps.logger.error('health check failed', { requestId: currentRequestId(), error: String(error) });
+        res.status(503).json({ status: 'unavailable', store: deps.store.kind, queue: deps.queue.kind });
+      }
+    });
+
+    if (deps.ide) {
+      const ide = createIde(GRAPHQL_PATH);
+      app.use(ide.router);
+      app.get(GRAPHQL_PATH, (req, res, next) => {
+        // Browsers navigating here prefer HTML; GraphQL clients doing GET prefer JSON.
+        if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html') ide.sendPage(res);
+        else next();
+      });
+    }
+
+    app.use(
+      GRAPHQL_PATH,
+      express.json({ limit: deps.limits.maxBodyBytes }),
+      (req, _res, next) => {
+        // Express 5 leaves req.body undefined without a JSON body; Apollo's integration would
+        // answer that with a 500 about middleware setup. {} lets Apollo give its own 400 instead.
+        if (req.body === undefined) req.body = {};
+        next();
+      },
+      // Entered after body parsing: stream callbacks of the body parser would not carry the scope.
+      (_req, res, next) =>
+        runWithRequestId((requestId) => {
+          res.setHeader('X-Request-Id', requestId);
+          next();
+        }),
+      expressMiddleware(apollo, {
+        context: async () =>
+          createContext({
+            store: deps.store,
+            queue: deps.queue,
+            limits: { maxDocumentChars: deps.limits.maxDocumentChars, maxBatchDocuments: deps.limits.maxBatchDocuments },
+            labelerInfo: deps.labelerInfo ?? null,
+          }),
+      }),
+    );
+
+    app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) {
+        next(err);
+        return;
+      }
+      const type = (err as { type?: unknown }).type;
+      if (type === 'entity.too.large') {
+        res.status(413).json(errorBody(`request body exceeds ${deps.limits.maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE', { limit: deps.limits.maxBodyBytes }));
+      } else if (type === 'entity.parse.failed') {
+        res.status(400).json(errorBody('request body is not valid JSON', 'BAD_REQUEST'));
+      } else if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+        res.status(415).json(errorBody('unsupported request body encoding or charset', 'BAD_REQUEST'));
+      } else {
+        const requestId = currentRequestId();
+        deps.logger.error('internal error in HTTP request', { requestId, error: err instanceof Error ? err.stack : String(err) });
+        res.status(500).json(errorBody(INTERNAL_MESSAGE, 'INTERNAL_SERVER_ERROR', { requestId }));
+      }
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(deps.port, deps.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await apollo.stop().catch(() => undefined);
+    throw error;
+  }
+
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = deps.host.includes(':') ? `[${deps.host}]` : deps.host;
+  const url = `http://${host}:${port}${GRAPHQL_PATH}`;
+  deps.logger.info('API listening', { url, ide: deps.ide });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    close: () => {
+      // apollo.stop() runs the drain plugin, which closes the HTTP server after in-flight requests.
+      closing ??= apollo.stop().finally(() => {
+        if (httpServer.listening) httpServer.close();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * The production queue adapter: BullMQ over Redis. Jobs carry document ids only; any number of
+ * `vaner worker` processes on any hosts consume the same queue.
+ *
+ * Failure handling, all BullMQ's own machinery:
+ * - a thrown error is retried with exponential backoff up to `maxAttempts` tries;
+ * - a VanerError with retriable=false becomes an `UnrecoverableError`, so it fails at once;
+ * - a worker that dies without closing (SIGKILL, OOM) stops renewing its job lock; after
+ *   `lockDurationMs` another worker's stalled check (every `stalledIntervalMs`) moves the job back
+ *   to waiting, up to `maxStalledCount` times;
+ * - `QueueWorker.close()` aborts the processor's signal, and a job interrupted that way is moved back
+ *   to waiting (it did not fail, so it costs no attempt), then BullMQ's `worker.close()` waits for it.
+ */
+import { Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { VanerError, isVanerError } from '../../errors.js';
+import { silentLogger } from '../../log.js';
+import { newId } from '../../store/ids.js';
+import type { DocumentFailure, JobInfo, JobProgress, ProcessResult, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from '../port.js';
+import { resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from './bullmq-options.js';
+import { finishedAttempts, toJobInfo, type AnnotateJob, type AnnotateJobData, type AnnotateJobResult, type StoredProgress } from './job-info.js';
+
+export type { BullmqQueueOptions } from './bullmq-options.js';
+
+/** The BullMQ job name of every annotate job (one queue, one kind of job). */
+const JOB_NAME = 'annotate';
+/** How long opening waits for Redis to answer before giving up with QUEUE_UNAVAILABLE. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Most ids one getJobs call accepts (the same bound as a GraphQL page). */
+const MAX_IDS = 10_000;
+
+function unavailable(error: unknown): VanerError {
+  if (isVanerError(error)) return error;
+  return new VanerError('QUEUE_UNAVAILABLE', 'the job queue (Redis) is unavailable', { retriable: true, cause: error });
+}
+
+function checkIds(ids: readonly string[], field: string, allowEmpty: boolean): void {
+  if (!Array.isArray(ids) || (!allowEmpty && ids.length === 0)) {
+    throw new VanerError('BAD_USER_INPUT', `${field} must be a${allowEmpty ? 'n' : ' non-empty'} array of ids`, { details: { field } });
+  }
+  if (ids.length > MAX_IDS) throw new VanerError('BAD_USER_INPUT', `${field}: at most ${MAX_IDS} ids`, { details: { field } });
+  ids.forEach((id, index) => {
+    if (typeof id !== 'string' || id === '') {
+      throw new VanerError('BAD_USER_INPUT', `${field}[${index}] must be a non-empty string`, { details: { field, index } });
+    }
+  });
+}
+
+function checkProgress(progress: JobProgress): void {
+  const ok = [progress.total, progress.done, progress.failed].every((n) => Number.isInteger(n) && n >= 0);
+  if (!ok) throw new VanerError('BAD_USER_INPUT', 'progress counts must be non-negative integers', { details: { field: 'progress' } });
+}
+
+/** The processor's result, checked: a malformed one fails the job (INTERNAL, not retried). */
+function checkFailures(result: unknown): DocumentFailure[] {
+  const failures = (result as ProcessResult | undefined)?.failures;
+  const valid = Array.isArray(failures) && failures.every((f: DocumentFailure) =>
+    typeof f === 'object' && f !== null && typeof f.documentId === 'string' && typeof f.code === 'string' && typeof f.message === 'string');
+  if (!valid) throw new VanerError('INTERNAL', 'processor returned no valid { failures } result');
+  return failures.map((f) => ({ documentId: f.documentId, code: f.code, message: f.message }));
+}
+
+async function connect(url: string, workerConnection: boolean): Promise<Redis> {
+  // Workers block on Redis (BRPOPLPUSH/BZPOPMIN); BullMQ requires maxRetriesPerRequest: null for them so
+  // a reconnect never fails a blocking call. The producer fails fast instead, so an API request gets an error.
+  const redis = new Redis(url, { maxRetriesPerRequest: workerConnection ? null : 3, connectTimeout: CONNECT_TIMEOUT_MS, lazyConnect: true });
+  redis.on('error', () => {
+    // Connection errors surface as rejected commands; without a listener ioredis would print them.
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw unavailable(error);
+  }
+}
+
+/**
+ * Opens the queue: connects to Redis (QUEUE_UNAVAILABLE when it does not answer within 10 s) and
+ * returns a JobQueue. `close()` closes the workers it started, then the queue and its connection.
+ */
+export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQueue> {
+  const opts = resolveBullmqOptions(options);
+  const logger = opts.logger ?? silentLogger;
+  const connection = await connect(opts.redisUrl, false);
+  const queue = new Queue<AnnotateJobData, AnnotateJobResult>(opts.queueName, {
+    connection,
+    prefix: opts.prefix,
+    defaultJobOptions: {
+      attempts: opts.maxAttempts,
+      backoff: { type: 'exponential', delay: opts.backoffMs },
+      removeOnComplete: { age: opts.keepFinishedSeconds },
+      removeOnFail: { age: opts.keepFinishedSeconds },
+    },
+  });
+  queue.on('error', (error) => logger.error('bullmq queue error', { error: String(error) }));
+  const workers = new Set<QueueWorker>();
+  // Under the queue's own key space, so obliterating the queue removes these too.
+  const emptyJobKey = (id: string): string => `${opts.prefix}:${opts.queueName}:empty-job:${id}`;
+  let closed: Promise<void> | null = null;
+
+  const assertOpen = (): void => {
+    if (closed !== null) throw new VanerError('QUEUE_UNAVAILABLE', 'the job queue is closed');
+  };
+
+  return {
+    kind: 'bullmq',
+
+    async enqueue(documentIds) {
+      assertOpen();
+      checkIds(documentIds, 'documentIds', true);
+      // Our own time-ordered id (as the in-process queue's) instead of BullMQ's counter.
+      const id = newId('job');
+      try {
+        if (documentIds.length === 0) {
+          // Nothing to process: complete at once. BullMQ can only complete a job a worker holds, so an
+          // empty job is kept beside the queue's keys, with the same lifetime as a finished job.
+          const now = new Date().toISOString();
+          const info: JobInfo = {
+            id, state: 'COMPLETED', documentIds: [], progress: { total: 0, done: 0, failed: 0 }, failures: [],
+            attempts: 0, error: null, createdAt: now, updatedAt: now, finishedAt: now,
+          };
+          await connection.set(emptyJobKey(id), JSON.stringify(info), 'EX', opts.keepFinishedSeconds);
+          return info;
+        }
+        const data: AnnotateJobData = { documentIds: [...documentIds] };
+        const job = (await queue.add(JOB_NAME, data, { jobId: id })) as AnnotateJob;
+        return toJobInfo(job, 'waiting')!;
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+
+    async getJobs(ids) {
+      assertOpen();
+      checkIds(ids, 'ids', true);
+      if (ids.length === 0) return [];
+      try {
+        const found = await Promise.all(
+          ids.map(async (id): Promise<JobInfo | null> => {
+            // The job hash and its state are two reads; a job finishing between them would pair a
+            // running job's fields with 'completed'. Read state, job, state until both states agree.
+            for (let tries = 0; ; tries++) {
+              const before = await queue.getJobState(id);
+              const job = (await queue.getJob(id)) as AnnotateJob | undefined;
+              if (job === undefined || job === null) return null;
+              const after = await job.getState();
+              if (before === after || tries >= 4) return toJobInfo(job, after);
+            }
+          }),
+        );
+        const missing = ids.filter((_, i) => found[i] === null);
+        if (missing.length === 0) return found;
+        const empty = await connection.mget(...missing.map(emptyJobKey));
+        const emptyById = new Map(missing.map((id, i) => [id, empty[i]]));
+        return found.map((info, i) => {
+          if (info !== null) return info;
+          const stored = emptyById.get(ids[i]!);
+          return typeof stored === 'string' ? (JSON.parse(stored) as JobInfo) : null;
+        });
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+
+    startWorker(processor, workerOptions) {
+      assertOpen();
+      const worker = startBullmqWorker(opts, processor, workerOptions ?? {}, logger);
+      workers.add(worker);
+      return worker;
+    },
+
+    close() {
+      closed ??= (async () => {
+        const failures: unknown[] = [];
+        for (const worker of workers) await worker.close().catch((e: unknown) => failures.push(e));
+        await queue.close().catch((e: unknown) => failures.push(e));
+        await connection.quit().catch(() => connection.disconnect());
+        if (failures.length > 0) logger.error('bullmq queue: errors while closing', { errors: failures.map(String) });
+      })();
+      return closed;
+    },
+  };
+}
+
+function startBullmqWorker(opts: ResolvedBullmqOptions, processor: Processor, options: WorkerOptions, logger: NonNullable<ResolvedBullmqOptions['logger']>): QueueWorker {
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+    throw new VanerError('BAD_USER_INPUT', 'worker concurrency must be an integer between 1 and 1000', { details: { field: 'concurrency' } });
+  }
+  const shutdown = new AbortController();
+  // The worker's connection is made lazily by BullMQ from these options (it duplicates it for blocking calls).
+  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  connection.on('error', (error) => logger.warn('bullmq worker: redis connection error', { error: String(error) }));
+
+  const run = async (job: AnnotateJob, token: string | undefined): Promise<AnnotateJobResult> => {
+    const backToWaiting = async (): Promise<never> => {
+      // Shutdown is not a failure: return the job untouched for another worker (no attempt spent).
+      await job.moveToWait(token);
+      throw new WaitingError();
+    };
+    if (shutdown.signal.aborted) return backToWaiting();
+    const total = job.data.documentIds.length;
+    const queueJob: QueueJob = {
+      id: job.id!,
+      documentIds: job.data.documentIds,
+      attempt: finishedAttempts(job) + 1,
+      async updateProgress(progress) {
+        checkProgress(progress);
+        const stored: StoredProgress = { total: progress.total, done: progress.done, failed: progress.failed, updatedAt: Date.now() };
+        await job.updateProgress(stored);
+      },
+    };
+    try {
+      const failures = checkFailures(await processor(queueJob, token, shutdown.signal));
+      // Final counts as the in-process queue records them: every document is done or failed.
+      const failed = new Set(failures.map((f) => f.documentId)).size;
+      const progress: JobProgress = { total, done: total - failed, failed };
+      return { failures, progress };
+    } catch (error) {
+      if (shutdown.signal.aborted) return backToWaiting();
+      if (isVanerError(error) && !error.retriable) {
+        // Permanent: BullMQ fails the job without spending the remaining attempts.
+        throw new UnrecoverableError(`${error.code}: ${error.message}`);
+      }
+      const message = isVanerError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+      logger.warn('bullmq worker: job attempt failed, will retry if attempts remain', { jobId: job.id, attempt: job.attemptsStarted, error: message });
+      throw new Error(message, { cause: error });
+    }
+  };
+
+  const worker = new Worker<AnnotateJobData, AnnotateJobResult>(opts.queueName, (job, token) => run(job, token), {
+    connection,
+    prefix: opts.prefix,
+    concurrency,
+    lockDuration: opts.lockDurationMs,
+    stalledInterval: opts.stalledIntervalMs,
+    maxStalledCount: opts.maxStalledCount,
+    drainDelay: opts.drainDelaySeconds,
+  });
+  worker.on('error', (error) => logger.error('bullmq worker error', { error: String(error) }));
+  worker.on('failed', (job, error) => {
+    if (job && job.finishedOn) logger.warn('bullmq job failed', { jobId: job.id, attempts: job.attemptsMade, error: error.message });
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    close() {
+      closing ??= (async () => {
+        shutdown.abort(new VanerError('CANCELLED', 'the worker is shutting down', { retriable: true }));
+        try {
+          await worker.close();
+        } finally {
+          await connection.quit().catch(() => connection.disconnect());
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/** Public surface of the jobs module. */
+export type * from './port.js';
+export { openInProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
+export { createAnnotateProcessor, type AnnotateProcessorDeps } from './annotate-processor.js';

@@ -1,0 +1,165 @@
+/**
+ * SQL of the in-process queue: enqueue, atomic claim with a lease, heartbeat, and the transitions a
+ * finished attempt can make. Every transition of a running job is conditioned on its lease token, so
+ * a worker that lost its lease (it stalled past the lease and another process took the job over)
+ * can no longer change the job.
+ */
+import type { SqliteDatabase } from '../store/index.js';
+import { newId } from '../store/index.js';
+import type { DocumentFailure, JobInfo, JobProgress, JobState } from './port.js';
+
+interface JobRow {
+  id: string;
+  state: JobState;
+  total: number;
+  done: number;
+  failed: number;
+  failures: string;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** A job this process holds the lease of. */
+export interface ClaimedJob {
+  readonly id: string;
+  readonly documentIds: readonly string[];
+  /** 1 on the first try. */
+  readonly attempt: number;
+  readonly leaseToken: string;
+}
+
+export interface QueueRepository {
+  enqueue(documentIds: readonly string[]): JobInfo;
+  getJobs(ids: readonly string[]): (JobInfo | null)[];
+  /** Returns expired leases to the queue (or fails them when no attempt is left). Returns how many jobs it touched. */
+  recoverExpired(maxAttempts: number): number;
+  claim(owner: string, leaseMs: number, maxAttempts: number): ClaimedJob | null;
+  heartbeat(owner: string, leaseMs: number): void;
+  /** false when the lease was lost. */
+  updateProgress(job: ClaimedJob, progress: JobProgress): boolean;
+  complete(job: ClaimedJob, failures: readonly DocumentFailure[]): boolean;
+  fail(job: ClaimedJob, error: string): boolean;
+  retryLater(job: ClaimedJob, error: string, delayMs: number): boolean;
+  /** Back to QUEUED, refunding the attempt: the job was interrupted by shutdown, not by its own fault. */
+  release(job: ClaimedJob): boolean;
+}
+
+export function createQueueRepository(db: SqliteDatabase): QueueRepository {
+  const insertJob = db.prepare(
+    `INSERT INTO queue_jobs (id, state, total, available_at, created_at, updated_at, finished_at)
+     VALUES (@id, @state, @total, @availableAt, @now, @now, @finishedAt)`,
+  );
+  const insertDocument = db.prepare('INSERT INTO queue_job_documents (job_id, position, document_id) VALUES (?, ?, ?)');
+  const jobsByIds = db.prepare<[string], JobRow>('SELECT * FROM queue_jobs WHERE id IN (SELECT value FROM json_each(?))');
+  const documentsOf = db.prepare<[string], { document_id: string }>('SELECT document_id FROM queue_job_documents WHERE job_id = ? ORDER BY position');
+  const requeueExpired = db.prepare(
+    `UPDATE queue_jobs SET state = 'QUEUED', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, available_at = @nowMs, updated_at = @now
+      WHERE state = 'RUNNING' AND lease_expires_at < @nowMs AND attempts < @maxAttempts`,
+  );
+  // A worker that vanished on the last attempt: the attempt counts, so a job that kills its process cannot loop forever.
+  const failExpired = db.prepare(
+    `UPDATE queue_jobs SET state = 'FAILED', error = 'worker lost (lease expired) on the last attempt', lease_owner = NULL, lease_token = NULL,
+            lease_expires_at = NULL, updated_at = @now, finished_at = @now
+      WHERE state = 'RUNNING' AND lease_expires_at < @nowMs AND attempts >= @maxAttempts`,
+  );
+  const nextReady = db.prepare<[number], { id: string; attempts: number }>(
+    "SELECT id, attempts FROM queue_jobs WHERE state = 'QUEUED' AND available_at <= ? ORDER BY seq LIMIT 1",
+  );
+  const takeLease = db.prepare(
+    `UPDATE queue_jobs SET state = 'RUNNING', attempts = attempts + 1, lease_owner = @owner, lease_token = @token,
+            lease_expires_at = @expires, updated_at = @now
+      WHERE id = @id AND state = 'QUEUED'`,
+  );
+  const extendLeases = db.prepare("UPDATE queue_jobs SET lease_expires_at = ? WHERE lease_owner = ? AND state = 'RUNNING'");
+  const setProgress = db.prepare(
+    "UPDATE queue_jobs SET done = @done, failed = @failed, updated_at = @now WHERE id = @id AND lease_token = @token AND state = 'RUNNING'",
+  );
+  const setCompleted = db.prepare(
+    `UPDATE queue_jobs SET state = 'COMPLETED', done = total - @failed, failed = @failed, failures = @failures, error = NULL,
+            lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now, finished_at = @now
+      WHERE id = @id AND lease_token = @token AND state = 'RUNNING'`,
+  );
+  const setFailed = db.prepare(
+    `UPDATE queue_jobs SET state = 'FAILED', error = @error, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
+            updated_at = @now, finished_at = @now
+      WHERE id = @id AND lease_token = @token AND state = 'RUNNING'`,
+  );
+  const setRetry = db.prepare(
+    `UPDATE queue_jobs SET state = 'QUEUED', error = @error, available_at = @availableAt, lease_owner = NULL, lease_token = NULL,
+            lease_expires_at = NULL, updated_at = @now
+      WHERE id = @id AND lease_token = @token AND state = 'RUNNING'`,
+  );
+  const setReleased = db.prepare(
+    `UPDATE queue_jobs SET state = 'QUEUED', attempts = attempts - 1, available_at = @nowMs, lease_owner = NULL, lease_token = NULL,
+            lease_expires_at = NULL, updated_at = @now
+      WHERE id = @id AND lease_token = @token AND state = 'RUNNING'`,
+  );
+
+  const toInfo = (row: JobRow): JobInfo => ({
+    id: row.id,
+    state: row.state,
+    documentIds: documentsOf.all(row.id).map((r) => r.document_id),
+    progress: { total: row.total, done: row.done, failed: row.failed },
+    failures: JSON.parse(row.failures) as DocumentFailure[],
+    attempts: row.attempts,
+    error: row.error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  });
+  const stamp = (): { now: string; nowMs: number } => {
+    const nowMs = Date.now();
+    return { now: new Date(nowMs).toISOString(), nowMs };
+  };
+
+  const recoverTx = db.transaction((maxAttempts: number): number => {
+    const { now, nowMs } = stamp();
+    return requeueExpired.run({ now, nowMs, maxAttempts }).changes + failExpired.run({ now, nowMs, maxAttempts }).changes;
+  });
+
+  return {
+    enqueue: (documentIds) =>
+      db.transaction((): JobInfo => {
+        const { now, nowMs } = stamp();
+        const id = newId('job');
+        // An empty job has nothing to wait for: it is born COMPLETED.
+        const empty = documentIds.length === 0;
+        insertJob.run({ id, state: empty ? 'COMPLETED' : 'QUEUED', total: documentIds.length, availableAt: nowMs, now, finishedAt: empty ? now : null });
+        documentIds.forEach((doc, position) => insertDocument.run(id, position, doc));
+        return toInfo(jobsByIds.get(JSON.stringify([id]))!);
+      }).immediate(),
+    getJobs: db.transaction((ids: readonly string[]): (JobInfo | null)[] => {
+      const found = new Map(jobsByIds.all(JSON.stringify(ids)).map((row) => [row.id, toInfo(row)]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    recoverExpired: (maxAttempts) => recoverTx.immediate(maxAttempts),
+    claim: (owner, leaseMs, maxAttempts) =>
+      db.transaction((): ClaimedJob | null => {
+        recoverTx(maxAttempts);
+        const { now, nowMs } = stamp();
+        const next = nextReady.get(nowMs);
+        if (next === undefined) return null;
+        const token = newId('lease');
+        // Inside an IMMEDIATE transaction no other connection can claim between the SELECT and this UPDATE.
+        takeLease.run({ id: next.id, owner, token, expires: nowMs + leaseMs, now });
+        return { id: next.id, documentIds: documentsOf.all(next.id).map((r) => r.document_id), attempt: next.attempts + 1, leaseToken: token };
+      }).immediate(),
+    heartbeat: (owner, leaseMs) => {
+      extendLeases.run(Date.now() + leaseMs, owner);
+    },
+    updateProgress: (job, progress) => setProgress.run({ id: job.id, token: job.leaseToken, done: progress.done, failed: progress.failed, now: stamp().now }).changes > 0,
+    complete: (job, failures) => {
+      const failed = new Set(failures.map((f) => f.documentId)).size;
+      return setCompleted.run({ id: job.id, token: job.leaseToken, failed, failures: JSON.stringify(failures), now: stamp().now }).changes > 0;
+    },
+    fail: (job, error) => setFailed.run({ id: job.id, token: job.leaseToken, error, now: stamp().now }).changes > 0,
+    retryLater: (job, error, delayMs) => {
+      const { now, nowMs } = stamp();
+      return setRetry.run({ id: job.id, token: job.leaseToken, error, availableAt: nowMs + delayMs, now }).changes > 0;
+    },
+    release: (job) => setReleased.run({ id: job.id, token: job.leaseToken, ...stamp() }).changes > 0,
+  };
+}

@@ -1,0 +1,56 @@
+import type { Span } from '../ner/types.js';
+
+/**
+ * A short form defined right after a recognised long form, "hemorrhagic cystitis (HC)": letters,
+ * digits and - + . only, at most 10 characters, with at least one capital letter.
+ */
+const DEFINITION = /^\s?\(\s?([A-Za-z0-9][A-Za-z0-9\-+.]{0,9})\s?\)/;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+/**
+ * Document-level abbreviation propagation (a simplified Schwartz–Hearst rule): when a span is
+ * directly followed by a parenthesised short form whose first letter is the long form's first
+ * letter, every whole-word, case-sensitive occurrence of that short form in the same text becomes a
+ * span of the same type. Papers define their own abbreviations ('PD' is Parkinson's disease in one
+ * abstract and peritoneal dialysis in the next), so a definition in the text beats the dictionary:
+ * an existing span covering exactly an occurrence takes the defined type; any other overlapping span
+ * is kept and the occurrence skipped. The first definition of a short form wins. Returns spans
+ * sorted by start, never overlapping (given non-overlapping input).
+ */
+export function propagateAbbreviations(text: string, spans: readonly Span[]): Span[] {
+  const byStart = [...spans].sort((a, b) => a.start - b.start);
+  const defined = new Map<string, Span['type']>();
+  for (const span of byStart) {
+    const match = DEFINITION.exec(text.slice(span.end, span.end + 16));
+    if (match === null) continue;
+    const short = match[1]!;
+    if (!/\p{Lu}/u.test(short) || short.length < 2 || short === span.text) continue;
+    const firstLong = /[\p{L}\p{N}]/u.exec(span.text)?.[0]?.toLowerCase();
+    if (firstLong === undefined || short[0]!.toLowerCase() !== firstLong) continue;
+    if (!defined.has(short)) defined.set(short, span.type);
+  }
+  if (defined.size === 0) return byStart;
+
+  const result = new Map<number, Span>(byStart.map((s) => [s.start, s]));
+  const overlaps = (start: number, end: number): Span | undefined => {
+    for (const s of result.values()) if (s.start < end && start < s.end) return s;
+    return undefined;
+  };
+  for (const [short, type] of defined) {
+    const pattern = new RegExp(escapeRegExp(short), 'g');
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const start = m.index;
+      const end = start + short.length;
+      // Whole words only: 'HC' must not fire inside 'HCl' or 'THC'.
+      if ((start > 0 && WORD_CHAR.test(text[start - 1]!)) || (end < text.length && WORD_CHAR.test(text[end]!))) continue;
+      const hit = overlaps(start, end);
+      if (hit !== undefined && !(hit.start === start && hit.end === end)) continue;
+      result.set(start, { start, end, type, text: text.slice(start, end), confidence: hit?.confidence ?? null });
+    }
+  }
+  return [...result.values()].sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,67 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { VanerError } from '../../errors.js';
+
+/** One data line of a vocabulary file with its 1-based line number (for error messages). */
+export interface SourceLine {
+  readonly line: string;
+  readonly lineNumber: number;
+  readonly fields: string[];
+}
+
+/** An INVALID_FORMAT error that names the file and line, so a broken vocabulary is easy to find. */
+export function formatError(file: string, lineNumber: number, problem: string): VanerError {
+  return new VanerError('INVALID_FORMAT', `${basename(file)} line ${lineNumber}: ${problem}`, {
+    details: { file: basename(file), line: lineNumber },
+  });
+}
+
+/**
+ * Streams the tab-separated lines of a (optionally gzipped, by `.gz` suffix) file, skipping blank
+ * lines and `#` comments. Read errors (missing file, corrupt gzip) become INVALID_FORMAT or
+ * NOT_FOUND VanerErrors naming the file.
+ */
+export async function* readTsvLines(file: string): AsyncGenerator<SourceLine> {
+  const raw = createReadStream(file);
+  const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  // pipe() does not forward errors: surface the file stream's own (ENOENT) on the gunzip stream.
+  if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber += 1;
+      if (line.trim() === '' || line.startsWith('#')) continue;
+      yield { line, lineNumber, fields: line.split('\t') };
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT') {
+      throw new VanerError('NOT_FOUND', `vocabulary file ${basename(file)} not found`, { cause: error, details: { file: basename(file) } });
+    }
+    throw new VanerError('INVALID_FORMAT', `${basename(file)}: unreadable after line ${lineNumber}`, {
+      cause: error,
+      details: { file: basename(file), line: lineNumber },
+    });
+  } finally {
+    lines.close();
+    raw.destroy();
+  }
+}
+
+/** Splits a `|`-separated list field, dropping empty items and duplicates, order kept. */
+export function splitList(field: string | undefined): string[] {
+  if (field === undefined || field === '') return [];
+  return [...new Set(field.split('|').map((s) => s.trim()).filter((s) => s !== ''))];
+}
+
+/** Checks a header line's column names, so a reordered file fails loudly instead of importing garbage. */
+export function expectHeader(file: string, got: SourceLine, expected: readonly string[]): void {
+  for (let i = 0; i < expected.length; i += 1) {
+    if (got.fields[i] !== expected[i]) {
+      throw formatError(file, got.lineNumber, `expected column ${i + 1} to be '${expected[i]}', found '${got.fields[i] ?? ''}'`);
+    }
+  }
+}

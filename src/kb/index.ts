@@ -1,0 +1,24 @@
+/** Public surface of the knowledge-base module: vocabulary import, normalisation, dictionary labeler, linker. */
+export { importKnowledgeBase } from './import-knowledge-base.js';
+export { KB_FILES, readKnowledgeBase, readKnowledgeBaseNames } from './knowledge-base-source.js';
+export type { KnowledgeBaseItem } from './knowledge-base-source.js';
+export type { ImportKnowledgeBaseOptions, ImportKnowledgeBaseResult } from './import-knowledge-base.js';
+export { normalizeName, tokenizeForMatch, foldPlural } from './normalize.js';
+export type { MatchToken } from './normalize.js';
+export { createDictionaryLabeler } from './dictionary-labeler.js';
+export type { DictionaryLabeler, DictionaryLabelerOptions, DictionaryStats } from './dictionary-labeler.js';
+export { DEFAULT_STOP_NAMES } from './stop-names.js';
+export { createExactLinker, EXACT_CONFIDENCE, NORMALIZED_CONFIDENCE } from './exact-linker.js';
+export type { ExactLinkerOptions } from './exact-linker.js';
+export { readAnnotationCounts } from './annotation-counts.js';
+export { readCtdMedic } from './import/ctd-medic.js';
+export type { CtdDisease } from './import/ctd-medic.js';
+export { readMeshTrees, parentsFromTrees } from './import/mesh-trees.js';
+export type { MeshTrees } from './import/mesh-trees.js';
+export { readMeshChemicalDescriptors } from './import/mesh-descriptors.js';
+export { readMeshSupplementaryChemicals } from './import/mesh-supplementary.js';
+export { readCorpusNames } from './import/corpus-names.js';
+export type { CorpusName } from './import/corpus-names.js';
+export type { LinkResult, Linker } from './linker-types.js';
+export { readDictionaryExclusions, DEFAULT_EXCLUDED_BRANCHES } from './dictionary-exclusions.js';
+export { propagateAbbreviations } from './abbreviation-propagation.js';

@@ -1,0 +1,15 @@
+/**
+ * Public surface of the labeler module (STYLE.md guideline 11). The composition root decides which labeler to
+ * build; this module only offers the factories.
+ */
+export { createLabeler, type ModelLabeler, type ModelLabelerOptions } from './model-labeler.js';
+export { createUnionLabeler } from './union-labeler.js';
+export { splitWords, splitWords as wordSplit, type Word } from './word-splitter.js';
+export { splitSentences, type Sentence } from './sentence-splitter.js';
+export { segmentDocument, type SegmentedDocument } from './segment-document.js';
+export { tagsToSpans, spansToTags, type WordSpan } from './decode.js';
+export { resolveOverlaps, type RankedSpan } from './span-overlaps.js';
+export { readManifest, loadBundle, type Bundle } from './bundle.js';
+export type { Manifest } from './manifest.js';
+export type { ExecutionProvider, BatchTiming } from './predict.js';
+export * from './types.js';

@@ -1,0 +1,259 @@
+/**
+ * The VANER labeler: a model bundle behind the Labeler contract (src/ner/types.ts).
+ *
+ * label() runs the three stages of STYLE.md guideline 2 over all documents of a call at once:
+ *   segment + encode (pure) -> predict (ONNX, length-bucketed batches across documents and passes)
+ *   -> decode (pure) -> document offsets (here, in `toDocumentSpans`, and nowhere else).
+ */
+import { z } from 'zod';
+import { VanerError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { loadTokenizer, readManifest, verifyModel } from './bundle.js';
+import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan } from './decode.js';
+import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
+import type { Manifest } from './manifest.js';
+import { createSession, predict, type BatchTiming, type ExecutionProvider, type ModelSession, type PredictInput } from './predict.js';
+import { segmentDocument } from './segment-document.js';
+import { resolveOverlaps } from './span-overlaps.js';
+import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
+import { ENTITY_TYPES, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from './types.js';
+import type { Word } from './word-splitter.js';
+
+/** Options of {@link createLabeler}. */
+export interface ModelLabelerOptions {
+  /** ONNX Runtime execution providers in order of preference; the first that loads wins. @defaultValue ['cpu'] */
+  readonly executionProviders?: readonly ExecutionProvider[];
+  /** Sequences (windows) per ONNX run. @defaultValue 16 */
+  readonly batchSize?: number;
+  /** ONNX Runtime intra-op threads; 0 = runtime default. @defaultValue 0 */
+  readonly intraOpThreads?: number;
+  /** Entity types to label, a subset of the bundle's. @defaultValue every type of the bundle, in manifest order */
+  readonly types?: readonly EntityType[];
+  /** Words shared by consecutive windows when a sentence is longer than a window. @defaultValue 16 */
+  readonly windowOverlapWords?: number;
+  /** @defaultValue silentLogger */
+  readonly logger?: Logger;
+  /** Called after each ONNX batch (benchmarks). */
+  readonly onBatch?: (timing: BatchTiming) => void;
+}
+
+/** A VANER labeler, with what benchmarks and logs want to know about it. */
+export interface ModelLabeler extends Labeler {
+  /** The provider that loaded the model. */
+  readonly provider: ExecutionProvider;
+  readonly manifest: Manifest;
+}
+
+const optionsSchema = z.object({
+  executionProviders: z.array(z.enum(['cuda', 'cpu'])).min(1).optional(),
+  batchSize: z.number().int().min(1).max(4096).optional(),
+  intraOpThreads: z.number().int().min(0).max(1024).optional(),
+  types: z.array(z.enum(ENTITY_TYPES)).min(1).optional(),
+  windowOverlapWords: z.number().int().min(0).max(1024).optional(),
+  logger: z.unknown().optional(),
+  onBatch: z.unknown().optional(),
+});
+
+function validateOptions(options: ModelLabelerOptions): void {
+  const result = optionsSchema.safeParse(options);
+  if (result.success) return;
+  const fields = result.error.issues.map((i) => `options.${i.path.map(String).join('.')}: ${i.message}`);
+  throw new VanerError('CONFIG_INVALID', `invalid labeler options: ${fields.join('; ')}`, { details: { fields } });
+}
+
+/** One prompt: its prefix ids and the types read from its logits (one head each). */
+interface Pass {
+  readonly prefix: readonly number[];
+  readonly types: readonly { readonly type: EntityType; readonly head: number }[];
+}
+
+/** Groups types by instruction: types sharing an instruction are one pass (docs/bundle-format.md). */
+function buildPasses(manifest: Manifest, types: readonly EntityType[], encoder: SubwordEncoder): Pass[] {
+  const byInstruction = new Map<string, { type: EntityType; head: number }[]>();
+  for (const t of manifest.entityTypes) {
+    if (!types.includes(t.type)) continue;
+    const group = byInstruction.get(t.instruction) ?? [];
+    group.push({ type: t.type, head: t.head });
+    byInstruction.set(t.instruction, group);
+  }
+  // The instruction is encoded once here, not per window.
+  return [...byInstruction].map(([instruction, group]) => ({
+    prefix: promptPrefix(manifest.special.bosId, encoder.encode(instruction), manifest.special.sepId),
+    types: group,
+  }));
+}
+
+/**
+ * Word spans -> character spans of the original text. The one place where word indices become document offsets:
+ * a span runs from its first word's start to its last word's end, so it never includes surrounding whitespace
+ * and `text.slice(start, end)` is exactly the mention.
+ */
+function toDocumentSpans(text: string, words: readonly Word[], spans: readonly ScoredWordSpan<EntityType>[]): Span[] {
+  return spans.map((s) => {
+    const start = words[s.start]!.start;
+    const end = words[s.end - 1]!.end;
+    return { start, end, type: s.type, text: text.slice(start, end), confidence: s.confidence };
+  });
+}
+
+/** Lets timers and I/O run between synchronous steps, then honours an abort that arrived meanwhile. */
+async function yieldToEventLoop(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (signal?.aborted) throw new VanerError('CANCELLED', 'labeling was cancelled', { cause: signal.reason });
+}
+
+/**
+ * Loads a VANER bundle and returns a Labeler. The manifest is read first (it names the other files); then the
+ * tokenizer is loaded while the model is hashed and its ONNX session created.
+ * @throws VanerError('CONFIG_INVALID') for bad options (naming the field); 'MODEL_INVALID' / 'MODEL_UNAVAILABLE'
+ *   from the bundle and the runtime
+ */
+export async function createLabeler(bundleDir: string, options: ModelLabelerOptions = {}): Promise<ModelLabeler> {
+  validateOptions(options);
+  const logger = options.logger ?? silentLogger;
+  const manifest = await readManifest(bundleDir);
+  const bundleTypes = manifest.entityTypes.map((t) => t.type);
+  const types = options.types ?? bundleTypes;
+  const unknown = types.filter((t) => !bundleTypes.includes(t));
+  if (unknown.length > 0) {
+    throw new VanerError('CONFIG_INVALID', `options.types: ${unknown.join(', ')} not in bundle ${manifest.name} (has ${bundleTypes.join(', ')})`);
+  }
+  const [tokenizerResult, sessionResult] = await Promise.allSettled([
+    loadTokenizer(bundleDir, manifest),
+    verifyModel(bundleDir, manifest).then((modelPath) =>
+      createSession(modelPath, {
+        executionProviders: options.executionProviders ?? ['cpu'],
+        intraOpThreads: options.intraOpThreads ?? 0,
+        io: manifest.io,
+        logger,
+      }),
+    ),
+  ]);
+  if (tokenizerResult.status === 'rejected' || sessionResult.status === 'rejected') {
+    // Do not leak a session that loaded when the tokenizer did not.
+    if (sessionResult.status === 'fulfilled') await sessionResult.value.session.release().catch(() => undefined);
+    throw tokenizerResult.status === 'rejected' ? tokenizerResult.reason : (sessionResult as PromiseRejectedResult).reason;
+  }
+  const encoder = withEncodeCache(tokenizerResult.value);
+  return buildLabeler(manifest, encoder, sessionResult.value, bundleTypes.filter((t) => types.includes(t)), options, logger);
+}
+
+function buildLabeler(
+  manifest: Manifest,
+  encoder: SubwordEncoder & { clear(): void },
+  model: ModelSession,
+  types: readonly EntityType[],
+  options: ModelLabelerOptions,
+  logger: Logger,
+): ModelLabeler {
+  const passes = buildPasses(manifest, types, encoder);
+  const batchSize = options.batchSize ?? 16;
+  const overlapWords = options.windowOverlapWords ?? 16;
+  const inFlight = new Set<Promise<unknown>>();
+  let closing: Promise<void> | null = null;
+
+  async function labelAll(inputs: readonly LabelInput[], labelOptions: LabelOptions): Promise<Span[][]> {
+    const wanted = labelOptions.types ?? types;
+    const unsupported = wanted.filter((t) => !types.includes(t));
+    if (unsupported.length > 0) {
+      throw new VanerError('BAD_USER_INPUT', `types: ${unsupported.join(', ')} not supported by ${manifest.name} (has ${types.join(', ')})`);
+    }
+    const active = passes
+      .map((p) => ({ prefix: p.prefix, types: p.types.filter((t) => wanted.includes(t.type)) }))
+      .filter((p) => p.types.length > 0);
+    const prefixes = active.map((p) => p.prefix);
+
+    // Stage 1: encode every document under every active prompt. Encoding is synchronous and the subword
+    // tokenizer costs ~0.1 ms per uncached word, so we yield to the event loop between documents: a call with
+    // many documents must not stall the process (a 8-abstract call stalled it ~200 ms in one piece before).
+    const docs: { input: LabelInput; words: readonly Word[]; encoding: DocumentEncoding }[] = [];
+    for (const input of inputs) {
+      await yieldToEventLoop(labelOptions.signal);
+      const segmented = segmentDocument(input.text);
+      const encoding = encodeDocument(
+        segmented.words.map((w) => w.text),
+        segmented.sentences,
+        prefixes,
+        encoder,
+        { maxLength: manifest.maxLength, overlapWords },
+      );
+      for (const o of encoding.oversizedWords) {
+        const word = segmented.words[o.wordIndex]!;
+        logger.warn('ner: word longer than a model window; labelled from its first subwords', {
+          id: input.id, start: word.start, end: word.end, subwords: o.subwords, kept: o.kept,
+        });
+      }
+      docs.push({ input, words: segmented.words, encoding });
+    }
+    const sequences: PredictInput[] = [];
+    const firstSequence = docs.map((d) => {
+      const first = sequences.length;
+      for (const perPass of d.encoding.sequences) sequences.push(...perPass);
+      return first;
+    });
+
+    // Stage 2: one length-bucketed run over all windows of all documents and passes.
+    const out = await predict(model.session, sequences, {
+      batchSize,
+      padId: manifest.special.padId,
+      io: manifest.io,
+      ...(labelOptions.signal === undefined ? {} : { signal: labelOptions.signal }),
+      ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
+    });
+    if (sequences.length > 0 && out.labels !== manifest.labels.length) {
+      throw new VanerError('MODEL_INVALID', `model output has ${out.labels} labels, manifest.labels has ${manifest.labels.length}`);
+    }
+
+    // Stage 3: decode per type, resolve overlaps between types, then map to document offsets.
+    const results: Span[][] = [];
+    for (const [d, doc] of docs.entries()) {
+      if (d > 0) await yieldToEventLoop(labelOptions.signal);
+      const windows = doc.encoding.windows;
+      const spans: ScoredWordSpan<EntityType>[] = [];
+      active.forEach((pass, p) => {
+        const base = firstSequence[d]! + p * windows.length;
+        for (const { type, head } of pass.types) {
+          if (head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
+          const perWindow = windows.map((w, k) => headProbabilities(out.rows[base + k]!, w.end - w.start, out.heads, out.labels, head));
+          const merged = mergeWindows(windows, perWindow, doc.words.length, out.labels);
+          spans.push(...decodeType(merged, doc.words.length, type));
+        }
+      });
+      results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types)));
+    }
+    return results;
+  }
+
+  return {
+    kind: 'vaner',
+    version: `${manifest.name}@${manifest.version}`,
+    types,
+    provider: model.provider,
+    manifest,
+    async label(inputs, labelOptions = {}) {
+      if (closing !== null) throw new VanerError('MODEL_UNAVAILABLE', 'the labeler is closed');
+      const run = labelAll(inputs, labelOptions);
+      inFlight.add(run);
+      try {
+        return await run;
+      } finally {
+        inFlight.delete(run);
+      }
+    },
+    close() {
+      // Idempotent: every caller gets the same promise. In-flight calls finish first (they hold the session);
+      // then each cleanup runs even if another failed.
+      closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        const results = await Promise.allSettled([model.session.release(), Promise.resolve().then(() => encoder.clear())]);
+        const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+        if (failures.length > 0) {
+          throw new VanerError('INTERNAL', `closing the labeler failed: ${failures.map((f) => String(f)).join('; ')}`, {
+            cause: new AggregateError(failures),
+          });
+        }
+      })();
+      return closing;
+    },
+  };
+}

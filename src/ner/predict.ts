@@ -1,0 +1,173 @@
+/**
+ * Stage 2 of the labeler (STYLE.md guideline 2), and the only module that touches ONNX Runtime.
+ *
+ * Execution providers. `createSession` tries the configured providers in order, one session per attempt with that
+ * single provider, and keeps the first that loads; it logs the chosen provider once. On Linux x64,
+ * onnxruntime-node 1.30 bundles only the CPU provider in its npm tarball; the CUDA 12 provider libraries
+ * (`libonnxruntime_providers_cuda.so`, `_shared.so`, `_tensorrt.so`) are downloaded from NuGet
+ * (Microsoft.ML.OnnxRuntime.Gpu.Linux) by its postinstall script, node_modules/onnxruntime-node/script/install.js.
+ * That script exits early when its install flag is `skip`, which this repository's `.npmrc` sets
+ * (`onnxruntime-node-install=skip`, read as `npm_config_onnxruntime_node_install`) so that CPU-only machines do
+ * not download ~500 MB. On a CUDA 12 host, install the provider with
+ *   `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`
+ * (the environment variable is read before the npm config; `npm install --onnxruntime-node-install=cuda12` also
+ * works), then set `VANER_EXECUTION_PROVIDERS=cuda,cpu`. `ONNXRUNTIME_NODE_INSTALL_CUDA` is the deprecated form.
+ *
+ * Threading. `session.run` is *not* off the main thread in onnxruntime-node 1.30: dist/backend.js wraps the native
+ * call in `setImmediate`, and the binding's `run` is synchronous (dist/binding.d.ts: "a simple synchronized
+ * inference session object wrap"). A batch therefore blocks the event loop for its duration, while the native
+ * kernels use `intraOpNumThreads` threads. We keep batches the unit of blocking: between batches the event loop
+ * runs (timers, I/O, an abort), and the caller sizes batches for its latency budget (bench ner prints p95 batch
+ * latency, which is the longest stall). A process that must stay responsive during inference (the API with an
+ * in-process worker) should run the worker in its own process (`vaner worker`).
+ */
+import * as ort from 'onnxruntime-node';
+import { VanerError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { planBatches } from './batch-plan.js';
+
+/** Providers the runtime can be asked for. */
+export type ExecutionProvider = 'cuda' | 'cpu';
+
+/** A loaded ONNX session and the provider that loaded it. */
+export interface ModelSession {
+  readonly session: ort.InferenceSession;
+  readonly provider: ExecutionProvider;
+}
+
+/** Options of {@link createSession}. */
+export interface SessionOptions {
+  /** Tried in order; the first that loads wins. @defaultValue ['cpu'] */
+  readonly executionProviders?: readonly ExecutionProvider[];
+  /** ONNX Runtime intra-op threads; 0 lets the runtime choose (one per physical core). @defaultValue 0 */
+  readonly intraOpThreads?: number;
+  /** Names the session must have (manifest.io). */
+  readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly logits: string };
+  readonly logger: Logger;
+}
+
+/**
+ * Creates an inference session with the first execution provider that loads.
+ * @throws VanerError('MODEL_UNAVAILABLE') listing each provider and why it failed, when none loads;
+ *   VanerError('MODEL_INVALID') when the graph lacks the inputs or output the manifest names.
+ */
+export async function createSession(modelPath: string, options: SessionOptions): Promise<ModelSession> {
+  const providers = options.executionProviders ?? ['cpu'];
+  if (providers.length === 0) throw new VanerError('CONFIG_INVALID', 'executionProviders: must list at least one provider');
+  const failures: string[] = [];
+  for (const provider of providers) {
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [provider],
+        intraOpNumThreads: options.intraOpThreads ?? 0,
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+      });
+    } catch (cause) {
+      failures.push(`${provider}: ${(cause as Error).message}`);
+      continue;
+    }
+    const missing = [
+      ...[options.io.inputIds, options.io.attentionMask].filter((n) => !session.inputNames.includes(n)).map((n) => `input ${n}`),
+      ...[options.io.logits].filter((n) => !session.outputNames.includes(n)).map((n) => `output ${n}`),
+    ];
+    if (missing.length > 0) {
+      await session.release();
+      throw new VanerError('MODEL_INVALID', `model graph lacks ${missing.join(', ')} named in manifest.io`, { details: { missing } });
+    }
+    options.logger.info('ner: onnx session ready', { provider, failed: failures, intraOpThreads: options.intraOpThreads ?? 0 });
+    return { session, provider };
+  }
+  throw new VanerError('MODEL_UNAVAILABLE', `no execution provider could load the model: ${failures.join('; ')}`, {
+    details: { tried: providers, failures },
+  });
+}
+
+/** One sequence to run: unpadded ids and the positions whose logits are wanted. */
+export interface PredictInput {
+  readonly inputIds: readonly number[];
+  readonly wordPositions: readonly number[];
+}
+
+/** Timing of one batch, for benchmarks. */
+export interface BatchTiming {
+  readonly size: number;
+  /** Padded length of the batch. */
+  readonly length: number;
+  readonly ms: number;
+}
+
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /** Sequences per ONNX run. @defaultValue 16 */
+  readonly batchSize?: number;
+  readonly padId: number;
+  readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly logits: string };
+  /** Checked before every batch. */
+  readonly signal?: AbortSignal;
+  readonly onBatch?: (timing: BatchTiming) => void;
+}
+
+/**
+ * Logits of the requested positions of each sequence: `rows[i]` holds `wordPositions.length * heads * labels`
+ * floats, position-major, then head, then label.
+ */
+export interface PredictOutput {
+  readonly rows: Float32Array[];
+  readonly heads: number;
+  readonly labels: number;
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new VanerError('CANCELLED', 'labeling was cancelled', { cause: signal.reason });
+}
+
+/**
+ * Runs sequences through the model in length-bucketed batches (right padding with `padId`, mask 0); results come
+ * back in input order. Because the model masks padded keys, a sequence's logits do not depend on its batch.
+ * @throws VanerError('CANCELLED') when `signal` is aborted before a batch; VanerError('MODEL_INVALID') when the
+ *   output does not have the documented [batch, seq, heads, labels] shape.
+ */
+export async function predict(session: ort.InferenceSession, inputs: readonly PredictInput[], options: PredictOptions): Promise<PredictOutput> {
+  const rows: Float32Array[] = new Array<Float32Array>(inputs.length);
+  let heads = 0;
+  let labels = 0;
+  checkAbort(options.signal);
+  for (const batch of planBatches(inputs.map((s) => s.inputIds.length), options.batchSize ?? 16)) {
+    checkAbort(options.signal);
+    const length = Math.max(...batch.map((i) => inputs[i]!.inputIds.length));
+    const ids = new BigInt64Array(batch.length * length).fill(BigInt(options.padId));
+    const mask = new BigInt64Array(batch.length * length);
+    batch.forEach((index, b) => {
+      const seq = inputs[index]!.inputIds;
+      for (let t = 0; t < seq.length; t++) {
+        ids[b * length + t] = BigInt(seq[t]!);
+        mask[b * length + t] = 1n;
+      }
+    });
+    const started = performance.now();
+    const out = await session.run({
+      [options.io.inputIds]: new ort.Tensor('int64', ids, [batch.length, length]),
+      [options.io.attentionMask]: new ort.Tensor('int64', mask, [batch.length, length]),
+    });
+    const ms = performance.now() - started;
+    const logits = out[options.io.logits];
+    const dims = logits?.dims ?? [];
+    if (logits === undefined || logits.type !== 'float32' || dims.length !== 4 || dims[0] !== batch.length || dims[1] !== length) {
+      throw new VanerError('MODEL_INVALID', `model output ${options.io.logits} must be float32 [batch, seq, heads, labels]; got ${logits?.type ?? 'nothing'} [${dims.join(', ')}]`);
+    }
+    heads = dims[2]!;
+    labels = dims[3]!;
+    const data = logits.data as Float32Array;
+    const stride = heads * labels;
+    batch.forEach((index, b) => {
+      const positions = inputs[index]!.wordPositions;
+      const row = new Float32Array(positions.length * stride);
+      positions.forEach((p, k) => row.set(data.subarray((b * length + p) * stride, (b * length + p + 1) * stride), k * stride));
+      rows[index] = row;
+    });
+    options.onBatch?.({ size: batch.length, length, ms });
+  }
+  return { rows, heads, labels };
+}

@@ -1,0 +1,405 @@
+/**
+ * Every Cypher statement the Neo4j store sends, as named constants, so test/cypher-statements.test.ts
+ * can check each one with Neo4j's own parser. Rules: every value is a `$parameter` (never spliced
+ * text); integers arrive as `neo4j.int`; writes are idempotent (MERGE on constrained keys) because
+ * managed transactions may be retried. Requires Neo4j 5.26 (LTS) or newer for `CALL (x) { … }`.
+ *
+ * The model is described in docs/neo4j-model.md.
+ */
+
+// ---------- knowledge-base bookkeeping ----------
+
+/**
+ * Takes the write lock on the KB counter node, then allocates `$count` name sequence numbers.
+ * The SET before the read makes the read happen under the lock (Neo4j reads committed data, so an
+ * unlocked read-modify-write could lose an update between concurrent importers).
+ */
+export const ALLOCATE_NAME_SEQ = `
+MERGE (k:KbMeta {id: 1})
+  ON CREATE SET k.revision = 0, k.nameSeq = 0
+SET k.locked = true
+WITH k
+WITH k, k.nameSeq AS base
+SET k.nameSeq = base + $count
+REMOVE k.locked
+RETURN base`;
+
+/** Bumps the KB revision (linkers cache on it); under the counter node's write lock. */
+export const BUMP_REVISION = `
+MERGE (k:KbMeta {id: 1})
+  ON CREATE SET k.revision = 0, k.nameSeq = 0
+SET k.locked = true
+WITH k
+SET k.revision = k.revision + 1
+REMOVE k.locked
+RETURN k.revision AS revision`;
+
+export const READ_REVISION = `
+OPTIONAL MATCH (k:KbMeta {id: 1})
+RETURN coalesce(k.revision, 0) AS revision`;
+
+// ---------- entities ----------
+
+/**
+ * Inserts new entities and updates changed ones that no curator touched. Counts come from the
+ * state before the write (OPTIONAL MATCH), so a retried transaction reports the same numbers.
+ */
+export const UPSERT_ENTITIES = `
+UNWIND $rows AS r
+OPTIONAL MATCH (old:Entity {id: r.id})
+WITH r, old,
+     old IS NULL AS inserted,
+     old IS NOT NULL AND coalesce(old.curated, false) AS kept,
+     old IS NOT NULL AND NOT coalesce(old.curated, false)
+       AND (old.type <> r.type OR old.name <> r.name OR old.source <> r.source
+            OR old.parentIds <> r.parentIds OR old.treeNumbers <> r.treeNumbers) AS updated
+MERGE (e:Entity {id: r.id})
+  ON CREATE SET e.type = r.type, e.name = r.name, e.source = r.source, e.parentIds = r.parentIds,
+                e.treeNumbers = r.treeNumbers, e.curated = false, e.updatedAt = $now
+FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END |
+  SET e.type = r.type, e.name = r.name, e.source = r.source, e.parentIds = r.parentIds,
+      e.treeNumbers = r.treeNumbers, e.updatedAt = $now)
+RETURN sum(CASE WHEN inserted THEN 1 ELSE 0 END) AS entitiesInserted,
+       sum(CASE WHEN updated THEN 1 ELSE 0 END) AS entitiesUpdated,
+       sum(CASE WHEN kept THEN 1 ELSE 0 END) AS curatedKept`;
+
+/**
+ * Adds names (`key` = entityId + U+0000 + name, unique) to existing entities. An existing name is
+ * left exactly as it is, which keeps a curator's added or removed name; those are counted as kept.
+ */
+export const MERGE_NAMES = `
+UNWIND $rows AS r
+MATCH (e:Entity {id: r.entityId})
+OPTIONAL MATCH (old:Name {key: r.key})
+WITH r, e, old
+MERGE (n:Name {key: r.key})
+  ON CREATE SET n.entityId = r.entityId, n.name = r.name, n.norm = r.norm, n.origin = r.origin,
+                n.removed = false, n.seq = r.seq
+MERGE (e)-[:HAS_NAME]->(n)
+RETURN sum(CASE WHEN old IS NULL THEN 1 ELSE 0 END) AS namesInserted,
+       sum(CASE WHEN old IS NOT NULL AND (old.origin = 'curator' OR old.removed) THEN 1 ELSE 0 END) AS curatedKept`;
+
+/** The ids among `$ids` that are not entities. */
+export const MISSING_ENTITIES = `
+UNWIND $ids AS id
+OPTIONAL MATCH (e:Entity {id: id})
+WITH id, e
+WHERE e IS NULL
+RETURN collect(DISTINCT id) AS missing`;
+
+/**
+ * Brings CHILD_OF edges in line with each entity's `parentIds` (run after a whole import, so parents
+ * imported later in the same call are linked too).
+ */
+export const LINK_PARENTS = `
+UNWIND $ids AS id
+MATCH (c:Entity {id: id})
+CALL (c) {
+  MATCH (c)-[old:CHILD_OF]->(p:Entity)
+  WHERE NOT p.id IN c.parentIds
+  DELETE old
+}
+CALL (c) {
+  UNWIND c.parentIds AS parentId
+  MATCH (p:Entity {id: parentId})
+  MERGE (c)-[:CHILD_OF]->(p)
+}`;
+
+/** For each id: the id of its final merge target, or null when the id is not an entity. */
+export const RESOLVE_ENTITIES = `
+UNWIND $ids AS id
+OPTIONAL MATCH (e:Entity {id: id})
+RETURN id, CASE WHEN e IS NULL THEN null ELSE coalesce(e.mergedInto, e.id) END AS target`;
+
+/**
+ * Active entities with all their active names: their own first, then those of entities merged into
+ * them, each group in insertion order (Name.seq).
+ */
+export const LOAD_ENTITIES = `
+UNWIND $ids AS id
+MATCH (t:Entity {id: id})
+WHERE t.mergedInto IS NULL
+CALL (t) {
+  MATCH (owner:Entity)
+  WHERE owner.id = t.id OR owner.mergedInto = t.id
+  MATCH (owner)-[:HAS_NAME]->(n:Name)
+  WHERE NOT n.removed
+  WITH n, owner.id <> t.id AS fromMerged
+  ORDER BY fromMerged, n.seq
+  RETURN collect(n.name) AS names
+}
+RETURN t.id AS id, t.type AS type, t.name AS name, t.source AS source, t.parentIds AS parentIds,
+       t.treeNumbers AS treeNumbers, names`;
+
+/**
+ * Search over normalised names (the TEXT index on Name.norm serves CONTAINS): exact name first, then
+ * prefix, then substring; shorter names first; id breaks ties. Merged entities count as their target.
+ */
+export const SEARCH_ENTITIES = `
+MATCH (n:Name)
+WHERE n.norm CONTAINS $key AND NOT n.removed
+MATCH (owner:Entity)-[:HAS_NAME]->(n)
+WITH coalesce(owner.mergedInto, owner.id) AS targetId, n.norm AS norm
+MATCH (t:Entity {id: targetId})
+WHERE $type IS NULL OR t.type = $type
+WITH t.id AS id,
+     min(CASE WHEN norm = $key THEN 0 WHEN norm STARTS WITH $key THEN 1 ELSE 2 END) AS tier,
+     min(size(norm)) AS len
+RETURN id
+ORDER BY tier, len, id
+LIMIT $first`;
+
+/** Every active name under its active entity, in insertion order; `$types` null means all types. */
+export const ITERATE_NAMES = `
+MATCH (owner:Entity)-[:HAS_NAME]->(n:Name)
+WHERE NOT n.removed
+MATCH (t:Entity {id: coalesce(owner.mergedInto, owner.id)})
+WHERE $types IS NULL OR t.type IN $types
+RETURN t.id AS entityId, t.type AS type, n.name AS name, n.origin AS origin
+ORDER BY n.seq`;
+
+export const COUNT_ENTITIES = `
+MATCH (e:Entity)
+WHERE e.mergedInto IS NULL
+RETURN count(e) AS count`;
+
+/** Write-locks one entity (so concurrent merges serialise) and returns what a merge must check. */
+export const LOCK_ENTITY = `
+MATCH (e:Entity {id: $id})
+SET e.locked = true
+REMOVE e.locked
+RETURN e.id AS id, e.type AS type, e.mergedInto AS mergedInto`;
+
+/**
+ * Merges `$sourceId` into `$targetId` (already the final target): the source and everything merged
+ * into it now point at the target directly (chains stay one hop long), with MERGED_INTO edges to match.
+ */
+export const MERGE_ENTITY = `
+MATCH (s:Entity {id: $sourceId})
+MATCH (t:Entity {id: $targetId})
+SET s.mergedInto = t.id, s.curated = true, s.updatedAt = $now
+MERGE (s)-[:MERGED_INTO]->(t)
+WITH s, t
+CALL (s, t) {
+  MATCH (x:Entity {mergedInto: s.id})
+  OPTIONAL MATCH (x)-[old:MERGED_INTO]->(s)
+  DELETE old
+  SET x.mergedInto = t.id, x.updatedAt = $now
+  MERGE (x)-[:MERGED_INTO]->(t)
+}
+RETURN t.id AS id`;
+
+/** Audit record of a curation edit; `before`/`after` are JSON strings. */
+export const CREATE_CURATION_EDIT = `
+MERGE (c:CurationEdit {id: $id})
+  ON CREATE SET c.at = $at, c.actor = $actor, c.action = $action, c.target = $target,
+                c.before = $before, c.after = $after`;
+
+// ---------- documents ----------
+
+/**
+ * Idempotent put by externalId. MERGE on the constrained externalId takes a lock, so two concurrent
+ * puts of one externalId serialise; the marker set ON CREATE tells this transaction it created it.
+ */
+export const PUT_DOCUMENT_BY_EXTERNAL_ID = `
+MERGE (d:Document {externalId: $externalId})
+  ON CREATE SET d.createdBy = $id
+WITH d, coalesce(d.createdBy = $id, false) AS created
+REMOVE d.createdBy
+WITH d, CASE WHEN created THEN 'created' WHEN d.textHash = $props.textHash THEN 'unchanged' ELSE 'updated' END AS outcome
+FOREACH (_ IN CASE WHEN outcome = 'created' THEN [1] ELSE [] END |
+  SET d += $props, d.id = $id, d.createdAt = $now, d.updatedAt = $now)
+FOREACH (_ IN CASE WHEN outcome = 'updated' THEN [1] ELSE [] END |
+  SET d += $props, d.updatedAt = $now, d.annotatedAt = null, d.labeler = null, d.modelVersion = null)
+RETURN d {.*} AS document, outcome`;
+
+export const CREATE_DOCUMENT = `
+MERGE (d:Document {id: $id})
+  ON CREATE SET d += $props, d.createdAt = $now, d.updatedAt = $now
+RETURN d {.*} AS document`;
+
+export const DELETE_MENTIONS_OF_DOCUMENT = `
+MATCH (:Document {id: $documentId})-[:HAS_MENTION]->(m:Mention)
+DETACH DELETE m`;
+
+export const GET_DOCUMENTS = `
+UNWIND $ids AS id
+MATCH (d:Document {id: id})
+RETURN d {.*} AS document`;
+
+export const GET_DOCUMENTS_BY_EXTERNAL_ID = `
+UNWIND $externalIds AS externalId
+MATCH (d:Document {externalId: externalId})
+RETURN d {.*} AS document`;
+
+/**
+ * A document page in id order. `$entity` (already resolved) filters to documents with a non-rejected
+ * mention of it or of anything merged into it; null filters are off.
+ */
+export const LIST_DOCUMENTS = `
+WITH CASE WHEN $entity IS NULL THEN null
+          ELSE [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } END AS members
+MATCH (d:Document)
+WHERE ($after IS NULL OR d.id > $after)
+  AND ($prefix IS NULL OR d.externalId STARTS WITH $prefix)
+  AND ($annotated IS NULL OR (d.annotatedAt IS NOT NULL) = $annotated)
+  AND (members IS NULL OR EXISTS {
+        MATCH (d)-[:HAS_MENTION]->(m:Mention)
+        WHERE m.entityId IN members AND m.review <> 'rejected'
+      })
+RETURN d {.*} AS document
+ORDER BY d.id
+LIMIT $limit`;
+
+export const COUNT_DOCUMENTS = `
+WITH CASE WHEN $entity IS NULL THEN null
+          ELSE [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } END AS members
+MATCH (d:Document)
+WHERE ($prefix IS NULL OR d.externalId STARTS WITH $prefix)
+  AND ($annotated IS NULL OR (d.annotatedAt IS NOT NULL) = $annotated)
+  AND (members IS NULL OR EXISTS {
+        MATCH (d)-[:HAS_MENTION]->(m:Mention)
+        WHERE m.entityId IN members AND m.review <> 'rejected'
+      })
+RETURN count(d) AS count`;
+
+// ---------- mentions ----------
+
+/** Write-locks a document (concurrent replaceMentions of one document serialise) and reads its text. */
+export const LOCK_DOCUMENT = `
+MATCH (d:Document {id: $documentId})
+SET d.locked = true
+REMOVE d.locked
+RETURN d.text AS text, d.textHash AS textHash`;
+
+/** Mentions of a document a curator reviewed, to carry their verdicts over a re-annotation. */
+export const REVIEWED_MENTIONS_OF_DOCUMENT = `
+MATCH (:Document {id: $documentId})-[:HAS_MENTION]->(m:Mention)
+WHERE m.review <> 'unreviewed'
+RETURN m {.*} AS mention`;
+
+/** Inserts a document's mentions; REFERS_TO links those whose entity the KB holds. */
+export const INSERT_MENTIONS = `
+MATCH (d:Document {id: $documentId})
+UNWIND $rows AS r
+MERGE (m:Mention {id: r.id})
+  ON CREATE SET m += r
+MERGE (d)-[:HAS_MENTION]->(m)
+WITH m
+OPTIONAL MATCH (e:Entity {id: m.entityId})
+FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | MERGE (m)-[:REFERS_TO]->(e))`;
+
+export const MARK_ANNOTATED = `
+MATCH (d:Document {id: $documentId})
+SET d.annotatedAt = $now, d.labeler = $labeler, d.modelVersion = $modelVersion`;
+
+export const GET_MENTIONS_OF_DOCUMENTS = `
+UNWIND $ids AS id
+MATCH (:Document {id: id})-[:HAS_MENTION]->(m:Mention)
+RETURN m {.*} AS mention
+ORDER BY m.documentId, m.start, m.end, m.id`;
+
+export const GET_MENTIONS = `
+UNWIND $ids AS id
+MATCH (m:Mention {id: id})
+RETURN m {.*} AS mention`;
+
+/** Non-rejected mentions of `$entity` (resolved) and of what is merged into it, by (document, start, id). */
+export const MENTIONS_BY_ENTITY = `
+WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
+MATCH (m:Mention)
+WHERE m.entityId IN members AND m.review <> 'rejected'
+  AND ($afterDoc IS NULL OR m.documentId > $afterDoc
+       OR (m.documentId = $afterDoc AND (m.start > $afterStart OR (m.start = $afterStart AND m.id > $afterId))))
+RETURN m {.*} AS mention
+ORDER BY m.documentId, m.start, m.id
+LIMIT $limit`;
+
+export const COUNT_MENTIONS_BY_ENTITY = `
+WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
+MATCH (m:Mention)
+WHERE m.entityId IN members AND m.review <> 'rejected'
+RETURN count(m) AS count`;
+
+/** Write-locks a mention and returns its review state before a curator's change. */
+export const LOCK_MENTION = `
+MATCH (m:Mention {id: $mentionId})
+SET m.locked = true
+REMOVE m.locked
+RETURN m.review AS review`;
+
+export const SET_REVIEW = `
+MATCH (m:Mention {id: $mentionId})
+SET m.review = $state, m.reviewedBy = $actor, m.reviewedAt = $now
+RETURN m {.*} AS mention`;
+
+// ---------- co-mentions ----------
+
+/**
+ * Partner entities of `$entity` (resolved): per partner, the number of documents in which both have
+ * a non-rejected linked mention. Merged entities count as their target on both sides; a partner's
+ * type is its KB type, or the mention's type when the KB does not hold the id. Keyset-paged by
+ * (documents DESC, partner).
+ */
+export const CO_MENTIONS = `
+WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
+MATCH (m:Mention)
+WHERE m.entityId IN members AND m.review <> 'rejected'
+WITH DISTINCT m.documentId AS documentId
+MATCH (p:Mention {documentId: documentId})
+WHERE p.entityId IS NOT NULL AND p.review <> 'rejected'
+OPTIONAL MATCH (e:Entity {id: p.entityId})
+WITH documentId, p, coalesce(e.mergedInto, p.entityId) AS partner
+WHERE partner <> $entity
+OPTIONAL MATCH (t:Entity {id: partner})
+WITH documentId, partner, coalesce(t.type, p.type) AS partnerType
+WHERE $type IS NULL OR partnerType = $type
+WITH DISTINCT partner, documentId
+WITH partner, count(documentId) AS documents
+WHERE $afterCount IS NULL OR documents < $afterCount OR (documents = $afterCount AND partner > $afterId)
+RETURN partner, documents
+ORDER BY documents DESC, partner
+LIMIT $limit`;
+
+export const COUNT_CO_MENTIONS = `
+WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
+MATCH (m:Mention)
+WHERE m.entityId IN members AND m.review <> 'rejected'
+WITH DISTINCT m.documentId AS documentId
+MATCH (p:Mention {documentId: documentId})
+WHERE p.entityId IS NOT NULL AND p.review <> 'rejected'
+OPTIONAL MATCH (e:Entity {id: p.entityId})
+WITH documentId, p, coalesce(e.mergedInto, p.entityId) AS partner
+WHERE partner <> $entity
+OPTIONAL MATCH (t:Entity {id: partner})
+WITH documentId, partner, coalesce(t.type, p.type) AS partnerType
+WHERE $type IS NULL OR partnerType = $type
+RETURN count(DISTINCT partner) AS count`;
+
+/** Up to `$evidenceLimit` shared document ids (ascending) for each of `$partners`. */
+export const CO_MENTION_EVIDENCE = `
+WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
+MATCH (m:Mention)
+WHERE m.entityId IN members AND m.review <> 'rejected'
+WITH DISTINCT m.documentId AS documentId
+MATCH (p:Mention {documentId: documentId})
+WHERE p.entityId IS NOT NULL AND p.review <> 'rejected'
+OPTIONAL MATCH (e:Entity {id: p.entityId})
+WITH documentId, coalesce(e.mergedInto, p.entityId) AS partner
+WHERE partner IN $partners
+WITH DISTINCT partner, documentId
+ORDER BY partner, documentId
+WITH partner, collect(documentId) AS documentIds
+RETURN partner, documentIds[0..$evidenceLimit] AS evidence`;
+
+// ---------- maintenance ----------
+
+/** Test helper: removes all data but keeps the schema and the migration records. */
+export const DELETE_ALL_DATA = `
+MATCH (n)
+WHERE NOT n:Migration AND NOT n:MigrationLock
+CALL (n) {
+  DETACH DELETE n
+} IN TRANSACTIONS OF 10000 ROWS`;
+
+export const PING = 'RETURN 1 AS ok';

@@ -1,0 +1,340 @@
+/**
+ * The document half of the embedded store: documents, their mentions, review state, and the
+ * entity-centric lists. Synchronous functions over one connection; the store wraps them in promises.
+ */
+import { VanerError } from '../errors.js';
+import { isEntityType, type EntityType } from '../ner/types.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { newId } from './ids.js';
+import type {
+  AnnotationProvenance,
+  DocumentFilter,
+  DocumentInput,
+  LinkMethod,
+  Mention,
+  MentionInput,
+  Page,
+  PutDocumentResult,
+  ReviewState,
+  StoredDocument,
+} from './port.js';
+import type { SqliteDatabase } from './sqlite-connection.js';
+import { documentTextHash } from './text-hash.js';
+
+const LINK_METHODS: readonly LinkMethod[] = ['exact', 'normalized', 'abbreviation', 'approximate', 'curator', 'composite'];
+const REVIEW_STATES: readonly ReviewState[] = ['unreviewed', 'confirmed', 'rejected'];
+
+/**
+ * SQL for "the entity and everything merged into it" given a resolved `@entity`. Merge chains are
+ * kept flat (see mergeEntities), so one level is complete.
+ */
+export const ENTITY_MEMBERS_SQL = '(SELECT @entity UNION SELECT id FROM entities WHERE merged_into = @entity)';
+
+interface DocumentRow {
+  id: string;
+  external_id: string | null;
+  title: string | null;
+  text: string;
+  text_hash: string;
+  metadata: string | null;
+  created_at: string;
+  updated_at: string;
+  annotated_at: string | null;
+  labeler: string | null;
+  model_version: string | null;
+}
+
+interface MentionRow {
+  id: string;
+  document_id: string;
+  start_offset: number;
+  end_offset: number;
+  text: string;
+  type: string;
+  entity_id: string | null;
+  confidence: number | null;
+  labeler: string;
+  model_version: string;
+  linker_version: string;
+  link_method: string | null;
+  matched_name: string | null;
+  link_confidence: number | null;
+  sentence: number | null;
+  review: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+function toDocument(row: DocumentRow): StoredDocument {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    title: row.title,
+    text: row.text,
+    textHash: row.text_hash,
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    annotatedAt: row.annotated_at,
+    labeler: row.labeler,
+    modelVersion: row.model_version,
+  };
+}
+
+function toMention(row: MentionRow): Mention {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    start: row.start_offset,
+    end: row.end_offset,
+    text: row.text,
+    type: row.type as EntityType,
+    confidence: row.confidence,
+    entityId: row.entity_id,
+    linkMethod: row.link_method as LinkMethod | null,
+    matchedName: row.matched_name,
+    linkConfidence: row.link_confidence,
+    sentence: row.sentence,
+    labeler: row.labeler,
+    modelVersion: row.model_version,
+    linkerVersion: row.linker_version,
+    review: row.review as ReviewState,
+  };
+}
+
+function checkDocument(doc: DocumentInput, index: number): void {
+  const bad = (code: 'BAD_USER_INPUT' | 'EMPTY_TEXT', field: string, message: string): never => {
+    throw new VanerError(code, `document ${index}: ${message}`, { details: { index, field } });
+  };
+  if (typeof doc.text !== 'string') bad('BAD_USER_INPUT', 'text', 'text must be a string');
+  if (doc.text.trim() === '') bad('EMPTY_TEXT', 'text', 'text is empty');
+  if (doc.externalId !== undefined && doc.externalId !== null && (typeof doc.externalId !== 'string' || doc.externalId === '')) {
+    bad('BAD_USER_INPUT', 'externalId', 'externalId must be a non-empty string or null');
+  }
+  if (doc.title !== undefined && doc.title !== null && typeof doc.title !== 'string') bad('BAD_USER_INPUT', 'title', 'title must be a string or null');
+  const m = doc.metadata;
+  if (m !== undefined && m !== null && (typeof m !== 'object' || Array.isArray(m))) bad('BAD_USER_INPUT', 'metadata', 'metadata must be an object or null');
+}
+
+function checkMention(m: MentionInput, index: number, text: string): void {
+  const bad = (field: string, message: string): never => {
+    throw new VanerError('BAD_USER_INPUT', `mention ${index}: ${message}`, { details: { index, field } });
+  };
+  const unit = (v: number | null): boolean => v === null || (typeof v === 'number' && v >= 0 && v <= 1);
+  if (!Number.isInteger(m.start) || !Number.isInteger(m.end) || m.start < 0 || m.end <= m.start || m.end > text.length) {
+    bad('start', `offsets [${m.start}, ${m.end}) are outside the text (length ${text.length}) or empty`);
+  }
+  if (m.text !== text.slice(m.start, m.end)) bad('text', 'text does not equal the document text at the offsets');
+  if (typeof m.type !== 'string' || !isEntityType(m.type)) bad('type', `unknown entity type ${JSON.stringify(m.type)}`);
+  if (!unit(m.confidence)) bad('confidence', 'confidence must be null or in [0, 1]');
+  if (!unit(m.linkConfidence)) bad('linkConfidence', 'linkConfidence must be null or in [0, 1]');
+  if (m.entityId !== null && (typeof m.entityId !== 'string' || m.entityId === '')) bad('entityId', 'entityId must be null or a non-empty string');
+  if (m.linkMethod !== null && !LINK_METHODS.includes(m.linkMethod)) bad('linkMethod', `unknown link method ${JSON.stringify(m.linkMethod)}`);
+  if (m.sentence !== null && (!Number.isInteger(m.sentence) || m.sentence < 0)) bad('sentence', 'sentence must be null or a non-negative integer');
+}
+
+export interface DocumentRepository {
+  putDocuments(docs: readonly DocumentInput[]): PutDocumentResult[];
+  getDocuments(ids: readonly string[]): (StoredDocument | null)[];
+  getDocumentsByExternalId(externalIds: readonly string[]): (StoredDocument | null)[];
+  /** `entity` must already be resolved (merge target), or null for no entity filter. */
+  listDocuments(first: number, after: string | null, filter: DocumentFilter, entity: string | null): Page<StoredDocument>;
+  replaceMentions(documentId: string, textHash: string, mentions: readonly MentionInput[], provenance: AnnotationProvenance): boolean;
+  getMentionsByDocument(documentIds: readonly string[]): Mention[][];
+  getMentions(ids: readonly string[]): (Mention | null)[];
+  /** `entity` must already be resolved. */
+  getMentionsByEntity(entity: string, first: number, after: string | null): Page<Mention>;
+  reviewMention(mentionId: string, state: ReviewState, actor: string): Mention;
+}
+
+export function createDocumentRepository(db: SqliteDatabase): DocumentRepository {
+  const byExternalId = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE external_id = ?');
+  const byId = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?');
+  const byIds = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id IN (SELECT value FROM json_each(?))');
+  const byExternalIds = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE external_id IN (SELECT value FROM json_each(?))');
+  const insertDocument = db.prepare(
+    `INSERT INTO documents (id, external_id, title, text, text_hash, metadata, created_at, updated_at)
+     VALUES (@id, @externalId, @title, @text, @hash, @metadata, @now, @now)`,
+  );
+  const updateDocument = db.prepare(
+    `UPDATE documents SET title = @title, text = @text, text_hash = @hash, metadata = @metadata, updated_at = @now,
+            annotated_at = NULL, labeler = NULL, model_version = NULL
+      WHERE id = @id`,
+  );
+  const deleteMentions = db.prepare('DELETE FROM mentions WHERE document_id = ?');
+  const insertMention = db.prepare(
+    `INSERT INTO mentions (id, document_id, start_offset, end_offset, text, type, entity_id, confidence, labeler, model_version,
+                           linker_version, link_method, matched_name, link_confidence, sentence, review, reviewed_by, reviewed_at)
+     VALUES (@id, @documentId, @start, @end, @text, @type, @entityId, @confidence, @labeler, @modelVersion,
+             @linkerVersion, @linkMethod, @matchedName, @linkConfidence, @sentence, @review, @reviewedBy, @reviewedAt)`,
+  );
+  const reviewedOf = db.prepare<[string], MentionRow>("SELECT * FROM mentions WHERE document_id = ? AND review != 'unreviewed'");
+  const markAnnotated = db.prepare('UPDATE documents SET annotated_at = ?, labeler = ?, model_version = ? WHERE id = ?');
+  const mentionsOfDocuments = db.prepare<[string], MentionRow>(
+    'SELECT * FROM mentions WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start_offset, end_offset, id',
+  );
+  const mentionsByIds = db.prepare<[string], MentionRow>('SELECT * FROM mentions WHERE id IN (SELECT value FROM json_each(?))');
+  const mentionById = db.prepare<[string], MentionRow>('SELECT * FROM mentions WHERE id = ?');
+  const setReview = db.prepare('UPDATE mentions SET review = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?');
+  const insertEdit = db.prepare('INSERT INTO curation_edits (id, at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)');
+
+  const documentWhere = `
+       (@entity IS NULL OR EXISTS (SELECT 1 FROM mentions m
+                                    WHERE m.document_id = d.id AND m.review != 'rejected' AND m.entity_id IN ${ENTITY_MEMBERS_SQL}))
+   AND (@prefix IS NULL OR substr(d.external_id, 1, length(@prefix)) = @prefix)
+   AND (@annotated IS NULL OR (d.annotated_at IS NOT NULL) = @annotated)`;
+  const listPage = db.prepare<Record<string, unknown>, DocumentRow>(
+    `SELECT d.* FROM documents d WHERE (@after IS NULL OR d.id > @after) AND ${documentWhere} ORDER BY d.id LIMIT @limit`,
+  );
+  const listCount = db.prepare<Record<string, unknown>, { n: number }>(`SELECT COUNT(*) AS n FROM documents d WHERE ${documentWhere}`);
+
+  const entityMentionWhere = `m.entity_id IN ${ENTITY_MEMBERS_SQL} AND m.review != 'rejected'`;
+  const entityMentionPage = db.prepare<Record<string, unknown>, MentionRow>(
+    `SELECT m.* FROM mentions m
+      WHERE ${entityMentionWhere}
+        AND (@afterDoc IS NULL OR (m.document_id, m.start_offset, m.id) > (@afterDoc, @afterStart, @afterId))
+      ORDER BY m.document_id, m.start_offset, m.id LIMIT @limit`,
+  );
+  const entityMentionCount = db.prepare<Record<string, unknown>, { n: number }>(`SELECT COUNT(*) AS n FROM mentions m WHERE ${entityMentionWhere}`);
+
+  const putOne = db.transaction((doc: DocumentInput): PutDocumentResult => {
+    const now = new Date().toISOString();
+    const title = doc.title ?? null;
+    const params = {
+      title,
+      text: doc.text,
+      hash: documentTextHash(title, doc.text),
+      metadata: doc.metadata === undefined || doc.metadata === null ? null : JSON.stringify(doc.metadata),
+      now,
+    };
+    const externalId = doc.externalId ?? null;
+    const existing = externalId === null ? undefined : byExternalId.get(externalId);
+    if (existing !== undefined) {
+      // Only title+text decide: metadata of an unchanged text is not rewritten (see the port's contract).
+      if (existing.text_hash === params.hash) return { document: toDocument(existing), outcome: 'unchanged' };
+      deleteMentions.run(existing.id);
+      updateDocument.run({ ...params, id: existing.id });
+      return { document: toDocument(byId.get(existing.id)!), outcome: 'updated' };
+    }
+    const id = newId('doc');
+    insertDocument.run({ ...params, id, externalId });
+    return { document: toDocument(byId.get(id)!), outcome: 'created' };
+  });
+
+  const replaceTx = db.transaction((documentId: string, textHash: string, mentions: readonly MentionInput[], provenance: AnnotationProvenance): boolean => {
+    const doc = byId.get(documentId);
+    if (doc === undefined) throw new VanerError('NOT_FOUND', `document ${documentId} not found`, { details: { documentId } });
+    if (doc.text_hash !== textHash) return false;
+    mentions.forEach((m, i) => checkMention(m, i, doc.text));
+    // A curator's verdict survives re-annotation when the same span is linked to the same entity again.
+    const verdicts = new Map<string, MentionRow>();
+    for (const row of reviewedOf.all(documentId)) verdicts.set(`${row.start_offset}:${row.end_offset}:${row.type}:${row.entity_id}`, row);
+    deleteMentions.run(documentId);
+    for (const m of mentions) {
+      const kept = verdicts.get(`${m.start}:${m.end}:${m.type}:${m.entityId}`);
+      insertMention.run({
+        id: newId('men'),
+        documentId,
+        start: m.start,
+        end: m.end,
+        text: m.text,
+        type: m.type,
+        entityId: m.entityId,
+        confidence: m.confidence,
+        labeler: provenance.labeler,
+        modelVersion: provenance.modelVersion,
+        linkerVersion: provenance.linkerVersion,
+        linkMethod: m.linkMethod,
+        matchedName: m.matchedName,
+        linkConfidence: m.linkConfidence,
+        sentence: m.sentence,
+        review: kept?.review ?? 'unreviewed',
+        reviewedBy: kept?.reviewed_by ?? null,
+        reviewedAt: kept?.reviewed_at ?? null,
+      });
+    }
+    markAnnotated.run(new Date().toISOString(), provenance.labeler, provenance.modelVersion, documentId);
+    return true;
+  });
+
+  const reviewTx = db.transaction((mentionId: string, state: ReviewState, actor: string): Mention => {
+    const row = mentionById.get(mentionId);
+    if (row === undefined) throw new VanerError('NOT_FOUND', `mention ${mentionId} not found`, { details: { mentionId } });
+    const at = new Date().toISOString();
+    setReview.run(state, actor, at, mentionId);
+    insertEdit.run(newId('edit'), at, actor, 'review-mention', mentionId, JSON.stringify({ review: row.review }), JSON.stringify({ review: state }));
+    return toMention(mentionById.get(mentionId)!);
+  });
+
+  const inOrder = <R, T>(keys: readonly string[], rows: R[], keyOf: (row: R) => string | null, map: (row: R) => T): (T | null)[] => {
+    const found = new Map<string, T>();
+    for (const row of rows) {
+      const key = keyOf(row);
+      if (key !== null) found.set(key, map(row));
+    }
+    return keys.map((k) => found.get(k) ?? null);
+  };
+
+  return {
+    putDocuments(docs) {
+      docs.forEach(checkDocument);
+      // One IMMEDIATE transaction per document: a failure leaves earlier documents stored, never half a document.
+      return docs.map((doc) => putOne.immediate(doc));
+    },
+    getDocuments: (ids) => inOrder(ids, byIds.all(JSON.stringify(ids)), (r) => r.id, toDocument),
+    getDocumentsByExternalId: (ids) => inOrder(ids, byExternalIds.all(JSON.stringify(ids)), (r) => r.external_id, toDocument),
+    listDocuments: db.transaction((first: number, after: string | null, filter: DocumentFilter, entity: string | null): Page<StoredDocument> => {
+      const afterId = after === null ? null : (decodeCursor('documents', after, ['string'])[0] as string);
+      const annotated = filter.annotated === undefined || filter.annotated === null ? null : filter.annotated ? 1 : 0;
+      const params = { entity, prefix: filter.externalIdPrefix ?? null, annotated };
+      const rows = listPage.all({ ...params, after: afterId, limit: first + 1 });
+      const items = rows.slice(0, first).map(toDocument);
+      const last = items.at(-1);
+      return {
+        items,
+        totalCount: listCount.get(params)!.n,
+        endCursor: last === undefined ? null : encodeCursor('documents', [last.id]),
+        hasNextPage: rows.length > first,
+      };
+    }),
+    replaceMentions(documentId, textHash, mentions, provenance) {
+      for (const field of ['labeler', 'modelVersion', 'linkerVersion'] as const) {
+        if (typeof provenance[field] !== 'string' || provenance[field] === '') {
+          throw new VanerError('BAD_USER_INPUT', `provenance.${field} must be a non-empty string`, { details: { field } });
+        }
+      }
+      return replaceTx.immediate(documentId, textHash, mentions, provenance);
+    },
+    getMentionsByDocument(documentIds) {
+      const grouped = new Map<string, Mention[]>();
+      for (const row of mentionsOfDocuments.all(JSON.stringify(documentIds))) {
+        const list = grouped.get(row.document_id) ?? [];
+        list.push(toMention(row));
+        grouped.set(row.document_id, list);
+      }
+      return documentIds.map((id) => grouped.get(id) ?? []);
+    },
+    getMentions: (ids) => inOrder(ids, mentionsByIds.all(JSON.stringify(ids)), (r) => r.id, toMention),
+    getMentionsByEntity: db.transaction((entity: string, first: number, after: string | null): Page<Mention> => {
+      const key = after === null ? [null, null, null] : decodeCursor('entity-mentions', after, ['string', 'number', 'string']);
+      const rows = entityMentionPage.all({ entity, afterDoc: key[0], afterStart: key[1], afterId: key[2], limit: first + 1 });
+      const items = rows.slice(0, first).map(toMention);
+      const last = items.at(-1);
+      return {
+        items,
+        totalCount: entityMentionCount.get({ entity })!.n,
+        endCursor: last === undefined ? null : encodeCursor('entity-mentions', [last.documentId, last.start, last.id]),
+        hasNextPage: rows.length > first,
+      };
+    }),
+    reviewMention(mentionId, state, actor) {
+      if (!REVIEW_STATES.includes(state)) {
+        throw new VanerError('BAD_USER_INPUT', `unknown review state ${JSON.stringify(state)}`, { details: { field: 'state' } });
+      }
+      if (typeof actor !== 'string' || actor.trim() === '') {
+        throw new VanerError('BAD_USER_INPUT', 'actor must be a non-empty string', { details: { field: 'actor' } });
+      }
+      return reviewTx.immediate(mentionId, state, actor);
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * The JobQueue conformance suite: every adapter of src/jobs/port.ts runs these exact cases.
+ *
+ * `open(namespace)` opens a queue on the backing storage named by `namespace`: a fresh namespace
+ * gives an empty queue; opening the same namespace again (a restart, or a second process) gives
+ * another handle on the same jobs. Adapters must be opened with {@link QUEUE_CONFORMANCE_OPTIONS}.
+ * The suite closes every queue it opened after each test; removing backing data is the caller's job.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VanerError } from '../../src/errors.js';
+import type { JobInfo, JobQueue, JobState, Processor, QueueJob } from '../../src/jobs/port.js';
+
+/** The retry settings the suite's timing assertions assume. */
+export const QUEUE_CONFORMANCE_OPTIONS = { maxAttempts: 3, backoffMs: 50 } as const;
+
+/** A promise plus its resolver, to hold a processor at a known point. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForState(queue: JobQueue, id: string, states: readonly JobState[]): Promise<JobInfo> {
+  return until(`job ${id} to reach ${states.join('/')}`, async () => {
+    const [info] = await queue.getJobs([id]);
+    return info !== null && info !== undefined && states.includes(info.state) ? info : undefined;
+  });
+}
+
+export function describeQueueConformance(name: string, open: (namespace: string) => Promise<JobQueue>): void {
+  describe(`JobQueue conformance: ${name}`, () => {
+    const opened: JobQueue[] = [];
+    let namespace = '';
+
+    const openQueue = async (ns = namespace): Promise<JobQueue> => {
+      const queue = await open(ns);
+      opened.push(queue);
+      return queue;
+    };
+    const fresh = async (): Promise<JobQueue> => {
+      namespace = `q-${randomUUID()}`;
+      return openQueue();
+    };
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((q) => q.close()));
+    });
+
+    it('enqueues a job with its documents and reads jobs in input order with nulls', async () => {
+      const queue = await fresh();
+      const job = await queue.enqueue(['doc_a', 'doc_b']);
+      expect(job).toMatchObject({
+        state: 'QUEUED', documentIds: ['doc_a', 'doc_b'], progress: { total: 2, done: 0, failed: 0 },
+        failures: [], attempts: 0, error: null, finishedAt: null,
+      });
+      const other = await queue.enqueue(['doc_c']);
+      expect((await queue.getJobs([other.id, 'job_nope', job.id])).map((j) => j?.id ?? null)).toEqual([other.id, null, job.id]);
+      expect(await queue.getJobs([])).toEqual([]);
+    });
+
+    it('completes an empty job at once', async () => {
+      const queue = await fresh();
+      const job = await queue.enqueue([]);
+      expect(job).toMatchObject({ state: 'COMPLETED', documentIds: [], progress: { total: 0, done: 0, failed: 0 }, failures: [], attempts: 0 });
+      expect(job.finishedAt).not.toBeNull();
+    });
+
+    it('rejects invalid document ids with BAD_USER_INPUT', async () => {
+      const queue = await fresh();
+      await expect(queue.enqueue(['doc_a', ''])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    });
+
+    it('runs a job: the processor sees its ids and attempt, progress is visible while it runs', async () => {
+      const queue = await fresh();
+      const hold = gate();
+      const seen: { ids: readonly string[]; attempt: number }[] = [];
+      const worker = queue.startWorker(async (job) => {
+        seen.push({ ids: job.documentIds, attempt: job.attempt });
+        await job.updateProgress({ total: 2, done: 1, failed: 0 });
+        await hold.promise;
+        return { failures: [] };
+      });
+      const job = await queue.enqueue(['doc_a', 'doc_b']);
+      const running = await until('progress', async () => {
+        const [info] = await queue.getJobs([job.id]);
+        return info?.state === 'RUNNING' && info.progress.done === 1 ? info : undefined;
+      });
+      expect(running).toMatchObject({ progress: { total: 2, done: 1, failed: 0 }, attempts: 1, finishedAt: null });
+      hold.open();
+      const done = await waitForState(queue, job.id, ['COMPLETED', 'FAILED']);
+      expect(done).toMatchObject({ state: 'COMPLETED', progress: { total: 2, done: 2, failed: 0 }, failures: [], attempts: 1, error: null });
+      expect(done.finishedAt).not.toBeNull();
+      expect(seen).toEqual([{ ids: ['doc_a', 'doc_b'], attempt: 1 }]);
+      await worker.close();
+    });
+
+    it('records per-document failures on a completed job', async () => {
+      const queue = await fresh();
+      queue.startWorker(async (job) => ({
+        failures: [{ documentId: job.documentIds[1]!, code: 'NOT_FOUND', message: 'document doc_b not found' }],
+      }));
+      const job = await queue.enqueue(['doc_a', 'doc_b', 'doc_c']);
+      const done = await waitForState(queue, job.id, ['COMPLETED', 'FAILED']);
+      expect(done).toMatchObject({
+        state: 'COMPLETED',
+        progress: { total: 3, done: 2, failed: 1 },
+        failures: [{ documentId: 'doc_b', code: 'NOT_FOUND', message: 'document doc_b not found' }],
+        attempts: 1,
+      });
+    });
+
+    it('retries a failing job with exponential backoff, then fails it', async () => {
+      const queue = await fresh();
+      const calls: { attempt: number; at: number }[] = [];
+      queue.startWorker(async (job) => {
+        calls.push({ attempt: job.attempt, at: Date.now() });
+        throw new Error('boom');
+      });
+      const job = await queue.enqueue(['doc_a']);
+      const failed = await waitForState(queue, job.id, ['FAILED', 'COMPLETED']);
+      expect(failed).toMatchObject({ state: 'FAILED', attempts: 3 });
+      expect(failed.error).toContain('boom');
+      expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
+      const { backoffMs } = QUEUE_CONFORMANCE_OPTIONS;
+      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(backoffMs - 5);
+      expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(2 * backoffMs - 5);
+    });
+
+    it('succeeds on a retry after a transient failure', async () => {
+      const queue = await fresh();
+      queue.startWorker(async (job) => {
+        if (job.attempt === 1) throw new VanerError('STORE_UNAVAILABLE', 'busy', { retriable: true });
+        return { failures: [] };
+      });
+      const job = await queue.enqueue(['doc_a']);
+      expect(await waitForState(queue, job.id, ['COMPLETED', 'FAILED'])).toMatchObject({ state: 'COMPLETED', attempts: 2, progress: { total: 1, done: 1, failed: 0 } });
+    });
+
+    it('fails a job at once on a non-retriable VanerError', async () => {
+      const queue = await fresh();
+      let calls = 0;
+      queue.startWorker(async () => {
+        calls++;
+        throw new VanerError('INVALID_FORMAT', 'cannot be processed', { retriable: false });
+      });
+      const job = await queue.enqueue(['doc_a']);
+      const failed = await waitForState(queue, job.id, ['FAILED', 'COMPLETED']);
+      expect(failed).toMatchObject({ state: 'FAILED', attempts: 1 });
+      expect(failed.error).toContain('cannot be processed');
+      // Give a wrongly scheduled retry the time to happen.
+      await new Promise((r) => setTimeout(r, 4 * QUEUE_CONFORMANCE_OPTIONS.backoffMs));
+      expect(calls).toBe(1);
+    });
+
+    it('worker.close() aborts the signal and returns the job to the queue without using an attempt', async () => {
+      const queue = await fresh();
+      const started = gate();
+      let aborted = false;
+      const worker = queue.startWorker(async (_job, _token, signal) => {
+        started.open();
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        aborted = signal.aborted;
+        throw new VanerError('CANCELLED', 'stopped', { retriable: true });
+      });
+      const job = await queue.enqueue(['doc_a']);
+      await started.promise;
+      await worker.close();
+      expect(aborted).toBe(true);
+      expect((await queue.getJobs([job.id]))[0]).toMatchObject({ state: 'QUEUED', attempts: 0 });
+      await worker.close(); // idempotent
+    });
+
+    it('resumes a job interrupted by a restart', async () => {
+      const first = await fresh();
+      const started = gate();
+      const interrupted: Processor = async (_job, _token, signal) => {
+        started.open();
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        throw new VanerError('CANCELLED', 'stopped', { retriable: true });
+      };
+      first.startWorker(interrupted);
+      const job = await first.enqueue(['doc_a', 'doc_b']);
+      await started.promise;
+      await first.close();
+
+      const second = await openQueue();
+      expect((await second.getJobs([job.id]))[0]).toMatchObject({ state: 'QUEUED', attempts: 0 });
+      const attempts: number[] = [];
+      second.startWorker(async (j) => {
+        attempts.push(j.attempt);
+        return { failures: [] };
+      });
+      expect(await waitForState(second, job.id, ['COMPLETED', 'FAILED'])).toMatchObject({ state: 'COMPLETED', attempts: 1, documentIds: ['doc_a', 'doc_b'] });
+      expect(attempts).toEqual([1]);
+    });
+
+    it('never gives one job to two workers, across handles on the same queue', async () => {
+      const a = await fresh();
+      const b = await openQueue();
+      const processed: string[] = [];
+      const processor: Processor = async (job: QueueJob) => {
+        processed.push(job.id);
+        await new Promise((r) => setTimeout(r, 5));
+        return { failures: [] };
+      };
+      a.startWorker(processor, { concurrency: 2 });
+      b.startWorker(processor, { concurrency: 2 });
+      const jobs = [];
+      for (let i = 0; i < 12; i++) jobs.push(await (i % 2 === 0 ? a : b).enqueue([`doc_${i}`]));
+      for (const job of jobs) expect(await waitForState(a, job.id, ['COMPLETED', 'FAILED'])).toMatchObject({ state: 'COMPLETED', attempts: 1 });
+      expect([...processed].sort()).toEqual(jobs.map((j) => j.id).sort());
+    });
+  });
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
+import { propagateAbbreviations } from '../src/kb/abbreviation-propagation.js';
+import type { EntityType, Span } from '../src/ner/types.js';
+import type { EntityName } from '../src/store/port.js';
+
+const n = (entityId: string, type: EntityType, name: string): EntityName => ({ entityId, type, name, origin: 'vocabulary' });
+
+const NAMES: EntityName[] = [
+  n('MESH:D001943', 'DISEASE', 'Breast Cancer'),
+  n('MESH:D009369', 'DISEASE', 'cancer'),
+  n('MESH:D007501', 'CHEMICAL', 'Iron'),
+  n('MESH:D000319', 'CHEMICAL', 'beta-Blocker'),
+  n('MESH:D012640', 'DISEASE', 'Seizure'),
+  n('MESH:D006973', 'DISEASE', 'Hypertension'),
+  n('MESH:D009270', 'CHEMICAL', 'naloxone'),
+  n('MESH:D007854', 'CHEMICAL', 'Lead'),
+  n('MESH:D008180', 'DISEASE', 'Lupus'),
+  n('MESH:D054198', 'DISEASE', 'ALL'),
+  n('MESH:D009569', 'CHEMICAL', 'NO'),
+  n('MESH:D012964', 'CHEMICAL', 'Na'),
+  n('MESH:D003920', 'DISEASE', 'DM'),
+  n('MESH:D004317', 'CHEMICAL', 'Doxorubicin'),
+  n('MESH:D004317', 'CHEMICAL', 'Adriamycin'),
+  n('MESH:D007676', 'DISEASE', 'Kidney Failure, Chronic'),
+  n('MESH:D007676', 'DISEASE', 'chronic kidney failure'),
+  n('MESH:D000001', 'CHEMICAL', 'Li'),
+  n('MESH:X', 'CHEMICAL', 'hypertension'),
+];
+
+async function label(text: string, options: Partial<Parameters<typeof createDictionaryLabeler>[0]> = {}): Promise<Span[]> {
+  const labeler = await createDictionaryLabeler({ names: NAMES, ...options });
+  const [spans] = await labeler.label([{ id: 't', text }]);
+  for (const s of spans!) expect(s.text).toBe(text.slice(s.start, s.end));
+  return spans!;
+}
+
+const brief = (spans: Span[]): [number, number, string, string][] => spans.map((s) => [s.start, s.end, s.type, s.text]);
+
+describe('createDictionaryLabeler', () => {
+  it('prefers the longest match: "breast cancer" over "cancer"', async () => {
+    expect(brief(await label('Breast cancer and cancer.'))).toEqual([
+      [0, 13, 'DISEASE', 'Breast cancer'],
+      [18, 24, 'DISEASE', 'cancer'],
+    ]);
+  });
+
+  it('respects word boundaries: no "iron" inside "environment" or "iron2"', async () => {
+    expect(brief(await label('The environment had iron2 and iron.'))).toEqual([[30, 34, 'CHEMICAL', 'iron']]);
+  });
+
+  it('gives exact offsets after multi-byte characters (β, emoji)', async () => {
+    const text = '😀 β-blocker use and 😀😀 seizures';
+    expect(brief(await label(text))).toEqual([
+      [3, 12, 'CHEMICAL', 'β-blocker'],
+      [26, 34, 'DISEASE', 'seizures'],
+    ]);
+  });
+
+  it('matches plurals, case and hyphen/space variants of a name', async () => {
+    expect(brief(await label('Seizures; beta blockers; Chronic-Kidney failure; NALOXONE'))).toEqual([
+      [0, 8, 'DISEASE', 'Seizures'],
+      [10, 23, 'CHEMICAL', 'beta blockers'],
+      [25, 47, 'DISEASE', 'Chronic-Kidney failure'],
+      [49, 57, 'CHEMICAL', 'NALOXONE'],
+    ]);
+  });
+
+  it('breaks type ties by priority (CHEMICAL first by default; configurable)', async () => {
+    expect(brief(await label('hypertension'))).toEqual([[0, 12, 'CHEMICAL', 'hypertension']]);
+    expect(brief(await label('hypertension', { typePriority: ['DISEASE'] }))).toEqual([[0, 12, 'DISEASE', 'hypertension']]);
+  });
+
+  it('drops stop names and matches all-caps abbreviations and element symbols case-sensitively', async () => {
+    const text = 'Lead can lead to ALL, not all; NO and no; Na but na; DM; Li.';
+    expect(brief(await label(text))).toEqual([
+      [17, 20, 'DISEASE', 'ALL'],
+      [31, 33, 'CHEMICAL', 'NO'],
+      [42, 44, 'CHEMICAL', 'Na'],
+      [57, 59, 'CHEMICAL', 'Li'],
+    ]);
+    // Without the stop list 'lead' matches in any case; the two-letter disease abbreviation 'DM' needs minAbbreviationLength 2.
+    const open = await label(text, { stopNames: new Set(), minAbbreviationLength: 2 });
+    expect(brief(open).map((s) => s[3])).toEqual(['Lead', 'lead', 'ALL', 'NO', 'Na', 'DM', 'Li']);
+  });
+
+  it('restricts types at construction and per call, and excludes entity ids', async () => {
+    expect(brief(await label('naloxone for lupus', { types: ['DISEASE'] }))).toEqual([[13, 18, 'DISEASE', 'lupus']]);
+    const labeler = await createDictionaryLabeler({ names: NAMES, excludeEntityIds: new Set(['MESH:D008180']) });
+    expect(labeler.types).toEqual(['CHEMICAL', 'DISEASE']);
+    const [spans] = await labeler.label([{ id: 'a', text: 'naloxone for lupus' }], { types: ['CHEMICAL'] });
+    expect(brief(spans!)).toEqual([[0, 8, 'CHEMICAL', 'naloxone']]);
+    const [none] = await labeler.label([{ id: 'a', text: 'lupus' }]);
+    expect(none).toEqual([]);
+    expect(labeler.stats.skippedExcluded).toBe(1);
+  });
+
+  it('propagates abbreviations defined in the text', async () => {
+    const text = 'Doxorubicin (DOX) caused chronic kidney failure (CKF). DOX and CKF again; DOXY not.';
+    expect(brief(await label(text))).toEqual([
+      [0, 11, 'CHEMICAL', 'Doxorubicin'],
+      [13, 16, 'CHEMICAL', 'DOX'],
+      [25, 47, 'DISEASE', 'chronic kidney failure'],
+      [49, 52, 'DISEASE', 'CKF'],
+      [55, 58, 'CHEMICAL', 'DOX'],
+      [63, 66, 'DISEASE', 'CKF'],
+    ]);
+    expect(brief(await label(text, { propagateAbbreviations: false })).map((s) => s[3])).toEqual(['Doxorubicin', 'chronic kidney failure']);
+  });
+
+  it('returns one result per input, in order, and honours cancellation', async () => {
+    const labeler = await createDictionaryLabeler({ names: NAMES, version: 'dict-test' });
+    expect(labeler.kind).toBe('dictionary');
+    expect(labeler.version).toBe('dict-test');
+    const out = await labeler.label([{ id: '1', text: 'iron' }, { id: '2', text: '' }, { id: '3', text: 'cancer' }]);
+    expect(out.map((spans) => spans.map((s) => s.text))).toEqual([['iron'], [], ['cancer']]);
+    expect(out[0]![0]!.confidence).toBeNull();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(labeler.label([{ id: '1', text: 'iron' }], { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await labeler.close();
+    await labeler.close();
+    await expect(labeler.label([{ id: '1', text: 'iron' }])).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  it('builds the default version from the names, and accepts async iterables', async () => {
+    async function* stream(): AsyncGenerator<EntityName> {
+      yield* NAMES;
+    }
+    const a = await createDictionaryLabeler({ names: stream() });
+    const b = await createDictionaryLabeler({ names: NAMES });
+    const c = await createDictionaryLabeler({ names: NAMES.slice(1) });
+    expect(a.version).toMatch(/^dictionary-[0-9a-f]{8}$/);
+    expect(a.version).toBe(b.version);
+    expect(c.version).not.toBe(a.version);
+  });
+
+  it('rejects invalid options with a field name', async () => {
+    await expect(createDictionaryLabeler({ names: NAMES, minNameLength: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'minNameLength' } });
+    await expect(createDictionaryLabeler({ names: NAMES, types: ['DRUG' as EntityType] })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'types' } });
+    await expect(createDictionaryLabeler({ names: [n('X', 'DRUG' as EntityType, 'x')] })).rejects.toMatchObject({ code: 'INVALID_FORMAT' });
+  });
+});
+
+describe('propagateAbbreviations', () => {
+  it('lets a definition in the text override a dictionary span of the same characters', () => {
+    const text = 'peritoneal dialysis (PD) ... PD';
+    const spans: Span[] = [
+      { start: 0, end: 19, type: 'DISEASE', text: 'peritoneal dialysis', confidence: null },
+      { start: 29, end: 31, type: 'CHEMICAL', text: 'PD', confidence: null },
+    ];
+    expect(propagateAbbreviations(text, spans).map((s) => [s.start, s.end, s.type])).toEqual([
+      [0, 19, 'DISEASE'],
+      [21, 23, 'DISEASE'],
+      [29, 31, 'DISEASE'],
+    ]);
+  });
+
+  it('ignores parentheses whose first letter does not match the long form', () => {
+    const text = 'cancer (n = 12) and (XY) n';
+    const spans: Span[] = [{ start: 0, end: 6, type: 'DISEASE', text: 'cancer', confidence: null }];
+    expect(propagateAbbreviations(text, spans)).toEqual(spans);
+  });
+});

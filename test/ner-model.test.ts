@@ -1,0 +1,283 @@
+/**
+ * Model tests against the tiny real bundle written by the Python pipeline (test/fixtures/tiny-bundle):
+ * tokenizer and logits parity with Python, exact spans, batching invariance, long documents, cancellation,
+ * bundle errors. The tiny model is too small to be a useful NER model; exact spans are recorded outputs.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTokenizer, readManifest, verifyModel } from '../src/ner/bundle.js';
+import { encodeDocument, promptPrefix } from '../src/ner/encode.js';
+import { createLabeler, createUnionLabeler, segmentDocument, type ModelLabeler } from '../src/ner/index.js';
+import type { Manifest } from '../src/ner/manifest.js';
+import { createSession, predict } from '../src/ner/predict.js';
+import type { SubwordEncoder } from '../src/ner/subword-tokenizer.js';
+import type { Span } from '../src/ner/types.js';
+import { createLogger, silentLogger } from '../src/log.js';
+
+// VANER_TEST_BUNDLE lets a developer run the same suite against another bundle (e.g. models/vaner-small).
+const BUNDLE = path.resolve(process.env['VANER_TEST_BUNDLE'] ?? 'test/fixtures/tiny-bundle');
+
+interface Reference {
+  examples: { instruction: string; words: string[] }[];
+  input_ids: number[][];
+  attention_mask: number[][];
+  dims: number[];
+  logits: number[];
+  atol: number;
+}
+interface Parity {
+  cases: { word: string; ids: number[] }[];
+  sentences: { text: string; ids: number[] }[];
+}
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(BUNDLE, file), 'utf8')) as T;
+
+/** A copy of the bundle in a temp dir, to break on purpose. */
+function copyBundle(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vaner-tiny-'));
+  for (const f of readdirSync(BUNDLE)) copyFileSync(path.join(BUNDLE, f), path.join(dir, f));
+  return dir;
+}
+
+const SENTENCES = [
+  'Cisplatin-induced nephrotoxicity was observed in 12 patients with lung cancer.',
+  'Naloxone reversed the antihypertensive effect of clonidine in rats.',
+  'Mutations in BRCA1 increase the risk of breast cancer in women.',
+  'Lithium carbonate toxicity caused tricuspid regurgitation and atrial flutter in a newborn infant.',
+];
+
+const plain = (spans: readonly Span[]) => spans.map((s) => [s.start, s.end, s.type, s.text]);
+
+describe('tiny bundle', () => {
+  let manifest: Manifest;
+  let tokenizer: SubwordEncoder;
+  let labeler: ModelLabeler;
+
+  beforeAll(async () => {
+    manifest = await readManifest(BUNDLE);
+    tokenizer = await loadTokenizer(BUNDLE, manifest);
+    labeler = await createLabeler(BUNDLE, { batchSize: 8, intraOpThreads: 1 });
+  });
+  afterAll(async () => {
+    await labeler?.close();
+  });
+
+  it('tokenizer parity: every word and sentence gets the exact sentencepiece ids', () => {
+    const parity = readJson<Parity>('tokenizer-parity.json');
+    expect(parity.cases.length).toBeGreaterThan(100);
+    const mismatches = [...parity.cases.map((c) => ({ text: c.word, ids: c.ids })), ...parity.sentences]
+      .map((c) => ({ text: c.text, expected: c.ids, actual: [...tokenizer.encode(c.text)] }))
+      .filter((c) => JSON.stringify(c.expected) !== JSON.stringify(c.actual));
+    expect(mismatches).toEqual([]);
+  });
+
+  it('input construction parity: the encoder builds the exact input_ids Python built', () => {
+    const ref = readJson<Reference>('reference-logits.json');
+    ref.examples.forEach((ex, i) => {
+      const prefix = promptPrefix(manifest.special.bosId, tokenizer.encode(ex.instruction), manifest.special.sepId);
+      const enc = encodeDocument(ex.words, [{ start: 0, end: ex.words.length }], [prefix], tokenizer, {
+        maxLength: manifest.maxLength,
+        overlapWords: 16,
+      });
+      expect(enc.windows).toEqual([{ start: 0, end: ex.words.length }]);
+      const length = ref.attention_mask[i]!.reduce((a, b) => a + b, 0);
+      expect(enc.sequences[0]![0]!.inputIds).toEqual(ref.input_ids[i]!.slice(0, length));
+    });
+  });
+
+  it('logits parity with torch (max abs diff <= 1e-4), alone and in one padded batch', async () => {
+    const ref = readJson<Reference>('reference-logits.json');
+    const [, seq, heads, labels] = ref.dims as [number, number, number, number];
+    const modelPath = await verifyModel(BUNDLE, manifest);
+    const { session } = await createSession(modelPath, { io: manifest.io, logger: silentLogger, intraOpThreads: 1 });
+    try {
+      const inputs = ref.input_ids.map((ids, i) => {
+        const length = ref.attention_mask[i]!.reduce((a, b) => a + b, 0);
+        return { inputIds: ids.slice(0, length), wordPositions: Array.from({ length }, (_, p) => p) };
+      });
+      for (const batchSize of [1, inputs.length]) {
+        const out = await predict(session, inputs, { batchSize, padId: manifest.special.padId, io: manifest.io });
+        expect([out.heads, out.labels]).toEqual([heads, labels]);
+        let maxDiff = 0;
+        inputs.forEach((input, i) => {
+          const row = out.rows[i]!;
+          for (let p = 0; p < input.inputIds.length; p++) {
+            for (let k = 0; k < heads * labels; k++) {
+              maxDiff = Math.max(maxDiff, Math.abs(row[p * heads * labels + k]! - ref.logits[(i * seq + p) * heads * labels + k]!));
+            }
+          }
+        });
+        expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      }
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('labels crafted sentences with exact, offset-consistent spans', async () => {
+    const text = SENTENCES.join(' ');
+    const [spans] = await labeler.label([{ id: 'crafted', text }]);
+    for (const s of spans!) {
+      expect(text.slice(s.start, s.end)).toBe(s.text);
+      expect(s.confidence).toBeGreaterThan(0);
+      expect(s.confidence).toBeLessThanOrEqual(1);
+    }
+    expect(plain(spans!)).toEqual(EXPECTED_CRAFTED);
+  });
+
+  it('gives a document the same spans alone, next to a long document, and among many short ones, at batch sizes 1 and 8', async () => {
+    const target = { id: 't', text: SENTENCES[3]! };
+    const long = { id: 'long', text: Array.from({ length: 30 }, (_, i) => SENTENCES[i % 3]).join(' ') };
+    const shorts = Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, text: SENTENCES[i % 3]!.slice(0, 20 + i * 3) }));
+    const one = await createLabeler(BUNDLE, { batchSize: 1, intraOpThreads: 1 });
+    try {
+      const alone = (await labeler.label([target]))[0]!;
+      const results = [
+        (await one.label([target]))[0]!,
+        (await labeler.label([long, target]))[1]!,
+        (await one.label([long, target]))[1]!,
+        (await labeler.label([...shorts, target, ...shorts]))[12]!,
+        (await one.label([...shorts.slice(0, 3), target]))[3]!,
+      ];
+      for (const r of results) {
+        expect(plain(r)).toEqual(plain(alone));
+        r.forEach((s, i) => expect(s.confidence!).toBeCloseTo(alone[i]!.confidence!, 5));
+      }
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('labels a 20k-character document in windows, with spans in document coordinates', async () => {
+    const parts: string[] = [];
+    for (let i = 0; parts.join(' ').length < 20_000; i++) parts.push(SENTENCES[i % SENTENCES.length]!);
+    const text = parts.join(' ');
+    expect(text.length).toBeGreaterThanOrEqual(20_000);
+    const [spans] = await labeler.label([{ id: 'long', text }]);
+    expect(spans!.length).toBeGreaterThan(0);
+    let previousEnd = 0;
+    for (const s of spans!) {
+      expect(text.slice(s.start, s.end)).toBe(s.text);
+      expect(s.start).toBeGreaterThanOrEqual(previousEnd); // sorted, non-overlapping
+      previousEnd = s.end;
+    }
+    // Many windows, and spans found near the end: offsets are document offsets, not window offsets.
+    const { words, sentences } = segmentDocument(text);
+    const prefix = promptPrefix(manifest.special.bosId, tokenizer.encode(manifest.entityTypes[0]!.instruction), manifest.special.sepId);
+    const enc = encodeDocument(words.map((w) => w.text), sentences, [prefix], tokenizer, { maxLength: manifest.maxLength, overlapWords: 16 });
+    expect(enc.windows.length).toBeGreaterThan(20);
+    expect(spans!.some((s) => s.start > text.length - 1000)).toBe(true);
+  });
+
+  it('splits one sentence longer than a window into overlapping windows, covering every word', async () => {
+    const text = Array.from({ length: 40 }, () => 'cisplatin and naloxone induced nephrotoxicity').join(' , ') + ' .';
+    const [spans] = await labeler.label([{ id: 'run-on', text }]);
+    for (const s of spans!) expect(text.slice(s.start, s.end)).toBe(s.text);
+    expect(spans!.length).toBeGreaterThan(0);
+  });
+
+  it('honours an already aborted signal and an abort between batches', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(labeler.label([{ id: 'a', text: SENTENCES[0]! }], { signal: controller.signal })).rejects.toMatchObject({
+      name: 'VanerError',
+      code: 'CANCELLED',
+    });
+    const midway = new AbortController();
+    let batches = 0;
+    const aborting = await createLabeler(BUNDLE, {
+      batchSize: 1,
+      intraOpThreads: 1,
+      onBatch: () => {
+        if (++batches === 2) midway.abort();
+      },
+    });
+    try {
+      const docs = SENTENCES.map((text, i) => ({ id: String(i), text }));
+      await expect(aborting.label(docs, { signal: midway.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(batches).toBe(2);
+    } finally {
+      await aborting.close();
+    }
+  });
+
+  it('restricts types per call and rejects types the bundle lacks', async () => {
+    const text = SENTENCES.join(' ');
+    const [all] = await labeler.label([{ id: 'x', text }]);
+    const [chemical] = await labeler.label([{ id: 'x', text }], { types: ['CHEMICAL'] });
+    expect(chemical!.every((s) => s.type === 'CHEMICAL')).toBe(true);
+    expect(labeler.types).toEqual(manifest.entityTypes.map((t) => t.type));
+    await expect(labeler.label([{ id: 'x', text }], { types: ['VARIANT'] })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(createLabeler(BUNDLE, { types: ['VARIANT'] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(all!.length).toBeGreaterThanOrEqual(chemical!.length);
+  });
+
+  it('a union of single-type labelers equals the labeler of all types', async () => {
+    const text = SENTENCES.join(' ');
+    const parts = await Promise.all(manifest.entityTypes.map((t) => createLabeler(BUNDLE, { types: [t.type], intraOpThreads: 1 })));
+    const union = createUnionLabeler(parts);
+    try {
+      expect(union.kind).toBe('union');
+      expect(union.version).toBe(parts.map((p) => `vaner:${p.version}`).join('+'));
+      expect(union.types).toEqual(labeler.types);
+      const [fromUnion] = await union.label([{ id: 'u', text }]);
+      const [direct] = await labeler.label([{ id: 'u', text }]);
+      expect(plain(fromUnion!)).toEqual(plain(direct!));
+    } finally {
+      await union.close();
+      await union.close(); // idempotent
+    }
+  });
+
+  it('reports its identity and chosen provider; close is idempotent and label after close fails', async () => {
+    const lines: string[] = [];
+    const l = await createLabeler(BUNDLE, { executionProviders: ['cuda', 'cpu'], logger: createLogger('info', (line) => lines.push(line)) });
+    expect(l.kind).toBe('vaner');
+    expect(l.version).toBe(`${manifest.name}@${manifest.version}`);
+    expect(l.provider).toBe('cpu');
+    const ready = lines.map((line) => JSON.parse(line) as { message: string; provider: string; failed: string[] });
+    expect(ready.map((r) => [r.message, r.provider])).toEqual([['ner: onnx session ready', 'cpu']]);
+    expect(ready[0]!.failed[0]).toMatch(/^cuda: /);
+    const closing = l.close();
+    expect(l.close()).toBe(closing);
+    await closing;
+    await expect(l.label([{ id: 'x', text: 'x' }])).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  it('fails with MODEL_UNAVAILABLE listing each provider when none loads', async () => {
+    await expect(createLabeler(BUNDLE, { executionProviders: ['cuda'] })).rejects.toMatchObject({
+      code: 'MODEL_UNAVAILABLE',
+      message: expect.stringMatching(/^no execution provider could load the model: cuda: /),
+    });
+  });
+
+  it('rejects bad options naming the field', async () => {
+    await expect(createLabeler(BUNDLE, { batchSize: 0 })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('options.batchSize'),
+    });
+  });
+
+  it('rejects a model whose checksum differs and a manifest with a bad field', async () => {
+    const dir = copyBundle();
+    try {
+      const model = readFileSync(path.join(dir, 'model.onnx'));
+      model[model.length - 1] ^= 1;
+      writeFileSync(path.join(dir, 'model.onnx'), model);
+      await expect(createLabeler(dir)).rejects.toMatchObject({ code: 'MODEL_INVALID', details: { field: 'manifest.weights.sha256' } });
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { entityTypes: { head: number }[] };
+      raw.entityTypes[raw.entityTypes.length - 1]!.head = 5;
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      await expect(createLabeler(dir)).rejects.toMatchObject({
+        code: 'MODEL_INVALID',
+        message: expect.stringContaining(`manifest.entityTypes[${raw.entityTypes.length - 1}].head: must be < heads.length`),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Recorded once from the tiny bundle (see the test above); [start, end, type, text]. */
+const EXPECTED_CRAFTED: [number, number, string, string][] = [];

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { foldPlural, normalizeName, tokenizeForMatch } from '../src/kb/normalize.js';
+
+describe('normalizeName', () => {
+  it.each([
+    // Greek letters, spelled and unspelled, with and without hyphens
+    ['β-Blockers', 'beta blocker'],
+    ['beta blocker', 'beta blocker'],
+    ['TNF-α', 'tnf alpha'],
+    ['TNFα', 'tnf alpha'],
+    ['Interferon-γ', 'interferon gamma'],
+    // hyphens, slashes, underscores and spaces collapse
+    ['Crohn_disease', 'crohn disease'],
+    ['  multiple   sclerosis ', 'multiple sclerosis'],
+    ['5-Fluorouracil', '5 fluorouracil'],
+    ['Na+/K+-ATPase', 'na + k + atpase'],
+    // surrounding punctuation trimmed
+    ['(Parkinson disease).', 'parkinson disease'],
+    // British -> American
+    ['Anaemia', 'anemia'],
+    ['oedema', 'edema'],
+    ['Haemorrhages', 'hemorrhage'],
+    ['Tumours', 'tumor'],
+    ['colour', 'color'],
+    ['immunised', 'immunized'],
+    ['four', 'four'],
+    // plural folding on the last token only
+    ['Seizures', 'seizure'],
+    ['arteries', 'artery'],
+    ['viruses', 'virus'],
+    ['boxes', 'box'],
+    ['matches', 'match'],
+    ['virus', 'virus'],
+    ['analysis', 'analysis'],
+    ['Diabetes Mellitus', 'diabetes mellitus'],
+    ['seizures disorders', 'seizures disorder'],
+    // NFKC: full-width letters, ligatures, micro sign (-> Greek mu)
+    ['Ｃａｎｃｅｒ', 'cancer'],
+    ['ﬁbrosis', 'fibrosis'],
+    ['µg', 'mu g'],
+  ])('%j -> %j', (input, expected) => {
+    expect(normalizeName(input)).toBe(expected);
+  });
+
+  it('returns the empty string for punctuation only', () => {
+    expect(normalizeName(' (-) ')).toBe('');
+  });
+});
+
+describe('foldPlural', () => {
+  it('leaves short and non-alphabetic tokens alone', () => {
+    expect(foldPlural('has')).toBe('has');
+    expect(foldPlural('ions')).toBe('ion');
+    expect(foldPlural('5s')).toBe('5s');
+  });
+});
+
+describe('tokenizeForMatch', () => {
+  it('splits words, numbers, Greek letters and punctuation with offsets into the original text', () => {
+    const text = 'β-blocker 😀 CD4+ T-cells/ml';
+    const { tokens } = tokenizeForMatch(text);
+    expect(tokens).toEqual([
+      { norm: 'beta', start: 0, end: 1 },
+      { norm: '-', start: 1, end: 2 },
+      { norm: 'blocker', start: 2, end: 9 },
+      { norm: '😀', start: 10, end: 12 },
+      { norm: 'cd', start: 13, end: 15 },
+      { norm: '4', start: 15, end: 16 },
+      { norm: '+', start: 16, end: 17 },
+      { norm: 't', start: 18, end: 19 },
+      { norm: '-', start: 19, end: 20 },
+      { norm: 'cells', start: 20, end: 25 },
+      { norm: '/', start: 25, end: 26 },
+      { norm: 'ml', start: 26, end: 28 },
+    ]);
+    for (const t of tokens) expect(text.slice(t.start, t.end).length).toBe(t.end - t.start);
+  });
+
+  it('maps dash variants to "-" and keeps full-width offsets', () => {
+    const { tokens } = tokenizeForMatch('a\u2013b ＣＯ');
+    expect(tokens).toEqual([
+      { norm: 'a', start: 0, end: 1 },
+      { norm: '-', start: 1, end: 2 },
+      { norm: 'b', start: 2, end: 3 },
+      { norm: 'co', start: 4, end: 6 },
+    ]);
+  });
+});

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""VANER training CLI.
+
+  python3 training/train.py tokenizer  --config training/configs/small.json
+  python3 training/train.py pack-data  --config training/configs/small.json
+  python3 training/train.py pretrain   --config training/configs/small.json
+  python3 training/train.py finetune   --config training/configs/small.json [--init ckpt]
+  python3 training/train.py export     --config training/configs/small.json --out models/vaner-small
+  python3 training/train.py tiny       --out test/fixtures/tiny-bundle
+  python3 training/train.py all        --config training/configs/small.json --out models/vaner-small
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import torch  # noqa: E402
+
+from vaner import pipeline as P  # noqa: E402
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["tokenizer", "pack-data", "pretrain", "finetune", "export", "tiny", "all",
+                                        "evaluate"])
+    ap.add_argument("--config", default=None)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--init", default=None, help="checkpoint to start fine-tuning from")
+    ap.add_argument("--ckpt", default=None, help="checkpoint to export/evaluate")
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("VANER_THREADS", "2")))
+    ap.add_argument("--dev-limit", type=int, default=None)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    default_cfg = "tiny.json" if args.command == "tiny" else "small.json"
+    cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg))
+    if args.command == "tokenizer":
+        P.stage_tokenizer(cfg)
+    elif args.command == "pack-data":
+        P.stage_pack(cfg)
+    elif args.command == "pretrain":
+        P.stage_pretrain(cfg)
+    elif args.command == "finetune":
+        P.stage_finetune(cfg, init=args.init)
+    elif args.command == "evaluate":
+        tok = P.load_tokenizer(cfg)
+        model, _ = P.load_ckpt(args.ckpt or os.path.join(cfg["workdir"], "finetune.pt"))
+        P.evaluate_dev(cfg, model, tok, limit=args.dev_limit)
+    elif args.command == "export":
+        P.stage_export(cfg, args.out or os.path.join("models", cfg["name"]), ckpt=args.ckpt, dev_limit=args.dev_limit)
+    elif args.command == "tiny":
+        P.stage_tiny(cfg, args.out or os.path.join("test", "fixtures", "tiny-bundle"))
+    elif args.command == "all":
+        P.stage_tokenizer(cfg)
+        P.stage_pack(cfg)
+        if cfg.get("pretrain", {}).get("steps", 0):
+            P.stage_pretrain(cfg)
+        P.stage_finetune(cfg)
+        P.stage_export(cfg, args.out or os.path.join("models", cfg["name"]), dev_limit=args.dev_limit)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,373 @@
+"""The pipeline stages behind ``training/train.py``: tokenizer, pack-data, pretrain, finetune, export, tiny.
+
+Every stage reads a JSON config (training/configs/*.json) and works in ``.train-data/<name>/`` (git-ignored):
+
+  spm.model                sentencepiece model
+  train-records.jsonl.gz   supervised + DBR records (words, BIO per type)
+  dev-records.jsonl.gz     dev records (model selection only)
+  pretrain-ids.npy         uint16 token stream for masked-token pre-training
+  pretrain.pt / finetune.pt  checkpoints (model state + config + stats)
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter
+from typing import Dict, List, Optional
+
+import numpy as np
+import torch
+
+from . import data as D
+from .evaluate import evaluate_items
+from .export import write_bundle
+from .features import Encoder
+from .finetune import train_loop
+from .model import VanerConfig, VanerForTokenClassification
+from .pretrain import pretrain_loop
+from .tokenizer import EOS_ID, SpTokenizer, train_sentencepiece
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def log(msg: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {msg}", flush=True)
+
+
+def load_config(path: str) -> dict:
+    with open(path) as f:
+        cfg = json.load(f)
+    cfg.setdefault("workdir", os.path.join(REPO, ".train-data", cfg["name"]))
+    os.makedirs(cfg["workdir"], exist_ok=True)
+    return cfg
+
+
+def _wd(cfg: dict, name: str) -> str:
+    return os.path.join(cfg["workdir"], name)
+
+
+# ------------------------------------------------------------------------------------------------- tokenizer
+
+def _kb_sample(n: int, rng: random.Random) -> List[str]:
+    names = D.load_kb_names()
+    allnames = sorted(set(names["CHEMICAL"]) | set(names["DISEASE"]))
+    rng.shuffle(allnames)
+    return allnames[:n]
+
+
+def stage_tokenizer(cfg: dict) -> SpTokenizer:
+    tc = cfg["tokenizer"]
+    rng = random.Random(cfg.get("seed", 0))
+    texts = list(D.corpus_texts())
+    rng.shuffle(texts)
+    texts = texts[: tc["corpus_texts"]]
+    unl = list(D.unlabeled_texts(limit=tc["unlabeled"]))
+    kb = _kb_sample(tc["kb_names"], rng)
+    # One sentence per line-ish: sentencepiece caps sentence length, and short lines train faster.
+    lines: List[str] = []
+    for t in texts + unl:
+        for para in t.split("\n"):
+            lines.extend(s for s in para.split(". ") if s.strip())
+    lines.extend(kb)
+    rng.shuffle(lines)
+    log(f"[tokenizer] training vocab {tc['vocab_size']} on {len(lines)} lines "
+        f"({len(texts)} corpus texts, {len(unl)} abstracts, {len(kb)} KB names)")
+    tok = SpTokenizer(train_sentencepiece(lines, tc["vocab_size"], seed=cfg.get("seed", 0)))
+    # The JSON export relies on these characters having their own pieces (see tokenizer.py).
+    for ch in "<>/spadunk":
+        assert tok.sp.piece_to_id(ch) != tok.sp.unk_id() or tok.sp.piece_to_id("\u2581" + ch) != tok.sp.unk_id(), ch
+    tok.save(_wd(cfg, "spm.model"))
+    return tok
+
+
+def load_tokenizer(cfg: dict) -> SpTokenizer:
+    return SpTokenizer.load(_wd(cfg, "spm.model"))
+
+
+# ------------------------------------------------------------------------------------------------- pack-data
+
+def _cap_by_source(recs: List[dict], caps: Dict[str, int], rng: random.Random) -> List[dict]:
+    by: Dict[str, List[dict]] = {}
+    for r in recs:
+        by.setdefault(r["src"], []).append(r)
+    out = []
+    for src in sorted(by):
+        rs = by[src]
+        cap = caps.get(src, caps.get("*"))
+        if cap is not None and len(rs) > cap:
+            rng.shuffle(rs)
+            rs = rs[:cap]
+        out.extend(rs)
+    return out
+
+
+def stage_pack(cfg: dict) -> None:
+    dc = cfg["data"]
+    rng = random.Random(cfg.get("seed", 0))
+    tok = load_tokenizer(cfg)
+    train = D.supervised_records("train", include_extra=dc.get("include_extra", True))
+    train = _cap_by_source(train, dc.get("source_caps", {}), rng)
+    dev = D.supervised_records("devel")
+    dev = _cap_by_source(dev, dc.get("dev_caps", {}), rng)
+    # DBR: dictionary-dense sentences from (cased) training sentences and (lower-cased) unlabeled abstracts.
+    dbr: List[dict] = []
+    if dc.get("dbr_limit", 0) > 0:
+        names = D.load_kb_names()
+        for r in D.supervised_records("train", include_extra=False):
+            if r["src"] in ("BC5CDR-chem", "BC5CDR-disease", "NCBI-disease"):
+                et = "CHEMICAL" if r["src"] == "BC5CDR-chem" else "DISEASE"
+                from .evaluate import bio_spans
+                for a, b in bio_spans(r["tags"][et]):
+                    names[et].append(" ".join(r["words"][a:b]))
+        unl = list(D.unlabeled_texts(limit=dc.get("dbr_unlabeled_docs", 2000)))
+        freq = Counter(w.lower() for t in unl[:1000] for w, _, _ in D.split_words(t))
+        gold_single = {n.lower() for et in names for n in names[et][-20000:] if " " not in n}
+        stop = {w for w, _ in freq.most_common(1500)} - gold_single
+        dic = D.Dictionary(names, stop=stop)
+        sents: List[List[str]] = [r["words"] for r in train if r["src"] not in ("BioID",)]
+        for t in unl:
+            for para in t.split("\n"):
+                for s in para.split(". "):
+                    w = [x for x, _, _ in D.split_words(s)]
+                    if 5 <= len(w) <= 80:
+                        sents.append(w + ["."])
+        rng.shuffle(sents)
+        dbr = D.dbr_records(sents, dic, min_entities=dc.get("dbr_min_entities", 2), limit=dc["dbr_limit"])
+        log(f"[pack] DBR: {len(dbr)} dense sentences from {len(sents)} candidates, dictionary {len(dic.entries)}")
+    D.write_records(_wd(cfg, "train-records.jsonl.gz"), train + dbr)
+    D.write_records(_wd(cfg, "dev-records.jsonl.gz"), dev)
+    log(f"[pack] train records {len(train) + len(dbr)} {dict(Counter(r['src'] for r in train + dbr))}")
+    log(f"[pack] dev records {len(dev)} {dict(Counter(r['src'] for r in dev))}")
+    # Pre-training stream.
+    pc = cfg.get("pretrain", {})
+    if pc.get("steps", 0) > 0:
+        docs: List[str] = list(D.unlabeled_texts(limit=pc.get("unlabeled_docs", 1000)))
+        docs += list(D.corpus_texts())
+        kb = _kb_sample(pc.get("kb_names", 5000), rng)
+        docs += [" ; ".join(kb[i: i + 20]) for i in range(0, len(kb), 20)]
+        rng.shuffle(docs)
+        ids: List[int] = []
+        for chunk in range(0, len(docs), 2000):
+            for d_ids in tok.sp.encode(docs[chunk: chunk + 2000]):
+                ids.extend(d_ids)
+                ids.append(EOS_ID)
+        arr = np.asarray(ids, dtype=np.uint16 if tok.vocab_size < 65536 else np.int32)
+        np.save(_wd(cfg, "pretrain-ids.npy"), arr)
+        log(f"[pack] pre-training stream: {len(arr)} tokens from {len(docs)} documents")
+
+
+# -------------------------------------------------------------------------------------------------- training
+
+def build_model(cfg: dict, tok: SpTokenizer) -> VanerForTokenClassification:
+    mc = dict(cfg["model"])
+    mc["vocab_size"] = tok.vocab_size
+    torch.manual_seed(cfg.get("seed", 0))
+    return VanerForTokenClassification(VanerConfig.from_dict(mc))
+
+
+def save_ckpt(model, path: str, stats: dict) -> None:
+    tmp = path + ".tmp"
+    torch.save({"config": model.config.to_dict(), "state": model.state_dict(), "stats": stats}, tmp)
+    os.replace(tmp, path)
+
+
+def load_ckpt(path: str) -> (VanerForTokenClassification, dict):
+    ck = torch.load(path, map_location="cpu")
+    model = VanerForTokenClassification(VanerConfig.from_dict(ck["config"]))
+    model.load_state_dict(ck["state"])
+    return model, ck.get("stats", {})
+
+
+def stage_pretrain(cfg: dict) -> dict:
+    pc = cfg["pretrain"]
+    tok = load_tokenizer(cfg)
+    model = build_model(cfg, tok)
+    stream = np.load(_wd(cfg, "pretrain-ids.npy"))
+    path = _wd(cfg, "pretrain.pt")
+    stats: dict = {}
+
+    def ckpt(step: int) -> None:
+        save_ckpt(model, path, {"pretrain_step": step})
+        model.train()
+
+    stats = pretrain_loop(model, stream, steps=pc["steps"], seq_len=pc["seq_len"], batch_size=pc["batch_size"],
+                          lr=pc["lr"], seed=cfg.get("seed", 0), warmup=pc.get("warmup", 200),
+                          time_budget_s=pc.get("time_budget_s"), on_checkpoint=ckpt, log=log,
+                          log_every=pc.get("log_every", 50))
+    stats["stream_tokens"] = int(len(stream))
+    save_ckpt(model, path, {"pretrain": stats})
+    log(f"[pretrain] done: {json.dumps(stats)}")
+    return stats
+
+
+def _items(cfg: dict, recs: List[dict], rng: random.Random, neg_keep: float) -> List[dict]:
+    types = set(cfg["data"].get("types", D.TYPE_PHRASE.keys()))
+    items = D.records_to_items(recs, rng, neg_keep=neg_keep)
+    return [it for it in items if it["type"] in types]
+
+
+def dev_sets(cfg: dict, limit: Optional[int] = None) -> Dict[str, List[dict]]:
+    """Dev items per dataset name (one pass per type), as measured for manifest metrics."""
+    recs = D.read_records(_wd(cfg, "dev-records.jsonl.gz"))
+    rng = random.Random(1)
+    items = _items(cfg, recs, rng, neg_keep=1.0)
+    sets: Dict[str, List[dict]] = {}
+    for it in items:
+        key = it["src"] if it["src"] != "JNLPBA" else f"JNLPBA-{it['type']}"
+        sets.setdefault(key, []).append(it)
+    if limit:
+        for k in sets:
+            sets[k] = sets[k][:limit]
+    return sets
+
+
+def evaluate_dev(cfg: dict, model, tok: SpTokenizer, limit: Optional[int] = None) -> Dict[str, dict]:
+    enc = Encoder(tok, cfg["data"]["max_length"])
+    out = {}
+    for name, items in sorted(dev_sets(cfg, limit).items()):
+        out[name] = evaluate_items(model, enc, items)
+        log(f"[eval] {name}: {out[name]}")
+    return out
+
+
+def stage_finetune(cfg: dict, init: Optional[str] = None) -> dict:
+    fc = cfg["finetune"]
+    tok = load_tokenizer(cfg)
+    init = init or (_wd(cfg, "pretrain.pt") if os.path.exists(_wd(cfg, "pretrain.pt")) else None)
+    if init:
+        model, prev = load_ckpt(init)
+        log(f"[finetune] initialised from {init}")
+    else:
+        model, prev = build_model(cfg, tok), {}
+    rng = random.Random(cfg.get("seed", 0))
+    recs = D.read_records(_wd(cfg, "train-records.jsonl.gz"))
+    items = _items(cfg, recs, rng, neg_keep=cfg["data"].get("neg_keep", 0.3))
+    enc = Encoder(tok, cfg["data"]["max_length"])
+    windows = []
+    for it in items:
+        for ids, labels, _ in enc.encode_item(it["instruction"], it["words"], it["tags"]):
+            windows.append((ids, labels))
+    ntok = sum(len(w[0]) for w in windows)
+    log(f"[finetune] {len(items)} items -> {len(windows)} windows, {ntok} tokens/epoch; "
+        f"{dict(Counter(it['src'] for it in items))}")
+    path = _wd(cfg, "finetune.pt")
+
+    def ckpt(step: int) -> None:
+        save_ckpt(model, path, {"pretrain": prev.get("pretrain"), "finetune_step": step})
+        model.train()
+
+    stats = train_loop(model, windows, steps=fc["steps"], lr=fc["lr"], max_tokens=fc["max_tokens"],
+                       max_batch=fc["max_batch"], seed=cfg.get("seed", 0), warmup=fc.get("warmup", 100),
+                       time_budget_s=fc.get("time_budget_s"), on_checkpoint=ckpt, log=log,
+                       log_every=fc.get("log_every", 50))
+    stats["epoch_tokens"] = ntok
+    stats["items"] = len(items)
+    save_ckpt(model, path, {"pretrain": prev.get("pretrain"), "finetune": stats})
+    log(f"[finetune] done: {json.dumps(stats)}")
+    return stats
+
+
+# ---------------------------------------------------------------------------------------------------- export
+
+def entity_types(cfg: dict) -> List[dict]:
+    types = cfg["data"].get("types")
+    out = []
+    for etype, ds in D.PRIMARY:
+        if types is None or etype in types:
+            out.append({"type": etype, "dataset": ds, "instruction": D.instruction(etype, ds)})
+    return out
+
+
+def model_card(cfg: dict, model, stats: dict, metrics: dict, extra: str = "") -> str:
+    c = model.config
+    pre = stats.get("pretrain") or {}
+    fin = stats.get("finetune") or {}
+    lines = [
+        f"# {cfg['name']} ({cfg['version']})", "",
+        "VANER-style biomedical NER labeler (arXiv 2404.17835): a LLaMA-architecture encoder with the causal mask "
+        "removed, one instruction per entity type and dataset, a linear BIO head on the first subword of each word.",
+        "", "## Architecture", "",
+        f"hidden {c.hidden_size}, layers {c.num_hidden_layers}, heads {c.num_attention_heads} "
+        f"(kv {c.num_key_value_heads}), intermediate {c.intermediate_size}, vocab {c.vocab_size} "
+        f"(sentencepiece unigram), RoPE theta {c.rope_theta}, RMSNorm eps {c.rms_norm_eps}, bidirectional "
+        f"{c.bidirectional}; {model.num_parameters()} parameters exported. Max input length "
+        f"{cfg['data']['max_length']} tokens.",
+        "", "## Training", "",
+        f"* Pre-training (masked tokens; lower-cased SumPubMed abstracts + cased corpus text + KB names): "
+        f"{pre.get('steps', 0)} steps, {pre.get('tokens', 0)} tokens seen, {pre.get('seconds', 0)} s.",
+        f"* Instruction tuning (full fine-tuning): {fin.get('steps', 0)} steps, {fin.get('tokens', 0)} tokens "
+        f"seen ({fin.get('items', 0)} items, {fin.get('epoch_tokens', 0)} tokens per epoch), "
+        f"{fin.get('seconds', 0)} s.",
+        f"* Data: {', '.join(training_data(cfg))}.",
+        f"* Where: {cfg.get('hardware', 'CPU')}; torch {torch.__version__}.",
+        "", "## Development metrics (strict entity-level, word-level BIO, Python evaluator)", "",
+        "| set | precision | recall | F1 | entities |", "|---|---|---|---|---|",
+    ]
+    for k, v in sorted(metrics.items()):
+        lines.append(f"| {k} | {v['precision']:.4f} | {v['recall']:.4f} | {v['f1']:.4f} | {v.get('entities', '')} |")
+    lines += ["", "Test splits were never read. Numbers here are for model selection; the runtime re-measures.", ""]
+    if extra:
+        lines += [extra, ""]
+    return "\n".join(lines)
+
+
+def training_data(cfg: dict) -> List[str]:
+    out = ["BC5CDR-chem train", "BC5CDR-disease train", "NCBI-disease train", "BC2GM train", "linnaeus train",
+           "JNLPBA train", "S800 train"]
+    if cfg["data"].get("include_extra", True):
+        out += ["GNormPlus train", "NLM-Gene train", "tmVar3 train", "BioID train"]
+    if cfg["data"].get("dbr_limit", 0):
+        out += ["DBR (MeSH tree D chemicals, CTD MEDIC diseases over training sentences and SumPubMed)"]
+    if cfg.get("pretrain", {}).get("steps", 0):
+        out += ["SumPubMed abstracts (pre-training)"]
+    return out
+
+
+def stage_export(cfg: dict, out_dir: str, ckpt: Optional[str] = None, dev_limit: Optional[int] = None,
+                 reference: bool = False, parity: bool = False, extra_card: str = "") -> dict:
+    tok = load_tokenizer(cfg)
+    model, stats = load_ckpt(ckpt or _wd(cfg, "finetune.pt"))
+    model.eval()
+    metrics = evaluate_dev(cfg, model, tok, limit=dev_limit)
+    slim = {k: {m: v[m] for m in ("precision", "recall", "f1")} for k, v in metrics.items()}
+    ets = entity_types(cfg)
+    ref_examples = []
+    parity_words: List[str] = []
+    if reference:
+        ref_examples = [
+            {"instruction": ets[0]["instruction"],
+             "words": ["Naloxone", "reverses", "the", "antihypertensive", "effect", "of", "clonidine", "."]},
+            {"instruction": ets[1 % len(ets)]["instruction"], "words": ["Cisplatin", "-", "induced", "nephrotoxicity"]},
+            {"instruction": ets[-1]["instruction"], "words": ["Escherichia", "coli", "K", "-", "12", "cells", "(",
+                                                               "n", "=", "12", ")", ",", "TNF\u03b1", "\u00b5g"]},
+        ]
+    if parity:
+        recs = D.read_records(_wd(cfg, "train-records.jsonl.gz"))
+        parity_words = sorted({w for r in recs[:20000] for w in r["words"]})
+    manifest = write_bundle(
+        out_dir, model, tok, name=cfg["name"], version=cfg["version"], entity_types=ets,
+        max_length=cfg["data"]["max_length"], training_data=training_data(cfg),
+        metrics={"development": slim}, model_card=model_card(cfg, model, stats, metrics, extra_card),
+        reference_examples=ref_examples, parity_words=parity_words, write_parity=parity)
+    log(f"[export] wrote {out_dir}: {sorted(os.listdir(out_dir))}")
+    return manifest
+
+
+# ------------------------------------------------------------------------------------------------------ tiny
+
+def stage_tiny(cfg: dict, out_dir: str) -> dict:
+    """Tokenizer, pack (small slice), short pre-training, fine-tuning, export with reference fixtures."""
+    t0 = time.time()
+    stage_tokenizer(cfg)
+    stage_pack(cfg)
+    if cfg.get("pretrain", {}).get("steps", 0):
+        stage_pretrain(cfg)
+    stage_finetune(cfg)
+    manifest = stage_export(cfg, out_dir, dev_limit=cfg.get("export", {}).get("dev_limit"), reference=True,
+                            parity=True, extra_card="Test fixture only: too small to be useful for NER.")
+    log(f"[tiny] done in {time.time() - t0:.0f}s")
+    return manifest
