@@ -132,7 +132,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     const progress = createProgress('submit', total);
     try {
       const sendBatch = async (batch: DocumentRecord[]): Promise<void> => {
-        const where = (r: DocumentRecord) => `${path.relative(process.cwd(), r.file) || r.file}:${r.line}`;
+        const where = (r: DocumentRecord) => `${displayPath(r.file)}:${r.line}`;
         try {
           const data = await client.request<SubmitData>(SUBMIT, {
             documents: batch.map((r) => ({ externalId: r.externalId, title: r.title, text: r.text })),
@@ -244,4 +244,10 @@ async function waitForJobs(client: GraphQLClient, ids: readonly string[], pollMs
     }
   }
   return { done, failed, failures, cancelled: signal.aborted };
+}
+
+/** A path relative to the working directory when it lies below it, else absolute. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
