@@ -10,7 +10,10 @@
  * Usage:
  *   node scripts/eval-dictionary-dev.mjs [--kb data/kb] [--dist dist]
  *     [--dev /work/shared/data/bc5cdr/CDR_DevelopmentSet.PubTator.txt] [--errors 30] [--priority CHEMICAL,DISEASE]
- *     [--exclude default|none|D27,D13] [--min-abbreviation 3] [--no-abbreviations]
+ *     [--exclude default|none|D27,D13] [--min-abbreviation 3] [--no-abbreviations] [--link]
+ *
+ * --link also scores the exact linker on the GOLD spans that carry one concept id (accuracy of
+ * entityId, unlinked counted as wrong), per type.
  *
  * Note: data/kb/corpus-names.tsv.gz contains development-set mention names, so an honest score needs a
  * knowledge base built with `node scripts/build-kb-data.mjs --train-only --out /tmp/kb-train` and
@@ -52,7 +55,7 @@ function readPubTator(file) {
     if (cols.length < 6 || cols[1] === 'CID') continue;
     const type = cols[4] === 'Chemical' ? 'CHEMICAL' : cols[4] === 'Disease' ? 'DISEASE' : null;
     if (type === null) continue;
-    docs.get(cols[0]).gold.push({ start: Number(cols[1]), end: Number(cols[2]), type, text: cols[3] });
+    docs.get(cols[0]).gold.push({ start: Number(cols[1]), end: Number(cols[2]), type, text: cols[3], id: cols[5] });
   }
   return [...docs.values()].map((d) => ({ ...d, text: `${d.title} ${d.abstract}` }));
 }
@@ -131,4 +134,24 @@ if (showErrors > 0) {
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${n} fp / ${tpByName.get(k) ?? 0} tp\t${k}`);
   console.log(`\nNames wrong more often than right (fp >= 3):\n${worse.join('\n')}`);
+}
+
+if (args.includes('--link')) {
+  const linker = await kb.createExactLinker({ names, annotationCounts: await kb.readAnnotationCounts(kbDir) });
+  const tally = {};
+  for (const doc of docs) {
+    const gold = doc.gold.filter((g) => /^(?:[CD]\d+|OMIM:\d+)$/.test(g.id));
+    const results = await linker.link(doc.text, gold.map((g) => ({ ...g, confidence: null })));
+    gold.forEach((g, i) => {
+      const t = (tally[g.type] ??= { spans: 0, correct: 0, exact: 0, normalized: 0, unlinked: 0 });
+      const r = results[i];
+      t.spans += 1;
+      if (r.entityId === null) t.unlinked += 1;
+      else t[r.method] += 1;
+      const expected = g.id.startsWith('OMIM:') ? g.id : `MESH:${g.id}`;
+      if (r.entityId === expected) t.correct += 1;
+    });
+  }
+  console.log('\nExact linker on gold single-id spans:');
+  console.table(Object.fromEntries(Object.entries(tally).map(([k, v]) => [k, { ...v, accuracy: +(v.correct / v.spans).toFixed(4) }])));
 }

@@ -6,6 +6,7 @@
  * Append new migrations; never edit one that has shipped.
  */
 import { VanerError } from '../errors.js';
+import { CO_MENTION_MIGRATION_SQL } from './co-mention-schema.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -103,6 +104,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX curation_edits_target ON curation_edits (target, at);
   `,
+  // 2: co-mention counts (documents and sentences), kept exact by triggers; see co-mention-schema.ts
+  CO_MENTION_MIGRATION_SQL,
 ];
 
 /** The schema version this code writes. */

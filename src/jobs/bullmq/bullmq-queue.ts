@@ -15,7 +15,7 @@ import { Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { VanerError, isVanerError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
-import { newId } from '../../store/ids.js';
+import { newId } from '../../store/index.js';
 import type { DocumentFailure, JobInfo, JobProgress, ProcessResult, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from '../port.js';
 import { resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from './bullmq-options.js';
 import { finishedAttempts, toJobInfo, type AnnotateJob, type AnnotateJobData, type AnnotateJobResult, type StoredProgress } from './job-info.js';

@@ -34,6 +34,7 @@ import type {
   Store,
   StoredDocument,
 } from '../port.js';
+import { DEFAULT_EVIDENCE_LIMIT } from '../sqlite-co-mentions.js';
 import { documentTextHash } from '../text-hash.js';
 import { checkDocument, checkMention, checkName, checkNonEmpty, checkProvenance, checkRecord, checkReview, checkTypes } from './input-checks.js';
 import { DEFAULT_MIGRATIONS_DIR, migrate } from './migrate.js';
@@ -61,8 +62,6 @@ export interface Neo4jStoreOptions {
 
 /** Records per write transaction during imports. */
 const IMPORT_CHUNK = 2000;
-/** Evidence ids per partner when the caller does not say (as the embedded store). */
-const DEFAULT_EVIDENCE_LIMIT = 10;
 const MAX_EVIDENCE_LIMIT = 1000;
 
 type Props = Record<string, unknown>;

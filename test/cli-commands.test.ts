@@ -1,0 +1,188 @@
+/**
+ * End-to-end tests of the built `vaner` CLI: builds dist/ once, then spawns `node dist/cli/main.js`
+ * with a temporary VANER_DATA_DIR and the tiny knowledge base in test/fixtures/kb-tiny (six MeSH
+ * entities taken unmodified from the shipped vocabularies), and asserts exact output lines.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'vaner-cli-'));
+
+const env = {
+  ...process.env,
+  VANER_DATA_DIR: dataDir,
+  VANER_KB_DIR: path.join(FIXTURES, 'kb-tiny'),
+  VANER_MODEL_DIR: path.join(dataDir, 'no-model-here'),
+  VANER_LABELER: 'dictionary',
+  VANER_LOG_LEVEL: 'silent',
+  VANER_DEBUG: '',
+};
+
+async function vaner(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  await run('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+}, 180_000);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('vaner dispatcher', () => {
+  it('lists the commands and rejects unknown ones with a usage error', async () => {
+    const help = await vaner('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout.split('\n').slice(0, 11)).toEqual([
+      'usage: vaner <command> [subcommand] [options]',
+      '',
+      'commands:',
+      '  serve      run the GraphQL API (and a worker unless --no-worker)',
+      '  worker     run an annotation worker only',
+      '  kb import  import the shipped vocabularies into the store',
+      '  submit     send documents from files to a running API',
+      '  annotate   label and link a file without storing it',
+      '  eval ner   strict entity-level P/R/F1 of a labeler on a gold file',
+      '  bench ner  NER throughput and latency benchmark',
+      '',
+    ]);
+    const unknown = await vaner('frobnicate');
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'error [BAD_USER_INPUT]: unknown command "frobnicate"; run `vaner --help` for the list\n']);
+  });
+
+  it('turns bad flags into usage errors without a stack trace', async () => {
+    const missing = await vaner('eval', 'ner');
+    expect([missing.code, missing.stderr]).toEqual([2, 'error [BAD_USER_INPUT]: --gold <file> is required; see `vaner eval ner --help`\n']);
+    const badChoice = await vaner('annotate', 'x.txt', '--format', 'xml');
+    expect([badChoice.code, badChoice.stderr]).toEqual([2, 'error [BAD_USER_INPUT]: --format must be one of pubtator, json, got "xml"\n']);
+    const unknownFlag = await vaner('serve', '--prot', '4000');
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/^error \[BAD_USER_INPUT\]: Unknown option '--prot'/);
+    expect(unknownFlag.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints per-command help', async () => {
+    const help = await vaner('kb', 'import', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout.split('\n')[0]).toBe('usage: vaner kb import [--kb-dir DIR]');
+  });
+});
+
+describe('vaner annotate', () => {
+  const input = path.join(FIXTURES, 'cli', 'tiny.pubtator');
+
+  it('labels and links a PubTator file, keeping PubTator offsets (importing the empty KB first)', async () => {
+    const result = await vaner('annotate', input);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        '1|t|Lithium carbonate toxicity.',
+        '1|a|Cyanosis and heart failure after lithium.',
+        '1\t0\t17\tLithium carbonate\tChemical\tD016651',
+        '1\t28\t36\tCyanosis\tDisease\tD003490',
+        '1\t41\t54\theart failure\tDisease\tD006333',
+        '1\t61\t68\tlithium\tChemical\tD008094',
+        '',
+        '2|t|Atrial flutter.',
+        '2|a|',
+        '2\t0\t14\tAtrial flutter\tDisease\tD001282',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints one JSON object per document with --format json', async () => {
+    const result = await vaner('annotate', input, '--format', 'json');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([
+      {
+        externalId: '1',
+        text: 'Lithium carbonate toxicity. Cyanosis and heart failure after lithium.',
+        mentions: [
+          { start: 0, end: 17, text: 'Lithium carbonate', type: 'CHEMICAL', entityId: 'MESH:D016651', confidence: null, linkMethod: 'exact' },
+          { start: 28, end: 36, text: 'Cyanosis', type: 'DISEASE', entityId: 'MESH:D003490', confidence: null, linkMethod: 'exact' },
+          { start: 41, end: 54, text: 'heart failure', type: 'DISEASE', entityId: 'MESH:D006333', confidence: null, linkMethod: 'exact' },
+          { start: 61, end: 68, text: 'lithium', type: 'CHEMICAL', entityId: 'MESH:D008094', confidence: null, linkMethod: 'exact' },
+        ],
+      },
+      {
+        externalId: '2',
+        text: 'Atrial flutter.',
+        mentions: [{ start: 0, end: 14, text: 'Atrial flutter', type: 'DISEASE', entityId: 'MESH:D001282', confidence: null, linkMethod: 'normalized' }],
+      },
+    ]);
+  });
+
+  it('annotates a plain text file as one document named after the file', async () => {
+    const file = path.join(dataDir, 'note.txt');
+    writeFileSync(file, 'Cyanosis\nafter lithium.');
+    const result = await vaner('annotate', file);
+    expect(result.stdout).toBe('note|t|Cyanosis\nnote|a|after lithium.\nnote\t0\t8\tCyanosis\tDisease\tD003490\nnote\t15\t22\tlithium\tChemical\tD008094\n\n');
+  });
+
+  it('reports a malformed input line with its file and line, exit status 1', async () => {
+    const file = path.join(dataDir, 'bad.pubtator');
+    writeFileSync(file, '1|t|Title.\n1|a|Text.\n1\t0\t5\tTitle\tChemical\n1\t0\t99\tTitle.\tChemical\t-1\n');
+    const result = await vaner('annotate', file, '--input-format', 'pubtator');
+    expect([result.code, result.stdout, result.stderr]).toEqual([1, '', `error [INVALID_FORMAT]: ${file}:4: mention offsets 0-99 are outside the document text (length 12) or empty\n`]);
+  });
+});
+
+describe('vaner eval ner', () => {
+  const gold = path.join(FIXTURES, 'cli', 'tiny-gold.pubtator');
+
+  it('prints strict P/R/F1 per gold type and micro overall', async () => {
+    const result = await vaner('eval', 'ner', '--gold', gold);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'type      precision  recall      f1  tp  fp  fn',
+      'CHEMICAL     100.00  100.00  100.00   2   0   0',
+      'DISEASE       66.67   50.00   57.14   2   1   2',
+      'micro         80.00   66.67   72.73   4   1   2',
+      '',
+    ]);
+    expect(result.stderr).toMatch(/^scored 2 documents with labeler dictionary dictionary-[0-9a-f]+\n$/);
+  });
+
+  it('restricts to --types and prints JSON with --json', async () => {
+    const result = await vaner('eval', 'ner', '--gold', gold, '--types', 'CHEMICAL', '--json');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(json).toEqual({
+      gold,
+      labeler: { kind: 'dictionary', version: expect.stringMatching(/^dictionary-[0-9a-f]+$/) as unknown },
+      documents: 2,
+      perType: { CHEMICAL: { tp: 2, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1, support: 2 } },
+      micro: { tp: 2, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1, support: 2 },
+    });
+  });
+
+  it('scores CoNLL gold on the text rebuilt from its tokens', async () => {
+    const file = path.join(dataDir, 'gold.conll');
+    writeFileSync(file, ['Lithium\tB-Chemical', 'carbonate\tI-Chemical', 'causes\tO', 'cyanosis\tB-Disease', '.\tO', '', 'Heart\tB-Disease', 'failure\tO', ''].join('\n'));
+    const result = await vaner('eval', 'ner', '--gold', file, '--format', 'conll');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'type      precision  recall      f1  tp  fp  fn',
+      'CHEMICAL     100.00  100.00  100.00   1   0   0',
+      'DISEASE       50.00   50.00   50.00   1   1   1',
+      'micro         66.67   66.67   66.67   2   1   1',
+      '',
+    ]);
+  });
+});

