@@ -15,12 +15,12 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const schema = z.object({
+const fields = z.object({
   dataDir: z.string().min(1),
   host: z.string().min(1),
   port: int(0, 65535),
-  store: z.enum(['embedded']),
-  queue: z.enum(['in-process']),
+  store: z.enum(['embedded', 'neo4j']),
+  queue: z.enum(['in-process', 'bullmq']),
   redisUrl: z.string().url(),
   neo4jUri: z.string().nullable(),
   neo4jUser: z.string(),
@@ -41,15 +41,22 @@ const schema = z.object({
   logLevel: z.enum(['silent', 'error', 'warn', 'info']),
 });
 
-export type Config = z.infer<typeof schema>;
+const schema = fields.superRefine((config, context) => {
+  if (config.store === 'neo4j') {
+    if (!config.neo4jUri) context.addIssue({ code: 'custom', path: ['neo4jUri'], message: 'required when store is neo4j' });
+    if (!config.neo4jPassword) context.addIssue({ code: 'custom', path: ['neo4jPassword'], message: 'required when store is neo4j' });
+  }
+});
+
+export type Config = z.infer<typeof fields>;
 
 /** Environment variable for each field, with its default. Documented in the README's configuration table. */
 export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | null; doc: string }> = {
   dataDir: { env: 'VANER_DATA_DIR', default: './var', doc: 'where the embedded database and queue live' },
   host: { env: 'VANER_HOST', default: '127.0.0.1', doc: 'address the API listens on' },
   port: { env: 'VANER_PORT', default: '4000', doc: 'API port (0 = any free port)' },
-  store: { env: 'VANER_STORE', default: 'embedded', doc: '`embedded` (SQLite)' },
-  queue: { env: 'VANER_QUEUE', default: 'in-process', doc: '`in-process` (persisted in the embedded database)' },
+  store: { env: 'VANER_STORE', default: 'embedded', doc: '`embedded` (SQLite) or `neo4j` (Neo4j 5; needs NEO4J_URI and NEO4J_PASSWORD)' },
+  queue: { env: 'VANER_QUEUE', default: 'in-process', doc: '`in-process` (persisted in the embedded database) or `bullmq` (Redis at REDIS_URL)' },
   redisUrl: { env: 'REDIS_URL', default: 'redis://127.0.0.1:6379', doc: 'Redis for the BullMQ queue' },
   neo4jUri: { env: 'NEO4J_URI', default: null, doc: 'Neo4j 5 URI, e.g. neo4j://localhost:7687' },
   neo4jUser: { env: 'NEO4J_USER', default: 'neo4j', doc: 'Neo4j user' },

@@ -11,8 +11,8 @@ import type { Labeler } from './ner/types.js';
 import type { Linker } from './kb/linker-types.js';
 import type { Store } from './store/port.js';
 import type { JobQueue, QueueWorker } from './jobs/port.js';
-import { openEmbeddedStore } from './store/index.js';
-import { openInProcessQueue, createAnnotateProcessor } from './jobs/index.js';
+import { openEmbeddedStore, openNeo4jStore } from './store/index.js';
+import { openInProcessQueue, openBullmqQueue, createAnnotateProcessor } from './jobs/index.js';
 import { importKnowledgeBase, createDictionaryLabeler, createExactLinker } from './kb/index.js';
 import { createLabeler, createUnionLabeler } from './ner/index.js';
 
@@ -50,11 +50,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const logger = options.logger ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const dbPath = databasePath(config);
-  const store = await openEmbeddedStore({ path: dbPath, logger });
+  const store = await openStore(config, logger);
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   try {
     if (options.importKnowledgeBase ?? true) await ensureKnowledgeBase(store, config, logger);
-    const queue = await openInProcessQueue({ path: dbPath, logger });
+    const queue = config.queue === 'bullmq'
+      ? await openBullmqQueue({ redisUrl: config.redisUrl, logger })
+      : await openInProcessQueue({ path: dbPath, logger });
     cleanups.unshift(() => queue.close());
     const [labeler, linker] = await Promise.all([
       buildLabeler(store, config, options.labeler ?? config.labeler, logger),
@@ -80,6 +82,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     await runAll(cleanups, logger);
     throw error;
   }
+}
+
+/** The configured store: Neo4j (production) or the embedded SQLite database under the data directory. */
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (config.store === 'neo4j') {
+    // loadConfig guarantees both are set when store is neo4j.
+    return openNeo4jStore({ uri: config.neo4jUri ?? '', user: config.neo4jUser, password: config.neo4jPassword ?? '', logger });
+  }
+  return openEmbeddedStore({ path: databasePath(config), logger });
 }
 
 /** Imports the shipped vocabularies on first start (an empty store); later starts keep what is there. */

@@ -3,7 +3,8 @@
  * with a temporary VANER_DATA_DIR and the tiny knowledge base in test/fixtures/kb-tiny (six MeSH
  * entities taken unmodified from the shipped vocabularies), and asserts exact output lines.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,6 +79,12 @@ describe('vaner dispatcher', () => {
     const help = await vaner('kb', 'import', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout.split('\n')[0]).toBe('usage: vaner kb import [--kb-dir DIR]');
+  });
+
+  it('finds bench ner (owned by the NER module) through the same dispatch', async () => {
+    const help = await vaner('bench', 'ner', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/bench ner/);
   });
 });
 
@@ -182,6 +189,57 @@ describe('vaner eval ner', () => {
       'CHEMICAL     100.00  100.00  100.00   1   0   0',
       'DISEASE       50.00   50.00   50.00   1   1   1',
       'micro         66.67   66.67   66.67   2   1   1',
+      '',
+    ]);
+  });
+});
+
+describe('vaner serve + submit', () => {
+  it('submits a PubTator and a JSONL file in batches, waits for annotation, and drains on SIGTERM', async () => {
+    const serveDir = mkdtempSync(path.join(tmpdir(), 'vaner-serve-'));
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: { ...env, VANER_DATA_DIR: serveDir }, cwd: ROOT });
+    try {
+      let out = '';
+      server.stdout.setEncoding('utf8');
+      const url = await new Promise<string>((resolve, reject) => {
+        server.stdout.on('data', (chunk: string) => {
+          out += chunk;
+          const match = /vaner-kg listening on (http:\/\/127\.0\.0\.1:\d+\/graphql)\n/.exec(out);
+          if (match) resolve(match[1] as string);
+        });
+        server.once('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
+      });
+      const jsonl = path.join(serveDir, 'more.jsonl');
+      writeFileSync(jsonl, '{"externalId":"e1","text":"   "}\n{"externalId":"e2","text":"Lithium causes cyanosis."}\n');
+      const first = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), jsonl, '--url', url, '--batch-size', '2', '--wait', '--poll-ms', '100');
+      const lines = first.stdout.split('\n');
+      expect(first.code).toBe(1); // one document was rejected
+      expect(lines[0]).toMatch(/^submitted 4 documents from 2 file\(s\) in \d+\.\d s \(\d+(\.\d)? docs\/s\)$/);
+      expect(lines.slice(1)).toEqual([
+        '  created 3, updated 0, unchanged 0, rejected 1, failed 0',
+        `  rejected: EMPTY_TEXT x1 (first: ${jsonl}:1: text is empty or only whitespace)`,
+        '  annotated 3, failed 0 in 2 job(s)',
+        '',
+      ]);
+      const again = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', url);
+      expect(again.code).toBe(0);
+      expect(again.stdout.split('\n')[1]).toBe('  created 0, updated 0, unchanged 2, rejected 0, failed 0');
+      server.kill('SIGTERM');
+      const [code] = (await once(server, 'exit')) as [number | null];
+      expect(code).toBe(0);
+    } finally {
+      if (server.exitCode === null) server.kill('SIGKILL');
+      rmSync(serveDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with a clear error when the API cannot be reached', async () => {
+    const result = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', 'http://127.0.0.1:9/graphql', '--retries', '0');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error [INTERNAL]: cannot reach http://127.0.0.1:9/graphql (ECONNREFUSED)\n');
+    expect(result.stdout.split('\n').slice(1)).toEqual([
+      '  created 0, updated 0, unchanged 0, rejected 0, failed 1',
+      '  failed: INTERNAL x1 (first: request: cannot reach http://127.0.0.1:9/graphql (ECONNREFUSED))',
       '',
     ]);
   });

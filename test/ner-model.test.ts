@@ -187,6 +187,27 @@ describe('tiny bundle', () => {
     expect(spans!.length).toBeGreaterThan(0);
   });
 
+  it('labels around a word longer than a window and reports it instead of truncating silently', async () => {
+    const lines: string[] = [];
+    const l = await createLabeler(BUNDLE, { intraOpThreads: 1, logger: createLogger('warn', (line) => lines.push(line)) });
+    try {
+      const monster = Array.from({ length: 400 }, (_, i) => 'qzxjvkw'[i % 7]).join('');
+      const text = `${SENTENCES[0]} ${monster} ${SENTENCES[1]}`;
+      const [spans] = await l.label([{ id: 'monster', text }]);
+      for (const s of spans!) expect(text.slice(s.start, s.end)).toBe(s.text);
+      const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const start = SENTENCES[0]!.length + 1;
+      // One warning per pass (every pass encodes the document), each naming the word's offsets.
+      expect(warnings.map((w) => [w['message'], w['id'], w['start'], w['end']])).toEqual(
+        manifest.entityTypes.length > 0
+          ? [['ner: word longer than a model window; labelled from its first subwords', 'monster', start, start + 400]]
+          : [],
+      );
+    } finally {
+      await l.close();
+    }
+  });
+
   it('honours an already aborted signal and an abort between batches', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -15,12 +15,19 @@ const SECRET_BYTES = 32;
 export function loadOrCreateServerSecret(dataDir: string): Buffer {
   const file = path.join(dataDir, SERVER_SECRET_FILE);
   fs.mkdirSync(dataDir, { recursive: true });
-  try {
-    // 'wx' fails if another process created it first; then its secret is the one to use.
-    fs.writeFileSync(file, randomBytes(SECRET_BYTES).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'EEXIST') {
-      throw new VanerError('CONFIG_INVALID', 'cannot create the server secret in the data directory (VANER_DATA_DIR)', { cause: error });
+  if (!fs.existsSync(file)) {
+    // Written to a private temporary file, then linked into place: link() fails when another
+    // process won the race, and nobody ever reads a half-written secret.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    try {
+      fs.writeFileSync(tmp, randomBytes(SECRET_BYTES).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
+      fs.linkSync(tmp, file);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') {
+        throw new VanerError('CONFIG_INVALID', 'cannot create the server secret in the data directory (VANER_DATA_DIR)', { cause: error });
+      }
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
   }
   const hex = fs.readFileSync(file, 'utf8').trim();

@@ -7,18 +7,20 @@
  * (`libonnxruntime_providers_cuda.so`, `_shared.so`, `_tensorrt.so`) are downloaded from NuGet
  * (Microsoft.ML.OnnxRuntime.Gpu.Linux) by its postinstall script, node_modules/onnxruntime-node/script/install.js.
  * That script exits early when its install flag is `skip`, which this repository's `.npmrc` sets
- * (`onnxruntime-node-install=skip`, read as `npm_config_onnxruntime_node_install`) so that CPU-only machines do
- * not download ~500 MB. On a CUDA 12 host, install the provider with
+ * (`onnxruntime-node-install=skip`, seen by the script as `npm_config_onnxruntime_node_install`) so that CPU-only
+ * machines do not download the GPU package. `parseInstallFlag()` in script/install-utils.js reads
+ * `process.env.ONNXRUNTIME_NODE_INSTALL` *before* that npm config, so on a Linux x64 host with CUDA 12 and cuDNN 9:
  *   `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`
- * (the environment variable is read before the npm config; `npm install --onnxruntime-node-install=cuda12` also
- * works), then set `VANER_EXECUTION_PROVIDERS=cuda,cpu`. `ONNXRUNTIME_NODE_INSTALL_CUDA` is the deprecated form.
+ * (or delete the `.npmrc` line and run `npm install`; without a flag the script installs `cuda12` on linux/x64),
+ * then set `VANER_EXECUTION_PROVIDERS=cuda,cpu`. The deprecated `ONNXRUNTIME_NODE_INSTALL_CUDA=v12` does NOT work
+ * here: it is consulted only when the main flag is unset, and `.npmrc` sets it to `skip`.
  *
  * Threading. `session.run` is *not* off the main thread in onnxruntime-node 1.30: dist/backend.js wraps the native
  * call in `setImmediate`, and the binding's `run` is synchronous (dist/binding.d.ts: "a simple synchronized
  * inference session object wrap"). A batch therefore blocks the event loop for its duration, while the native
  * kernels use `intraOpNumThreads` threads. We keep batches the unit of blocking: between batches the event loop
- * runs (timers, I/O, an abort), and the caller sizes batches for its latency budget (bench ner prints p95 batch
- * latency, which is the longest stall). A process that must stay responsive during inference (the API with an
+ * runs (timers, I/O, an abort), and the caller sizes batches for its latency budget (`vaner bench ner` prints batch
+ * latencies and the longest event-loop stall; measured, the stall follows the batch time). A process that must stay responsive during inference (the API with an
  * in-process worker) should run the worker in its own process (`vaner worker`).
  */
 import * as ort from 'onnxruntime-node';

@@ -25,6 +25,7 @@ options:
   --format F        input format (default auto: by extension and content)
   --wait            poll the annotation jobs until they finish and report their failures
   --poll-ms N       --wait polling interval (default 1000)
+  --retries N       retries of a transient failure, 0-20 (default 5; backoff 0.5 s doubling, max 30 s)
   -h, --help        show this help
 `;
 
@@ -81,6 +82,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       format: { type: 'string' },
       wait: { type: 'boolean' },
       'poll-ms': { type: 'string' },
+      retries: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -92,6 +94,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   if (positionals.length === 0) throw new VanerError('BAD_USER_INPUT', 'submit needs at least one file; see `vaner submit --help`');
   const batchSize = parseIntegerFlag('batch-size', values['batch-size'], 1, 1000) ?? 100;
   const pollMs = parseIntegerFlag('poll-ms', values['poll-ms'], 50, 60_000) ?? 1000;
+  const retries = parseIntegerFlag('retries', values.retries, 0, 20) ?? 5;
   const format = parseChoice('format', values.format, ['auto', ...FORMAT_NAMES] as const) ?? 'auto';
   const { config, logger } = loadCliConfig(env);
   const url = values.url ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`;
@@ -106,6 +109,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   void shutdown.signal.then(() => abort.abort());
   const client = createGraphQLClient({
     url,
+    retries,
     signal: abort.signal,
     onRetry: (attempt, delayMs, reason) => logger.warn('retrying request', { attempt, delayMs, reason }),
   });
