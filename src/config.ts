@@ -39,6 +39,14 @@ const fields = z.object({
   ide: bool,
   introspection: bool,
   logLevel: z.enum(['silent', 'error', 'warn', 'info']),
+  // Access control and abuse resistance (docs/access-control.md).
+  anonymousRead: z.enum(['auto', 'true', 'false']),
+  firstAdminKey: bool,
+  maxQueryDepth: int(1, 1000),
+  maxQueryCost: int(1, 1_000_000_000),
+  maxAliases: int(0, 100_000),
+  rateLimitPerSecond: z.coerce.number().min(0).max(1_000_000),
+  rateLimitBurst: int(1, 1_000_000),
 });
 
 const schema = fields.superRefine((config, context) => {
@@ -75,6 +83,13 @@ export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | n
   ide: { env: 'VANER_IDE', default: 'true', doc: 'serve the GraphiQL IDE at /graphql for browsers' },
   introspection: { env: 'VANER_INTROSPECTION', default: 'true', doc: 'allow GraphQL introspection' },
   logLevel: { env: 'VANER_LOG_LEVEL', default: 'info', doc: '`silent`, `error`, `warn`, `info`' },
+  anonymousRead: { env: 'VANER_ANONYMOUS_READ', default: 'auto', doc: 'reads without an API key: `auto` (only when VANER_HOST is a loopback address), `true`, `false`; writes always need a key' },
+  firstAdminKey: { env: 'VANER_FIRST_ADMIN_KEY', default: 'true', doc: '`serve` creates and prints (once, to stderr) an admin key when no API key has ever existed' },
+  maxQueryDepth: { env: 'VANER_MAX_QUERY_DEPTH', default: '10', doc: 'deepest field nesting of a GraphQL operation' },
+  maxQueryCost: { env: 'VANER_MAX_QUERY_COST', default: '5000', doc: 'largest estimated cost of a GraphQL operation (lists weighted by `first`)' },
+  maxAliases: { env: 'VANER_MAX_ALIASES', default: '30', doc: 'most aliased fields in one GraphQL document' },
+  rateLimitPerSecond: { env: 'VANER_RATE_LIMIT_PER_SECOND', default: '20', doc: 'sustained API requests per second per key (per address without a key); 0 = off' },
+  rateLimitBurst: { env: 'VANER_RATE_LIMIT_BURST', default: '40', doc: 'requests a key (or address) may make at once' },
 };
 
 /**
