@@ -13,7 +13,13 @@ import type { Store } from './store/port.js';
 import type { JobQueue, QueueWorker } from './jobs/port.js';
 import { openEmbeddedStore, openNeo4jStore } from './store/index.js';
 import { openInProcessQueue, openBullmqQueue, createAnnotateProcessor } from './jobs/index.js';
-import { importKnowledgeBase, createDictionaryLabeler, createExactLinker } from './kb/index.js';
+import {
+  importKnowledgeBase,
+  createDictionaryLabeler,
+  createExactLinker,
+  readAnnotationCounts,
+  readDictionaryExclusions,
+} from './kb/index.js';
 import { createLabeler, createUnionLabeler } from './ner/index.js';
 
 export type LabelerChoice = Config['labeler'];
@@ -60,7 +66,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     cleanups.unshift(() => queue.close());
     const [labeler, linker] = await Promise.all([
       buildLabeler(store, config, options.labeler ?? config.labeler, logger),
-      createExactLinker({ names: store.iterateNames() }),
+      buildLinker(store, config),
     ]);
     cleanups.unshift(() => labeler.close());
     const workers: QueueWorker[] = [];
@@ -101,13 +107,23 @@ export async function ensureKnowledgeBase(store: Store, config: Config, logger: 
   logger.info('knowledge base imported', { seconds: result.seconds, entities: result.entities, names: result.names });
 }
 
+/** The entity linker over the store's current names, with corpus-frequency priors from the shipped KB. */
+export async function buildLinker(store: Store, config: Config): Promise<Linker> {
+  return createExactLinker({ names: store.iterateNames(), annotationCounts: await readAnnotationCounts(config.kbDir) });
+}
+
 /**
  * 'auto' uses the model bundle when one exists and falls back to the dictionary labeler with a log line;
  * 'model' requires the bundle; 'union' combines both.
  */
 export async function buildLabeler(store: Store, config: Config, choice: LabelerChoice, logger: Logger): Promise<Labeler> {
   const hasBundle = fs.existsSync(path.join(config.modelDir, 'manifest.json'));
-  const dictionary = () => createDictionaryLabeler({ names: store.iterateNames() });
+  const dictionary = async () =>
+    createDictionaryLabeler({
+      names: store.iterateNames(),
+      // Broad MeSH branches (proteins, enzymes, drug-action classes) stay linkable but are not labelled.
+      excludeEntityIds: await readDictionaryExclusions(config.kbDir),
+    });
   const model = () =>
     createLabeler(config.modelDir, {
       executionProviders: config.executionProviders,

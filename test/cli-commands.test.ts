@@ -5,6 +5,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -234,12 +235,18 @@ describe('vaner serve + submit', () => {
   });
 
   it('fails with a clear error when the API cannot be reached', async () => {
-    const result = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', 'http://127.0.0.1:9/graphql', '--retries', '0');
+    // A port that was free a moment ago: nothing listens there.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const result = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', url, '--retries', '0');
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('error [INTERNAL]: cannot reach http://127.0.0.1:9/graphql (ECONNREFUSED)\n');
+    expect(result.stderr).toBe(`error [INTERNAL]: cannot reach ${url} (ECONNREFUSED)\n`);
     expect(result.stdout.split('\n').slice(1)).toEqual([
-      '  created 0, updated 0, unchanged 0, rejected 0, failed 1',
-      '  failed: INTERNAL x1 (first: request: cannot reach http://127.0.0.1:9/graphql (ECONNREFUSED))',
+      '  created 0, updated 0, unchanged 0, rejected 0, failed 2',
+      `  failed: INTERNAL x2 (first: request: cannot reach ${url} (ECONNREFUSED); the run stopped there)`,
       '',
     ]);
   });

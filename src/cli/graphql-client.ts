@@ -70,7 +70,9 @@ async function once<T>(url: string, query: string, variables: Record<string, unk
     });
   } catch (error) {
     if (signal?.aborted) throw new VanerError('CANCELLED', 'request cancelled', { cause: error });
-    const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    // undici reports the system error (ECONNREFUSED, ENOTFOUND) or its reason ("bad port") in `cause`.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
     // No ErrorCode names "API unreachable"; INTERNAL with retriable=true, the message says what happened.
     throw new VanerError('INTERNAL', `cannot reach ${url} (${reason})`, { retriable: true, cause: error });
   }

@@ -12,8 +12,11 @@ import type { ScoredPartner } from './co-mention-ranking.js';
 import type { CoMentionGraph, CoMentionGraphEdge, CoMentionGraphNode } from './port.js';
 
 export interface GraphSource {
-  /** Partners of a node at the settings' level, count ≥ minCount, of the settings' types, ranked best first. */
-  partners(entityId: string): Promise<ScoredPartner[]>;
+  /**
+   * Partners of each node (one hop's frontier, so an adapter answers a hop in one round trip) at the
+   * settings' level, count ≥ minCount, of the settings' types, ranked best first; same order as `entityIds`.
+   */
+  partners(entityIds: readonly string[]): Promise<ScoredPartner[][]>;
   /** Document and sentence frequency of each id, same order. */
   frequencies(entityIds: readonly string[]): Promise<{ documentCount: number; sentenceCount: number }[]>;
 }
@@ -32,9 +35,10 @@ export async function buildCoMentionGraph(seeds: readonly string[], settings: Gr
   let frontier = [...seeds];
   expand: for (let hop = 1; hop <= settings.depth; hop++) {
     const next: string[] = [];
-    for (const node of frontier) {
+    const partnerLists = await source.partners(frontier);
+    for (const [i, node] of frontier.entries()) {
       let taken = 0;
-      for (const p of await source.partners(node)) {
+      for (const p of partnerLists[i]!) {
         const key = node < p.entityId ? `${node}\u0000${p.entityId}` : `${p.entityId}\u0000${node}`;
         if (edges.has(key)) continue;
         if (edges.size >= settings.limit) {

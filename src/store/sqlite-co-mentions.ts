@@ -1,97 +1,252 @@
 /**
- * Document-level co-mentions in the embedded store: which entities appear in the same documents as a
- * given one, counted per partner. Merged entities count as their target on both sides; unlinked and
- * rejected mentions never count.
+ * Co-mentions in the embedded store, at document and sentence level, read from the count tables
+ * that triggers keep exact (src/store/co-mention-schema.ts). Merged entities count as their target
+ * on both sides; unlinked and rejected mentions never count.
+ *
+ * A plain query reads the seed's partners from co_pair (one primary-key range) and ranks them in
+ * memory (co-mention-ranking.ts); a roll-up query counts distinct documents (sentences) of the seed
+ * group at query time from co_doc_entity / co_sent_entity, since group pairs cannot be precomputed.
  */
 import { VanerError } from '../errors.js';
 import type { EntityType } from '../ner/types.js';
+import type { GraphSettings } from './co-mention-args.js';
+import { assembleEvidence, type EvidenceMentionRow, type EvidenceUnit } from './co-mention-evidence.js';
+import { buildCoMentionGraph } from './co-mention-graph.js';
+import { pageRanked, rankPartners, scorePartners, type PartnerCounts, type ScoredPartner } from './co-mention-ranking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { CoMention, Page } from './port.js';
+import type { CoMention, CoMentionEvidence, CoMentionGraph, CoMentionLevel, CoMentionOrder, Page } from './port.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
-import { ENTITY_MEMBERS_SQL } from './sqlite-documents.js';
 
 /** @defaultValue evidence ids returned per partner when the caller does not say. */
 export const DEFAULT_EVIDENCE_LIMIT = 10;
 const MAX_EVIDENCE_LIMIT = 1000;
 
+/** Resolved, validated arguments of one coMentions call. */
+export interface CoMentionQuery {
+  /** Resolved (merge target) seed id. */
+  readonly entity: string;
+  readonly first: number;
+  readonly after: string | null;
+  readonly type: EntityType | null;
+  readonly evidenceLimit: number | undefined;
+  readonly level: CoMentionLevel;
+  readonly orderBy: CoMentionOrder;
+  readonly minCount: number;
+  readonly rollUp: boolean;
+}
+
 export interface CoMentionQueries {
-  /** `entity` must already be resolved (merge target). */
-  coMentions(entity: string, first: number, after: string | null, type: EntityType | null, evidenceLimit: number | undefined): Page<CoMention>;
+  coMentions(query: CoMentionQuery): Page<CoMention>;
+  /** `a` and `b` resolved. */
+  coMentionEvidence(a: string, b: string, first: number, after: string | null, level: CoMentionLevel): Page<CoMentionEvidence>;
+  /** Seeds resolved. */
+  coMentionGraph(seeds: readonly string[], settings: GraphSettings): Promise<CoMentionGraph>;
+}
+
+interface PartnerRow {
+  entityId: string;
+  documentCount: number;
+  sentenceCount: number;
+  partnerDocumentCount: number;
+  partnerSentenceCount: number;
 }
 
 export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
-  // partners: one row per (partner, document); the partner's type is its KB type, or the mention's
-  // type when the KB does not know the id.
-  const grouped = `
-    WITH docs AS (
-      SELECT DISTINCT m.document_id FROM mentions m
-       WHERE m.entity_id IN ${ENTITY_MEMBERS_SQL} AND m.review != 'rejected'
-    ),
-    partners AS (
-      SELECT DISTINCT COALESCE(e.merged_into, m.entity_id) AS partner, m.document_id
-        FROM mentions m
-        JOIN docs d ON d.document_id = m.document_id
-        LEFT JOIN entities e ON e.id = m.entity_id
-        LEFT JOIN entities t ON t.id = COALESCE(e.merged_into, m.entity_id)
-       WHERE m.entity_id IS NOT NULL AND m.review != 'rejected'
-         AND COALESCE(e.merged_into, m.entity_id) != @entity
-         AND (@type IS NULL OR COALESCE(t.type, m.type) = @type)
-    ),
-    grouped AS (
-      SELECT partner, COUNT(*) AS documents FROM partners GROUP BY partner
-    )`;
-  const page = db.prepare<Record<string, unknown>, { partner: string; documents: number }>(
-    `${grouped}
-     SELECT partner, documents FROM grouped
-      WHERE @afterCount IS NULL OR documents < @afterCount OR (documents = @afterCount AND partner > @afterId)
-      ORDER BY documents DESC, partner
-      LIMIT @limit`,
+  // The partner's type is its KB type, or its first mention's type when the KB does not know the id.
+  const plainPartners = db.prepare<Record<string, unknown>, PartnerRow>(
+    `SELECT p.b AS entityId, p.docs AS documentCount, p.sents AS sentenceCount,
+            f.docs AS partnerDocumentCount, f.sents AS partnerSentenceCount
+       FROM co_pair p
+       JOIN co_entity_freq f ON f.entity_id = p.b
+       LEFT JOIN entities t ON t.id = p.b
+      WHERE p.a = @entity
+        AND (CASE WHEN @level = 'DOCUMENT' THEN p.docs ELSE p.sents END) >= @minCount
+        AND (@types IS NULL OR COALESCE(t.type, f.type) IN (SELECT value FROM json_each(@types)))`,
   );
-  const count = db.prepare<Record<string, unknown>, { n: number }>(`${grouped} SELECT COUNT(*) AS n FROM grouped`);
-  const evidence = db.prepare<Record<string, unknown>, { partner: string; document_id: string }>(
-    `WITH docs AS (
-       SELECT DISTINCT m.document_id FROM mentions m
-        WHERE m.entity_id IN ${ENTITY_MEMBERS_SQL} AND m.review != 'rejected'
-     ),
+  const frequency = db.prepare<[string], { docs: number; sents: number }>('SELECT docs, sents FROM co_entity_freq WHERE entity_id = ?');
+  const frequencies = db.prepare<[string], { entityId: string; docs: number; sents: number }>(
+    'SELECT entity_id AS entityId, docs, sents FROM co_entity_freq WHERE entity_id IN (SELECT value FROM json_each(?))',
+  );
+  const totals = db.prepare<[], { key: string; n: number }>('SELECT key, n FROM co_totals');
+
+  // Roll-up: the seed and every entity with a tree number below one of the seed's, as merge targets.
+  const groupOf = db.prepare<{ entity: string }, { id: string }>(
+    `SELECT @entity AS id
+     UNION
+     SELECT COALESCE(e.merged_into, e.id)
+       FROM entities s, json_each(s.tree_numbers) tn
+       JOIN co_entity_tree d ON d.tree_number > tn.value || '.' AND d.tree_number < tn.value || '/'
+       JOIN entities e ON e.id = d.entity_id
+      WHERE s.id = @entity`,
+  );
+  const groupSeedCounts = db.prepare<{ group: string }, { docs: number; sents: number }>(
+    `SELECT (SELECT COUNT(DISTINCT document_id) FROM co_doc_entity WHERE entity_id IN (SELECT value FROM json_each(@group))) AS docs,
+            (SELECT COUNT(*) FROM (SELECT DISTINCT document_id, sentence FROM co_sent_entity
+                                    WHERE entity_id IN (SELECT value FROM json_each(@group)))) AS sents`,
+  );
+  const groupPartners = db.prepare<Record<string, unknown>, PartnerRow>(
+    `WITH g(id) AS (SELECT value FROM json_each(@group)),
+     gd AS (SELECT DISTINCT document_id FROM co_doc_entity WHERE entity_id IN g),
+     pd AS (SELECT x.entity_id AS partner, COUNT(*) AS docs
+              FROM co_doc_entity x JOIN gd ON gd.document_id = x.document_id
+             WHERE x.entity_id NOT IN g GROUP BY x.entity_id),
+     gs AS (SELECT DISTINCT document_id, sentence FROM co_sent_entity WHERE entity_id IN g),
+     ps AS (SELECT x.entity_id AS partner, COUNT(*) AS sents
+              FROM co_sent_entity x JOIN gs ON gs.document_id = x.document_id AND gs.sentence = x.sentence
+             WHERE x.entity_id NOT IN g GROUP BY x.entity_id)
+     SELECT pd.partner AS entityId, pd.docs AS documentCount, COALESCE(ps.sents, 0) AS sentenceCount,
+            f.docs AS partnerDocumentCount, f.sents AS partnerSentenceCount
+       FROM pd
+       LEFT JOIN ps ON ps.partner = pd.partner
+       JOIN co_entity_freq f ON f.entity_id = pd.partner
+       LEFT JOIN entities t ON t.id = pd.partner
+      WHERE (CASE WHEN @level = 'DOCUMENT' THEN pd.docs ELSE COALESCE(ps.sents, 0) END) >= @minCount
+        AND (@types IS NULL OR COALESCE(t.type, f.type) IN (SELECT value FROM json_each(@types)))`,
+  );
+  // Evidence document ids of a page of partners: documents (with a shared sentence, at SENTENCE level) of the group and the partner.
+  const evidenceDocuments = db.prepare<Record<string, unknown>, { partner: string; document_id: string }>(
+    `WITH g(id) AS (SELECT value FROM json_each(@group)),
      hits AS (
-       SELECT DISTINCT COALESCE(e.merged_into, m.entity_id) AS partner, m.document_id
-         FROM mentions m
-         JOIN docs d ON d.document_id = m.document_id
-         LEFT JOIN entities e ON e.id = m.entity_id
-        WHERE m.review != 'rejected'
-          AND m.entity_id IN (SELECT value FROM json_each(@partners) UNION SELECT id FROM entities WHERE merged_into IN (SELECT value FROM json_each(@partners)))
+       SELECT x.entity_id AS partner, x.document_id
+         FROM co_doc_entity x
+        WHERE @level = 'DOCUMENT' AND x.entity_id IN (SELECT value FROM json_each(@partners))
+          AND EXISTS (SELECT 1 FROM co_doc_entity s WHERE s.document_id = x.document_id AND s.entity_id IN g)
+       UNION
+       SELECT x.entity_id, x.document_id
+         FROM co_sent_entity x
+        WHERE @level = 'SENTENCE' AND x.entity_id IN (SELECT value FROM json_each(@partners))
+          AND EXISTS (SELECT 1 FROM co_sent_entity s WHERE s.document_id = x.document_id AND s.sentence = x.sentence AND s.entity_id IN g)
      ),
-     ranked AS (
-       SELECT partner, document_id, ROW_NUMBER() OVER (PARTITION BY partner ORDER BY document_id) AS rank FROM hits
-     )
+     ranked AS (SELECT partner, document_id, ROW_NUMBER() OVER (PARTITION BY partner ORDER BY document_id) AS rank FROM hits)
      SELECT partner, document_id FROM ranked WHERE rank <= @evidenceLimit ORDER BY partner, document_id`,
   );
 
+  const pairCounts = db.prepare<[string, string], { docs: number; sents: number }>('SELECT docs, sents FROM co_pair WHERE a = ? AND b = ?');
+  const documentUnits = db.prepare<Record<string, unknown>, { document_id: string }>(
+    `SELECT x.document_id FROM co_doc_entity x
+       JOIN co_doc_entity y ON y.document_id = x.document_id AND y.entity_id = @b
+      WHERE x.entity_id = @a AND (@after IS NULL OR x.document_id > @after)
+      ORDER BY x.document_id LIMIT @limit`,
+  );
+  const sentenceUnits = db.prepare<Record<string, unknown>, { document_id: string; sentence: number }>(
+    `SELECT x.document_id, x.sentence FROM co_sent_entity x
+       JOIN co_sent_entity y ON y.document_id = x.document_id AND y.sentence = x.sentence AND y.entity_id = @b
+      WHERE x.entity_id = @a AND (@afterDoc IS NULL OR (x.document_id, x.sentence) > (@afterDoc, @afterSentence))
+      ORDER BY x.document_id, x.sentence LIMIT @limit`,
+  );
+  const unitMentions = db.prepare<Record<string, unknown>, EvidenceMentionRow>(
+    `SELECT m.id AS mentionId, m.document_id AS documentId, m.sentence AS sentence, m.start_offset AS start, m.end_offset AS "end",
+            m.text AS text, c.entity_id AS entityId
+       FROM co_mention c JOIN mentions m ON m.id = c.mention_id
+      WHERE c.entity_id IN (@a, @b) AND c.document_id IN (SELECT value FROM json_each(@documents))`,
+  );
+  const documentTexts = db.prepare<[string], { id: string; text: string }>('SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?))');
+
+  const scoringBase = (seedDocuments: number, seedSentences: number) => {
+    const t = new Map(totals.all().map((r) => [r.key, r.n]));
+    return { seedDocuments, seedSentences, totalDocuments: t.get('documents') ?? 0, totalSentences: t.get('sentences') ?? 0 };
+  };
+
+  /** Ranked partners of a plain (non-rolled-up) entity: the graph's neighbour source as well. */
+  const rankedPlain = (entity: string, level: CoMentionLevel, orderBy: CoMentionOrder, minCount: number, types: readonly EntityType[] | null): ScoredPartner[] => {
+    const rows: PartnerCounts[] = plainPartners.all({ entity, level, minCount, types: types === null ? null : JSON.stringify(types) });
+    const seed = frequency.get(entity) ?? { docs: 0, sents: 0 };
+    return rankPartners(scorePartners(rows, scoringBase(seed.docs, seed.sents), level), orderBy);
+  };
+
+  const rankedMany = db.transaction((ids: readonly string[], s: GraphSettings): ScoredPartner[][] =>
+    ids.map((id) => rankedPlain(id, s.level, s.orderBy, s.minCount, s.types)),
+  );
+
+  const coMentionsTx = db.transaction((q: CoMentionQuery): Page<CoMention> => {
+    const evidenceLimit = q.evidenceLimit ?? DEFAULT_EVIDENCE_LIMIT;
+    if (!Number.isInteger(evidenceLimit) || evidenceLimit < 0 || evidenceLimit > MAX_EVIDENCE_LIMIT) {
+      throw new VanerError('BAD_USER_INPUT', `evidenceLimit must be an integer between 0 and ${MAX_EVIDENCE_LIMIT}`, { details: { field: 'evidenceLimit' } });
+    }
+    const types = q.type === null ? null : JSON.stringify([q.type]);
+    let ranked: ScoredPartner[];
+    let group: string[];
+    if (q.rollUp) {
+      group = groupOf.all({ entity: q.entity }).map((r) => r.id);
+      const seed = groupSeedCounts.get({ group: JSON.stringify(group) })!;
+      const rows = groupPartners.all({ group: JSON.stringify(group), level: q.level, minCount: q.minCount, types });
+      ranked = rankPartners(scorePartners(rows, scoringBase(seed.docs, seed.sents), q.level), q.orderBy);
+    } else {
+      group = [q.entity];
+      ranked = rankedPlain(q.entity, q.level, q.orderBy, q.minCount, q.type === null ? null : [q.type]);
+    }
+    const page = pageRanked(ranked, q.first, q.after, q.orderBy, q.level);
+    const evidenceOf = new Map<string, string[]>();
+    if (evidenceLimit > 0 && page.items.length > 0) {
+      const partners = JSON.stringify(page.items.map((p) => p.entityId));
+      for (const row of evidenceDocuments.all({ group: JSON.stringify(group), partners, level: q.level, evidenceLimit })) {
+        const list = evidenceOf.get(row.partner) ?? [];
+        list.push(row.document_id);
+        evidenceOf.set(row.partner, list);
+      }
+    }
+    return {
+      items: page.items.map((p) => ({
+        entityId: p.entityId,
+        documentCount: p.documentCount,
+        sentenceCount: p.sentenceCount,
+        partnerDocumentCount: p.partnerDocumentCount,
+        partnerSentenceCount: p.partnerSentenceCount,
+        npmi: p.npmi,
+        llr: p.llr,
+        evidenceDocumentIds: evidenceOf.get(p.entityId) ?? [],
+      })),
+      totalCount: page.totalCount,
+      endCursor: page.endCursor,
+      hasNextPage: page.hasNextPage,
+    };
+  });
+
+  const evidenceTx = db.transaction((a: string, b: string, first: number, after: string | null, level: CoMentionLevel): Page<CoMentionEvidence> => {
+    if (a === b) throw new VanerError('BAD_USER_INPUT', 'evidence needs two different entities', { details: { field: 'entityB' } });
+    let units: EvidenceUnit[];
+    let more: boolean;
+    if (level === 'DOCUMENT') {
+      const afterDoc = after === null ? null : (decodeCursor('co-mention-evidence-doc', after, ['string'])[0] as string);
+      const rows = documentUnits.all({ a, b, after: afterDoc, limit: first + 1 });
+      more = rows.length > first;
+      units = rows.slice(0, first).map((r) => ({ documentId: r.document_id, sentence: null }));
+    } else {
+      const key = after === null ? [null, null] : decodeCursor('co-mention-evidence-sentence', after, ['string', 'number']);
+      const rows = sentenceUnits.all({ a, b, afterDoc: key[0], afterSentence: key[1], limit: first + 1 });
+      more = rows.length > first;
+      units = rows.slice(0, first).map((r) => ({ documentId: r.document_id, sentence: r.sentence }));
+    }
+    const documents = JSON.stringify([...new Set(units.map((u) => u.documentId))]);
+    const mentions = units.length === 0 ? [] : unitMentions.all({ a, b, documents });
+    const texts = new Map(level === 'SENTENCE' && units.length > 0 ? documentTexts.all(documents).map((r) => [r.id, r.text] as const) : []);
+    const items = assembleEvidence(units, mentions, texts, a, b);
+    const last = items.at(-1);
+    const counts = pairCounts.get(a, b);
+    return {
+      items,
+      totalCount: counts === undefined ? 0 : level === 'DOCUMENT' ? counts.docs : counts.sents,
+      endCursor:
+        last === undefined
+          ? null
+          : level === 'DOCUMENT'
+            ? encodeCursor('co-mention-evidence-doc', [last.documentId])
+            : encodeCursor('co-mention-evidence-sentence', [last.documentId, last.sentence!]),
+      hasNextPage: more,
+    };
+  });
+
   return {
-    coMentions: db.transaction((entity: string, first: number, after: string | null, type: EntityType | null, evidenceLimit: number | undefined): Page<CoMention> => {
-      const limit = evidenceLimit ?? DEFAULT_EVIDENCE_LIMIT;
-      if (!Number.isInteger(limit) || limit < 0 || limit > MAX_EVIDENCE_LIMIT) {
-        throw new VanerError('BAD_USER_INPUT', `evidenceLimit must be an integer between 0 and ${MAX_EVIDENCE_LIMIT}`, { details: { field: 'evidenceLimit' } });
-      }
-      const key = after === null ? [null, null] : decodeCursor('co-mentions', after, ['number', 'string']);
-      const rows = page.all({ entity, type, afterCount: key[0], afterId: key[1], limit: first + 1 });
-      const pageRows = rows.slice(0, first);
-      const evidenceOf = new Map<string, string[]>();
-      if (limit > 0 && pageRows.length > 0) {
-        for (const row of evidence.all({ entity, partners: JSON.stringify(pageRows.map((r) => r.partner)), evidenceLimit: limit })) {
-          const list = evidenceOf.get(row.partner) ?? [];
-          list.push(row.document_id);
-          evidenceOf.set(row.partner, list);
-        }
-      }
-      const items = pageRows.map((r) => ({ entityId: r.partner, documentCount: r.documents, evidenceDocumentIds: evidenceOf.get(r.partner) ?? [] }));
-      const last = items.at(-1);
-      return {
-        items,
-        totalCount: count.get({ entity, type })!.n,
-        endCursor: last === undefined ? null : encodeCursor('co-mentions', [last.documentCount, last.entityId]),
-        hasNextPage: rows.length > first,
-      };
-    }),
+    coMentions: (q) => coMentionsTx(q),
+    coMentionEvidence: (a, b, first, after, level) => evidenceTx(a, b, first, after, level),
+    coMentionGraph: (seeds, settings) =>
+      buildCoMentionGraph(seeds, settings, {
+        // One read transaction per hop: each hop sees one consistent snapshot.
+        partners: async (ids) => rankedMany(ids, settings),
+        frequencies: async (ids) => {
+          const found = new Map(frequencies.all(JSON.stringify(ids)).map((r) => [r.entityId, r]));
+          return ids.map((id) => ({ documentCount: found.get(id)?.docs ?? 0, sentenceCount: found.get(id)?.sents ?? 0 }));
+        },
+      }),
   };
 }

@@ -132,11 +132,14 @@ export async function run(argv: string[], env: Env): Promise<number> {
     const jobIds: string[] = [];
     const warnings = createWarningTally();
     let sent = 0;
+    /** Size of the batch being sent, counted as failed when the run stops on it. */
+    let inFlight = 0;
     let interrupted = false;
     const progress = createProgress('submit', total);
     try {
       const sendBatch = async (batch: DocumentRecord[]): Promise<void> => {
         const where = (r: DocumentRecord) => `${displayPath(r.file)}:${r.line}`;
+        inFlight = batch.length;
         try {
           const data = await client.request<SubmitData>(SUBMIT, {
             documents: batch.map((r) => ({ externalId: r.externalId, title: r.title, text: r.text })),
@@ -154,6 +157,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
           rejected.add(error.code, where(batch[0] as DocumentRecord), `${error.message} (batch of ${batch.length})`, batch.length);
         }
         sent += batch.length;
+        inFlight = 0;
         progress.increment(batch.length);
       };
       let batch: DocumentRecord[] = [];
@@ -173,7 +177,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       if (batch.length > 0 && !interrupted) await sendBatch(batch);
     } catch (error) {
       progress.stop();
-      failed.add(isVanerError(error) ? error.code : 'INTERNAL', 'request', (error as Error).message);
+      failed.add(isVanerError(error) ? error.code : 'INTERNAL', 'request', `${(error as Error).message}; the run stopped there`, inFlight);
       printSummary();
       if (isVanerError(error) && error.code === 'CANCELLED') return 130;
       throw error;
