@@ -17,6 +17,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'submit', module: 'submit', summary: 'send documents from files to a running API' },
   { name: 'annotate', module: 'annotate', summary: 'label and link a file without storing it' },
   { name: 'eval ner', module: 'eval-ner', summary: 'strict entity-level P/R/F1 of a labeler on a gold file' },
+  { name: 'link', module: 'link', summary: 'link the mentions of a PubTator file with the entity linker' },
+  { name: 'eval link', module: 'eval-link', summary: 'linking acc@1 on gold mentions and end-to-end normalisation P/R/F1' },
   { name: 'bench ner', module: 'bench-ner', summary: 'NER throughput and latency benchmark' },
 ];
 

@@ -29,9 +29,13 @@ export function usage(): string {
 export async function runCli(argv: readonly string[], env: Env): Promise<number> {
   try {
     const [first] = argv;
-    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    if (first === undefined) {
+      process.stderr.write(usage());
+      return 2;
+    }
+    if (first === '--help' || first === '-h' || first === 'help') {
       process.stdout.write(usage());
-      return first === undefined ? 2 : 0;
+      return 0;
     }
     if (first === '--version' || first === '-v') {
       process.stdout.write(`${packageVersion()}\n`);

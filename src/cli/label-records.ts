@@ -1,4 +1,4 @@
-import type { DocumentRecord } from '../formats/types.js';
+import type { DocumentRecord } from '../formats/index.js';
 import type { EntityType, Labeler, Span } from '../ner/types.js';
 
 export interface LabelRecordsOptions {

@@ -85,7 +85,8 @@ function americanize(word: string): string {
 
 /** Normalises the text of one word or number token (NFKC, lower case, Greek spelled, British folded). */
 function normalizeTokenText(raw: string, cls: CharClass): string {
-  const nfkc = raw.normalize('NFKC').toLowerCase();
+  // NFKC leaves ASCII unchanged; skipping it there saves most of the cost on vocabulary-sized inputs.
+  const nfkc = (/^[\x00-\x7f]*$/.test(raw) ? raw : raw.normalize('NFKC')).toLowerCase();
   if (cls === CharClass.Greek) return GREEK[nfkc] ?? GREEK[raw.toLowerCase()] ?? nfkc;
   if (cls === CharClass.Letter) return americanize(nfkc);
   if (cls === CharClass.Digit) return nfkc;
@@ -115,22 +116,31 @@ export function tokenizeForMatch(text: string): { tokens: MatchToken[] } {
   const tokens: MatchToken[] = [];
   let i = 0;
   const n = text.length;
+  // Class and length of the character at i; ASCII without building a string (most names are ASCII).
+  let charLength = 1;
+  const classAt = (at: number): CharClass => {
+    const code = text.charCodeAt(at);
+    if (code < 128) {
+      charLength = 1;
+      if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) return CharClass.Letter;
+      if (code >= 48 && code <= 57) return CharClass.Digit;
+      if (code === 32 || (code >= 9 && code <= 13)) return CharClass.Space;
+      return CharClass.Other;
+    }
+    const ch = String.fromCodePoint(text.codePointAt(at)!);
+    charLength = ch.length;
+    return classify(ch);
+  };
   while (i < n) {
-    const cp = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    const cls = classify(ch);
+    const cls = classAt(i);
     if (cls === CharClass.Space) {
-      i += ch.length;
+      i += charLength;
       continue;
     }
     const start = i;
-    i += ch.length;
+    i += charLength;
     if (cls === CharClass.Letter || cls === CharClass.Digit) {
-      while (i < n) {
-        const next = String.fromCodePoint(text.codePointAt(i)!);
-        if (classify(next) !== cls) break;
-        i += next.length;
-      }
+      while (i < n && classAt(i) === cls) i += charLength;
     }
     const norm = normalizeTokenText(text.slice(start, i), cls);
     tokens.push({ norm, start, end: i });
@@ -143,7 +153,11 @@ export function tokenizeForMatch(text: string): { tokens: MatchToken[] } {
  * surrounding punctuation trimmed, the last word's plural folded into its `norm`.
  */
 export function nameKeyTokens(s: string): MatchToken[] {
-  const tokens = tokenizeForMatch(s).tokens.filter((t) => !isJoinerNorm(t.norm));
+  return keyTokensOf(tokenizeForMatch(s).tokens);
+}
+
+function keyTokensOf(all: readonly MatchToken[]): MatchToken[] {
+  const tokens = all.filter((t) => !isJoinerNorm(t.norm));
   let from = 0;
   let to = tokens.length;
   while (from < to && !isWordyNorm(tokens[from]!.norm)) from += 1;
@@ -168,4 +182,95 @@ export function isWordyNorm(norm: string): boolean {
  */
 export function normalizeName(s: string): string {
   return nameKeyTokens(s).map((t) => t.norm).join(' ');
+}
+
+/**
+ * Generic heads and modifiers that rarely decide which concept a name means: 'Parkinson disease' and
+ * 'Parkinson's', 'Cushing syndrome' and 'Cushing's disease', 'cocaine-induced seizures' and 'seizures'.
+ * Compared after plural folding and Americanisation. Used only for the secondary keys, never for
+ * the primary one, so the plain name always wins when it exists.
+ */
+const GENERIC_WORDS = new Set(['disease', 'syndrome', 'disorder', 'condition', 'induced', 'associated', 'related', 'dependent', 'mediated']);
+/** Words that modify a generic word's meaning only together with the word before: 'drug induced', 'alcohol related'. */
+const GENERIC_WITH_AGENT = new Set(['induced', 'associated', 'related', 'dependent', 'mediated']);
+/** Function words left out of the word-order key: 'cancer of the breast' ~ 'breast cancer'. */
+const FUNCTION_WORDS = new Set(['of', 'the', 'a', 'an', 'in', 'on', 'with', 'to', 'for', 'by', 'type']);
+
+/**
+ * Word tokens of a name for the secondary keys: punctuation dropped, possessive 's' dropped
+ * ("Crohn's" -> 'crohn'), every word's plural folded (not only the last one's).
+ */
+function secondaryWords(s: string | readonly MatchToken[]): string[] {
+  const tokens = typeof s === 'string' ? tokenizeForMatch(s).tokens : s;
+  const words: string[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i]!;
+    if (!isWordyNorm(t.norm)) continue;
+    // "Crohn's": an 's' glued to an apostrophe right after a word is a possessive, not a word.
+    const prev = tokens[i - 1];
+    if (t.norm === 's' && prev !== undefined && (prev.norm === "'" || prev.norm === '’') && prev.start === tokens[i - 2]?.end && prev.end === t.start) continue;
+    words.push(foldPlural(t.norm));
+  }
+  return words;
+}
+
+/**
+ * Secondary linking key: the name's words with generic heads removed ('disease', 'syndrome',
+ * 'disorder', ...), an agent before '-induced'/'-associated' removed with it, possessives dropped
+ * and every word's plural folded. '' when nothing specific is left ('drug-induced disease'), so a
+ * generic name never matches everything.
+ *
+ * @example genericKey("Parkinson's disease") === 'parkinson'
+ * @example genericKey('cocaine-induced seizures') === 'seizure'
+ */
+export function genericKey(s: string | readonly MatchToken[]): string {
+  const words = secondaryWords(s);
+  const kept: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    const w = words[i]!;
+    if (GENERIC_WITH_AGENT.has(words[i + 1] ?? '')) continue; // the agent of 'X-induced'
+    if (GENERIC_WORDS.has(w)) continue;
+    kept.push(w);
+  }
+  return kept.join(' ');
+}
+
+/**
+ * Word-order key, the last fallback before approximate matching: the generic key's words without
+ * function words, de-duplicated and sorted. '' when nothing is left.
+ *
+ * @example sortedTokenKey('cancer of the breast') === sortedTokenKey('breast cancer') // 'breast cancer'
+ */
+export function sortedTokenKey(s: string): string {
+  const words = genericKey(s).split(' ').filter((w) => w !== '' && !FUNCTION_WORDS.has(w));
+  return [...new Set(words)].sort().join(' ');
+}
+
+/** Every key the linker looks a name up by, strongest first. */
+export interface LinkingKeys {
+  /** The name as written, trimmed. */
+  readonly exact: string;
+  /** foldedKey: case and whitespace only (keeps singular and plural apart, unlike normalized). */
+  readonly folded: string;
+  /** normalizeName. */
+  readonly normalized: string;
+  /** genericKey. */
+  readonly generic: string;
+  /** sortedTokenKey. */
+  readonly sorted: string;
+}
+
+/** The keys of one name or mention (see {@link LinkingKeys}). */
+export function linkingKeys(s: string): LinkingKeys {
+  // One tokenisation serves every key.
+  const tokens = tokenizeForMatch(s).tokens;
+  const generic = genericKey(tokens);
+  const sorted = generic === '' ? '' : [...new Set(generic.split(' ').filter((w) => !FUNCTION_WORDS.has(w)))].sort().join(' ');
+  const normalized = keyTokensOf(tokens).map((t) => t.norm).join(' ');
+  return { exact: s.trim(), folded: foldedKey(s), normalized, generic, sorted };
+}
+
+/** Case and width folded, whitespace collapsed, nothing else: 'Acetic Acids' and 'acetic acid' stay apart. */
+export function foldedKey(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
 }

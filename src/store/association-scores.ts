@@ -51,11 +51,14 @@ const xLogX = (x: number): number => (x === 0 ? 0 : x * Math.log(x));
  * Dunning's log-likelihood ratio G² = 2 Σ k_ij ln(k_ij / E_ij) of the 2×2 table, with
  * E_ij = row_i · col_j / n and 0 · ln 0 = 0. Computed in the entropy form
  * G² = 2 (Σ x ln x over cells − Σ over row sums − Σ over column sums + n ln n), which is the same
- * sum without dividing small numbers. Never negative (tiny negative rounding is clamped to 0).
+ * sum without dividing small numbers. Never negative (tiny negative rounding is clamped to 0); exactly 0
+ * under exact independence.
  */
 export function gSquared(c: PairCounts): number {
   checkPairCounts(c);
   const { nab, na, nb, n } = c;
+  // Exact independence (observed = expected in every cell) is 0 exactly, not rounding noise around it.
+  if (nab * n === na * nb) return 0;
   const k12 = na - nab;
   const k21 = nb - nab;
   const k22 = n - na - nb + nab;

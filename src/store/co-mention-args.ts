@@ -36,6 +36,12 @@ export function checkMinCount(minCount: number | null | undefined): number {
   return minCount;
 }
 
+export function checkRollUp(rollUp: boolean | null | undefined): boolean {
+  if (rollUp === undefined || rollUp === null) return false;
+  if (typeof rollUp !== 'boolean') throw bad('rollUp', 'rollUp must be a boolean');
+  return rollUp;
+}
+
 export function checkTypeList(types: readonly EntityType[] | null | undefined): EntityType[] | null {
   if (types === undefined || types === null) return null;
   if (!Array.isArray(types)) throw bad('types', 'types must be a list of entity types');

@@ -5,6 +5,7 @@
 import { VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { isEntityType, type EntityType } from '../ner/types.js';
+import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } from './co-mention-args.js';
 import { checkPageArgs } from './page-args.js';
 import type { EntityName, Store } from './port.js';
 import { createCoMentionQueries } from './sqlite-co-mentions.js';
@@ -130,8 +131,25 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
       run(() => {
         const first = checkPageArgs(args);
         checkTypes(args.type === undefined || args.type === null ? [] : [args.type]);
-        return coMentions.coMentions(resolve(entityId), first, args.after ?? null, args.type ?? null, args.evidenceLimit);
+        return coMentions.coMentions({
+          entity: resolve(entityId),
+          first,
+          after: args.after ?? null,
+          type: args.type ?? null,
+          evidenceLimit: args.evidenceLimit,
+          level: checkLevel(args.level),
+          orderBy: checkOrder(args.orderBy),
+          minCount: checkMinCount(args.minCount),
+          rollUp: checkRollUp(args.rollUp),
+        });
       }),
+    coMentionEvidence: (entityA, entityB, args) =>
+      run(() => coMentions.coMentionEvidence(resolve(entityA), resolve(entityB), checkPageArgs(args), args.after ?? null, checkLevel(args.level))),
+    coMentionGraph: async (args) => {
+      const settings = checkGraphArgs(args);
+      const seeds = await run(() => [...new Set(settings.seedIds.map(resolve))]);
+      return coMentions.coMentionGraph(seeds, settings);
+    },
 
     async close() {
       if (closed) return;

@@ -20,10 +20,12 @@ def token_classification_loss(logits: torch.Tensor, labels: torch.Tensor) -> tor
     return F.cross_entropy(lg.reshape(-1, lg.shape[-1]), labels.reshape(-1), ignore_index=IGNORE)
 
 
-def lr_at(step: int, total: int, peak: float, warmup: int, floor: float = 0.1) -> float:
+def lr_at(step: int, total: int, peak: float, warmup: int, floor: float = 0.1, time_frac: float = 0.0) -> float:
+    """Linear warm-up then cosine decay to ``floor * peak``. Progress is the larger of the step fraction and
+    ``time_frac`` (elapsed / time budget), so a run cut short by a time budget still ends at the low rate."""
     if step < warmup:
         return peak * (step + 1) / warmup
-    prog = min(1.0, (step - warmup) / max(1, total - warmup))
+    prog = min(1.0, max((step - warmup) / max(1, total - warmup), time_frac))
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * prog)))
 
 
@@ -62,8 +64,9 @@ def train_loop(model, windows: Sequence[Tuple[List[int], List[int]]], *, steps: 
         micro += 1
         if micro % grad_accum:
             continue
+        tf = (time.time() - t0) / time_budget_s if time_budget_s else 0.0
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, steps, lr, warmup)
+            g["lr"] = lr_at(step, steps, lr, warmup, time_frac=tf)
         torch.nn.utils.clip_grad_norm_(params, grad_clip)
         opt.step()
         opt.zero_grad(set_to_none=True)
@@ -71,7 +74,7 @@ def train_loop(model, windows: Sequence[Tuple[List[int], List[int]]], *, steps: 
         ema = float(loss) if ema is None else 0.98 * ema + 0.02 * float(loss)
         now = time.time()
         if step % log_every == 0 or step == steps:
-            log(f"[finetune] step {step}/{steps} loss {ema:.4f} lr {lr_at(step, steps, lr, warmup):.2e} "
+            log(f"[finetune] step {step}/{steps} loss {ema:.4f} lr {opt.param_groups[0]['lr']:.2e} "
                 f"tokens {tokens} tok/s {tokens / (now - t0):.0f} elapsed {now - t0:.0f}s")
         if on_checkpoint is not None and now - last_ckpt >= checkpoint_every_s:
             on_checkpoint(step)

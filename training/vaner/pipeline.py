@@ -328,7 +328,8 @@ def training_data(cfg: dict) -> List[str]:
 
 
 def stage_export(cfg: dict, out_dir: str, ckpt: Optional[str] = None, dev_limit: Optional[int] = None,
-                 reference: bool = False, parity: bool = False, extra_card: str = "") -> dict:
+                 reference: bool = False, parity: bool = False, extra_card: str = "",
+                 parity_sample: int = 20000) -> dict:
     tok = load_tokenizer(cfg)
     model, stats = load_ckpt(ckpt or _wd(cfg, "finetune.pt"))
     model.eval()
@@ -353,6 +354,22 @@ def stage_export(cfg: dict, out_dir: str, ckpt: Optional[str] = None, dev_limit:
         max_length=cfg["data"]["max_length"], training_data=training_data(cfg),
         metrics={"development": slim}, model_card=model_card(cfg, model, stats, metrics, extra_card),
         reference_examples=ref_examples, parity_words=parity_words, write_parity=parity)
+    if not parity:
+        # Shipped bundles: check the JS tokenizer against sentencepiece on many corpus words (temp fixture).
+        import tempfile
+        from .export import node_check
+        from .tokenizer import parity_fixture
+        recs = D.read_records(_wd(cfg, "train-records.jsonl.gz"))
+        words = sorted({w for r in recs for w in r["words"]})
+        fixture = parity_fixture(tok, words, n=min(len(words), parity_sample))
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+            json.dump(fixture, f, ensure_ascii=False)
+        try:
+            res = node_check(out_dir, None, f.name)
+            if res is not None:
+                log(f"[export] tokenizer parity on {len(fixture['cases'])} words: {json.dumps(res['tokenizer'])}")
+        finally:
+            os.remove(f.name)
     log(f"[export] wrote {out_dir}: {sorted(os.listdir(out_dir))}")
     return manifest
 

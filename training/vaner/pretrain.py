@@ -58,10 +58,14 @@ def pretrain_loop(model, stream: np.ndarray, *, steps: int, seq_len: int, batch_
         batch = torch.from_numpy(np.stack([stream[s: s + seq_len].astype(np.int64) for s in starts]))
         inputs, labels = mask_tokens(batch, vocab, gen)
         inputs, labels = inputs.to(device), labels.to(device)
-        logits = model.mlm_logits(inputs)
-        loss = F.cross_entropy(logits.float().reshape(-1, vocab), labels.reshape(-1), ignore_index=-100)
+        # The vocabulary projection only at the masked positions: ~7x less work than over every position.
+        hidden = model.hidden(inputs)
+        sel = labels != -100
+        logits = model.lm_head(hidden[sel])
+        loss = F.cross_entropy(logits.float(), labels[sel])
+        tf = (time.time() - t0) / time_budget_s if time_budget_s else 0.0
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, steps, lr, warmup)
+            g["lr"] = lr_at(step, steps, lr, warmup, time_frac=tf)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -63,12 +63,126 @@ def train_sentencepiece(sentences: Iterable[str], vocab_size: int, seed: int = 0
     return proto
 
 
+class JsUnigram:
+    """Exact Python port of the Unigram encoder of ``@huggingface/tokenizers`` 0.2.0 (Metaspace pre-tokenizer,
+    CharTrie, TokenLattice Viterbi, fuse_unk), driven by the exported ``tokenizer.json`` dict.
+
+    Why a port: sentencepiece accumulates path scores in float32 and breaks ties by its own loop order, the JS
+    lattice in float64 with first-found-wins. Segmentations that are permutations of the same pieces (``444`` =
+    ``4|44`` = ``44|4``, long DNA strings) have equal scores, and the two libraries then pick differently (25 of
+    62,073 corpus word types). Training with this port makes Python and the Node runtime agree by construction;
+    sentencepiece still learns the vocabulary. Same loops, same order, same float64 arithmetic as the JS code.
+    """
+
+    def __init__(self, tj: dict):
+        model = tj["model"]
+        self.vocab = [p for p, _ in model["vocab"]]
+        self.scores = [float(s) for _, s in model["vocab"]]
+        self.unk_id = model["unk_id"]
+        self.tokens_to_ids = {}
+        for i, p in enumerate(self.vocab):
+            self.tokens_to_ids[p] = i  # JS: new Map(vocab.map((x, i) => [x, i])), last duplicate wins
+        self.unk_score = min(self.scores) - 10
+        self.scores[self.unk_id] = self.unk_score
+        self.trie: dict = {}
+        for p in self.vocab:
+            node = self.trie
+            for ch in p:
+                node = node.setdefault(ch, {})
+            node[None] = True  # leaf marker
+        self._cache: dict = {}
+
+    def _prefixes(self, chars, start):
+        node = self.trie
+        for i in range(start, len(chars)):
+            node = node.get(chars[i])
+            if node is None:
+                return
+            if None in node:
+                yield "".join(chars[start:i + 1])
+
+    def _tokenize(self, normalized: str) -> List[str]:
+        chars = list(normalized)  # code points, like Array.from
+        n = len(chars)
+        begin = [[] for _ in range(n + 1)]
+        end = [[] for _ in range(n + 1)]
+        # node: [token_id, pos, length, score, prev, backtrace_score]
+        bos = [0, 0, 0, 0.0, None, 0.0]
+        eos = [0, n, 0, 0.0, None, 0.0]
+        begin[n].append(eos)
+        end[0].append(bos)
+        for pos in range(n):
+            has_single = False
+            for tok in self._prefixes(chars, pos):
+                tid = self.tokens_to_ids[tok]
+                length = len(tok)
+                node = [tid, pos, length, self.scores[tid], None, 0.0]
+                begin[pos].append(node)
+                end[pos + length].append(node)
+                if length == 1:
+                    has_single = True
+            if not has_single:
+                node = [self.unk_id, pos, 1, self.unk_score, None, 0.0]
+                begin[pos].append(node)
+                end[pos + 1].append(node)
+        for pos in range(n + 1):
+            if not begin[pos]:
+                return []
+            for r in begin[pos]:
+                best = None
+                best_score = 0.0
+                for l in end[pos]:
+                    sc = l[5] + r[3]
+                    if best is None or sc > best_score:
+                        best, best_score = l, sc
+                if best is None:
+                    return []
+                r[4] = best
+                r[5] = best_score
+        out = []
+        node = begin[n][0][4]
+        while node is not None and node[4] is not None:
+            out.append("".join(chars[node[1]: node[1] + node[2]]))
+            node = node[4]
+        out.reverse()
+        # fuse_unk: runs of unknown tokens become one
+        fused: List[str] = []
+        i = 0
+        while i < len(out):
+            fused.append(out[i])
+            if self.tokens_to_ids.get(out[i], self.unk_id) != self.unk_id:
+                i += 1
+                continue
+            i += 1
+            while i < len(out) and self.tokens_to_ids.get(out[i], self.unk_id) == self.unk_id:
+                if self.tokens_to_ids.get(fused[-1], self.unk_id) != self.unk_id:
+                    fused[-1] += out[i]
+                i += 1
+        return fused
+
+    def encode(self, text: str) -> List[int]:
+        """``tokenizer.encode(text, { add_special_tokens: false }).ids`` of the JS library."""
+        ids = self._cache.get(text)
+        if ids is None:
+            if not text:
+                return []
+            normalized = text.replace(" ", "\u2581")
+            if not normalized.startswith("\u2581"):
+                normalized = "\u2581" + normalized
+            ids = [self.tokens_to_ids.get(t, self.unk_id) for t in self._tokenize(normalized)]
+            if len(self._cache) < 2_000_000:
+                self._cache[text] = ids
+        return list(ids)
+
+
 class SpTokenizer:
-    """Thin wrapper: ``encode_word`` is the ``encode(x)`` of docs/bundle-format.md."""
+    """Trained sentencepiece model; ``encode`` is the ``encode(x)`` of docs/bundle-format.md, computed with the
+    JS-exact port (see JsUnigram) so training inputs equal runtime inputs."""
 
     def __init__(self, proto: bytes):
         self.proto = proto
         self.sp = spm.SentencePieceProcessor(model_proto=proto)
+        self.js = JsUnigram(export_hf_tokenizer_json(self.sp))
 
     @classmethod
     def load(cls, path: str) -> "SpTokenizer":
@@ -84,12 +198,11 @@ class SpTokenizer:
         return self.sp.get_piece_size()
 
     def encode(self, text: str) -> List[int]:
-        ids = self.sp.encode(text)
+        ids = self.js.encode(text)
         return ids if ids else [UNK_ID]
 
     def encode_words(self, words: Sequence[str]) -> List[List[int]]:
-        out = self.sp.encode(list(words))
-        return [ids if ids else [UNK_ID] for ids in out]
+        return [self.encode(w) for w in words]
 
     def to_hf_json(self) -> dict:
         return export_hf_tokenizer_json(self.sp)
@@ -175,15 +288,17 @@ def parity_fixture(tok: SpTokenizer, corpus_words: Sequence[str], n: int = 200, 
         if w not in seen:
             seen.add(w)
             words.append(w)
-    cases = [{"word": w, "ids": tok.sp.encode(w)} for w in words]
+    cases = [{"word": w, "ids": tok.js.encode(w), "sentencepiece": tok.sp.encode(w)} for w in words]
     # A sentence with spaces too: the instruction strings are encoded whole.
     sentences = [
         "Recognize all CHEMICAL entities in the text, annotated following the BC5CDR guidelines.",
         "dense bio-entity recognition",
     ]
     return {
-        "description": "sentencepiece ids of words encoded alone (encode(x, add_special_tokens=false)); "
-                       "Node's @huggingface/tokenizers must produce identical ids",
+        "description": "ids of words encoded alone (encode(x, {add_special_tokens: false})) as the training "
+                       "pipeline computed them; Node's @huggingface/tokenizers must produce identical ids. "
+                       "'sentencepiece' is sentencepiece's own encoding, which differs only where two "
+                       "segmentations tie (see training/vaner/tokenizer.py JsUnigram)",
         "cases": cases,
-        "sentences": [{"text": s, "ids": tok.sp.encode(s)} for s in sentences],
+        "sentences": [{"text": s, "ids": tok.js.encode(s), "sentencepiece": tok.sp.encode(s)} for s in sentences],
     }

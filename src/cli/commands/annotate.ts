@@ -1,12 +1,8 @@
 /** `vaner annotate`: labels and links a file and prints the result; nothing is stored. */
 import path from 'node:path';
 import { once } from 'node:events';
-import { formatPubTatorDocument } from '../../formats/pubtator.js';
-import { readDocuments } from '../../formats/read-documents.js';
-import { FORMAT_NAMES } from '../../formats/types.js';
-import { createWarningTally } from '../../formats/warning-tally.js';
+import { formatPubTatorDocument, readDocuments, resolveFormat, FORMAT_NAMES, createWarningTally, type GoldMention } from '../../formats/index.js';
 import { VanerError } from '../../errors.js';
-import type { GoldMention } from '../../formats/types.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
@@ -55,6 +51,9 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const labelerChoice = parseChoice('labeler', values.labeler, LABELERS);
   const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
 
+  // Resolve (and so check) the input before opening the store: a typo must not cost a KB import.
+  const input = path.resolve(file);
+  const resolvedFormat = await resolveFormat(input, inputFormat);
   const abort = new AbortController();
   const shutdown = waitForShutdownSignal();
   void shutdown.signal.then(() => abort.abort());
@@ -62,7 +61,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const tally = createWarningTally();
   try {
     const linker = await resources.linker();
-    const records = readDocuments(path.resolve(file), { format: inputFormat, onWarning: tally.add });
+    const records = readDocuments(input, { format: resolvedFormat, onWarning: tally.add });
     for await (const { record, spans } of labelRecords(records, resources.labeler, { batchSize: config.nerBatchSize, signal: abort.signal })) {
       const links = await linker.link(record.text, spans);
       let text: string;

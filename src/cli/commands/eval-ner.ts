@@ -1,10 +1,8 @@
 /** `vaner eval ner`: strict entity-level P/R/F1 of a labeler against a gold file. */
 import path from 'node:path';
 import { VanerError } from '../../errors.js';
-import { computeNerMetrics, type EvalDocument, type ScoredSpan } from '../../eval/ner-metrics.js';
-import { formatMetricsTable, metricsToJson } from '../../eval/format-metrics.js';
-import { readDocuments } from '../../formats/read-documents.js';
-import { createWarningTally } from '../../formats/warning-tally.js';
+import { computeNerMetrics, type EvalDocument, type ScoredSpan, formatMetricsTable, metricsToJson } from '../../eval/index.js';
+import { readDocuments, resolveFormat, createWarningTally } from '../../formats/index.js';
 import { ENTITY_TYPES, isEntityType, type EntityType } from '../../ner/types.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { openAnnotationResources } from '../annotation-resources.js';
@@ -60,15 +58,17 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const defaultType = values['default-type'] === undefined ? undefined : parseTypes('default-type', values['default-type'])[0];
   const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
 
+  // Resolve (and so check) the gold file before opening the store: a typo must not cost a KB import.
+  const goldFile = path.resolve(values.gold);
+  const goldFormat = await resolveFormat(goldFile, format);
   const abort = new AbortController();
   const shutdown = waitForShutdownSignal();
   void shutdown.signal.then(() => abort.abort());
   const resources = await openAnnotationResources(config, labelerChoice ?? config.labeler, logger);
   const tally = createWarningTally();
   try {
-    const goldFile = path.resolve(values.gold);
     const records = readDocuments(goldFile, {
-      format,
+      format: goldFormat,
       onWarning: tally.add,
       offsetMismatch: values['skip-mismatched'] ? 'skip' : 'error',
       ...(defaultType ? { defaultType } : {}),

@@ -1,9 +1,7 @@
 /** `vaner submit`: streams documents from files to a running API in submitDocuments batches. */
 import path from 'node:path';
 import { VanerError, isVanerError } from '../../errors.js';
-import { countDocuments, readDocuments, resolveFormat } from '../../formats/read-documents.js';
-import { FORMAT_NAMES, type DocumentRecord, type FormatName } from '../../formats/types.js';
-import { createWarningTally } from '../../formats/warning-tally.js';
+import { countDocuments, readDocuments, resolveFormat, FORMAT_NAMES, type DocumentRecord, type FormatName, createWarningTally } from '../../formats/index.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';

@@ -1,0 +1,376 @@
+/**
+ * The entity linker (v2): candidates by exact, normalised, generic-head and word-order keys, then
+ * approximate 3-gram TF-IDF matching constrained by entity type; document abbreviations resolved
+ * through their long forms; composite mentions to several entities; priors from curated links and
+ * training-corpus frequencies; a calibrated confidence with a threshold below which a mention stays
+ * unlinked. Curation deltas (a synonym added or removed, a merge) apply in place without a rebuild.
+ */
+import { VanerError } from '../errors.js';
+import { isEntityType } from '../ner/types.js';
+import type { EntityType, Span } from '../ner/types.js';
+import type { EntityName, LinkMethod } from '../store/port.js';
+import { abbreviationMap, findAbbreviations } from './abbreviations.js';
+import { compositeReadings } from './composite-mentions.js';
+import { calibratedConfidence, DEFAULT_CALIBRATION, type CandidateSource, type LinkCalibration, type LinkFeatures } from './link-calibration.js';
+import type { LinkResult, Linker } from './linker-types.js';
+import { buildNgramIndex, type NgramIndex } from './ngram-index.js';
+import { linkingKeys } from './normalize.js';
+
+/** A curator's verdict used as a prior: this mention text of this type means this entity. */
+export interface CuratedLink {
+  readonly text: string;
+  readonly type: EntityType;
+  readonly entityId: string;
+}
+
+export interface EntityLinkerOptions {
+  /** Every name of every entity (e.g. `store.iterateNames()`); read once at construction. */
+  readonly names: AsyncIterable<EntityName> | Iterable<EntityName>;
+  /** Entity id -> training-corpus annotation count (readAnnotationCounts): the frequency prior. @defaultValue none */
+  readonly annotationCounts?: ReadonlyMap<string, number>;
+  /**
+   * `annotationNameKey(entityId, name)` -> how often training annotators linked that text to that
+   * entity (readAnnotationNameCounts): the per-name prior, stronger than the per-entity one. @defaultValue none
+   */
+  readonly annotationNameCounts?: ReadonlyMap<string, number>;
+  /** Confirmed or curator-relinked mentions; their texts win over every other name. @defaultValue none */
+  readonly curatedLinks?: Iterable<CuratedLink>;
+  /** Recorded on every mention. @defaultValue `entity-` + a hash of the names and the calibration */
+  readonly version?: string;
+  /** Calibrated confidence below which a mention is left unlinked. @defaultValue DEFAULT_CALIBRATION.threshold */
+  readonly threshold?: number;
+  /** @defaultValue DEFAULT_CALIBRATION */
+  readonly calibration?: LinkCalibration;
+}
+
+/** A link before thresholding, with the features its confidence came from. */
+export interface ExplainedLink {
+  readonly result: LinkResult;
+  /** null when no candidate was found at all. */
+  readonly features: LinkFeatures | null;
+}
+
+/** The entity linker plus in-place curation deltas (each also changes `version`'s revision suffix). */
+export interface EntityLinker extends Linker {
+  /** Adds one name (a curator synonym); used by lookups at once (not by approximate matching). */
+  addName(name: EntityName): void;
+  /** Removes one name of one entity from every lookup. */
+  removeName(entityId: string, name: string): void;
+  /** Links to `sourceId` resolve to `targetId` from now on. */
+  mergeEntity(sourceId: string, targetId: string): void;
+  /** Adds a curated link prior. */
+  addCuratedLink(link: CuratedLink): void;
+  /** Like link, but every candidate is returned with its features, whatever its confidence. */
+  explain(text: string, spans: readonly Span[]): ExplainedLink[];
+  /** Names read and milliseconds the build took (for logs and benchmarks). */
+  readonly stats: { readonly names: number; readonly buildMs: number };
+}
+
+/** Origin ranks: lower wins ties. */
+const CURATOR = 0;
+function originRank(origin: string): number {
+  return origin === 'curator' ? CURATOR : origin === 'vocabulary' ? 1 : origin === 'annotation' ? 2 : 3;
+}
+
+interface NameRecord {
+  readonly entityId: string;
+  readonly name: string;
+  readonly origin: number;
+  /** Training annotations of this text with this entity. */
+  readonly nameCount: number;
+}
+
+interface Decision {
+  readonly entityId: string;
+  readonly name: string;
+  readonly source: CandidateSource;
+  readonly score: number;
+  readonly margin: number;
+  readonly ambiguity: number;
+  readonly count: number;
+  readonly curated: boolean;
+}
+
+/** Approximate candidates considered per query (keys, before collapsing to entities). */
+const APPROXIMATE_CANDIDATES = 10;
+const KEY_KINDS = ['exact', 'folded', 'normalized', 'generic', 'sorted'] as const;
+type KeyKind = (typeof KEY_KINDS)[number];
+
+const UNLINKED: LinkResult = Object.freeze({ entityId: null, method: null, matchedName: null, confidence: null });
+
+function methodOf(source: CandidateSource): LinkMethod {
+  return source === 'exact' || source === 'folded' ? 'exact' : source === 'approximate' ? 'approximate' : 'normalized';
+}
+
+/** Builds the linker; see EntityLinkerOptions. Throws INVALID_FORMAT for a name of an unknown type. */
+export async function createEntityLinker(options: EntityLinkerOptions): Promise<EntityLinker> {
+  if (options.names === null || typeof options.names !== 'object') {
+    throw new VanerError('BAD_USER_INPUT', 'names must be an iterable of EntityName', { details: { field: 'names' } });
+  }
+  const threshold = options.threshold ?? options.calibration?.threshold ?? DEFAULT_CALIBRATION.threshold;
+  if (!(threshold >= 0 && threshold <= 1)) throw new VanerError('BAD_USER_INPUT', `threshold must be in [0, 1], got ${threshold}`, { details: { field: 'threshold' } });
+  const calibration = options.calibration ?? DEFAULT_CALIBRATION;
+  const counts = options.annotationCounts ?? new Map<string, number>();
+  const nameCounts = options.annotationNameCounts;
+  const started = performance.now();
+
+  const lookups: Record<KeyKind, Map<string, NameRecord[]>> = { exact: new Map(), folded: new Map(), normalized: new Map(), generic: new Map(), sorted: new Map() };
+  const removed = new Set<string>();
+  const mergedInto = new Map<string, string>();
+  let hash = 0x811c9dc5;
+  let revision = 0;
+  let nameCount = 0;
+
+  const put = (kind: KeyKind, type: EntityType, key: string, record: NameRecord): void => {
+    if (key === '') return;
+    const k = `${type}\u0000${key}`;
+    const bucket = lookups[kind].get(k);
+    if (bucket === undefined) lookups[kind].set(k, [record]);
+    else {
+      const at = bucket.findIndex((r) => r.entityId === record.entityId && r.name === record.name);
+      if (at < 0) bucket.push(record);
+      // The same name again from a stronger origin (a curator confirming a vocabulary name) upgrades it.
+      else if (record.origin < bucket[at]!.origin) bucket[at] = record;
+    }
+  };
+  const addRecord = (type: EntityType, name: string, entityId: string, origin: number): void => {
+    const trimmed = name.trim();
+    if (trimmed === '') return;
+    const keys = linkingKeys(trimmed);
+    const nameCount = nameCounts === undefined ? 0 : nameCounts.get(`${entityId}\u0000${keys.folded}`) ?? 0;
+    const record: NameRecord = { entityId, name: trimmed, origin, nameCount };
+    for (const kind of KEY_KINDS) put(kind, type, keys[kind], record);
+  };
+  const checkName = (entry: EntityName): void => {
+    if (!isEntityType(entry.type)) {
+      throw new VanerError('INVALID_FORMAT', `name '${entry.name}' of ${entry.entityId} has unknown type '${String(entry.type)}'`);
+    }
+  };
+
+  for await (const entry of options.names) {
+    checkName(entry);
+    addRecord(entry.type, entry.name, entry.entityId, originRank(entry.origin));
+    nameCount += 1;
+    for (const s of [entry.entityId, entry.type, entry.name]) {
+      for (let i = 0; i < s.length; i += 1) hash = Math.imul(hash ^ s.charCodeAt(i), 0x01000193) >>> 0;
+    }
+  }
+  for (const link of options.curatedLinks ?? []) {
+    if (!isEntityType(link.type)) throw new VanerError('BAD_USER_INPUT', `curated link '${link.text}' has unknown type '${String(link.type)}'`);
+    addRecord(link.type, link.text, link.entityId, CURATOR);
+  }
+  for (const w of calibration.weights) hash = Math.imul(hash ^ Math.round(w * 1000), 0x01000193) >>> 0;
+  hash = Math.imul(hash ^ Math.round(threshold * 1000), 0x01000193) >>> 0;
+
+  // The approximate index: one per type over that type's distinct normalised keys.
+  const approximate = new Map<EntityType, { index: NgramIndex; buckets: NameRecord[][] }>();
+  const keysByType = new Map<EntityType, { keys: string[]; buckets: NameRecord[][] }>();
+  for (const [k, bucket] of lookups.normalized) {
+    const sep = k.indexOf('\u0000');
+    const type = k.slice(0, sep) as EntityType;
+    let entry = keysByType.get(type);
+    if (entry === undefined) keysByType.set(type, (entry = { keys: [], buckets: [] }));
+    entry.keys.push(k.slice(sep + 1));
+    entry.buckets.push(bucket);
+  }
+  for (const [type, { keys, buckets }] of keysByType) approximate.set(type, { index: buildNgramIndex(keys), buckets });
+  keysByType.clear();
+  const buildMs = performance.now() - started;
+
+  const baseVersion = options.version ?? `entity-${hash.toString(16).padStart(8, '0')}`;
+  const resolveId = (id: string): string => {
+    let current = id;
+    for (let hop = 0; hop < 32; hop += 1) {
+      const next = mergedInto.get(current);
+      if (next === undefined) return current;
+      current = next;
+    }
+    return current;
+  };
+
+  type Ranked = { record: NameRecord; entityId: string; count: number };
+  /** Curated names first, then the frequency priors (annotators' choice: per name, then per entity), then origin, then the smaller id. */
+  const better = (a: Ranked, b: Ranked): boolean => {
+    const ac = a.record.origin === CURATOR;
+    if (ac !== (b.record.origin === CURATOR)) return ac;
+    if (a.record.nameCount !== b.record.nameCount) return a.record.nameCount > b.record.nameCount;
+    if (a.count !== b.count) return a.count > b.count;
+    if (a.record.origin !== b.record.origin) return a.record.origin < b.record.origin;
+    return a.entityId < b.entityId;
+  };
+  /** Best entity of a bucket (see `better`), skipping removed names and following merges. */
+  const choose = (bucket: readonly NameRecord[]): { record: NameRecord; entityId: string; ambiguity: number } | null => {
+    let best: Ranked | null = null;
+    const entities = new Set<string>();
+    for (const record of bucket) {
+      if (removed.has(`${record.entityId}\u0000${record.name}`)) continue;
+      const entityId = resolveId(record.entityId);
+      entities.add(entityId);
+      const count = counts.get(entityId) ?? counts.get(record.entityId) ?? 0;
+      if (best === null || better({ record, entityId, count }, best)) {
+        best = { record, entityId, count };
+      }
+    }
+    return best === null ? null : { record: best.record, entityId: best.entityId, ambiguity: entities.size };
+  };
+
+  const countOf = (entityId: string): number => counts.get(entityId) ?? 0;
+
+  /** Lookups first (strongest key wins), then approximate matching unless `strongOnly`. */
+  const decide = (type: EntityType, surface: string, strongOnly: boolean): Decision | null => {
+    const keys = linkingKeys(surface);
+    for (const kind of KEY_KINDS) {
+      const key = keys[kind];
+      if (key === '') continue;
+      const bucket = lookups[kind].get(`${type}\u0000${key}`);
+      if (bucket === undefined) continue;
+      const chosen = choose(bucket);
+      if (chosen === null) continue;
+      return {
+        entityId: chosen.entityId,
+        name: chosen.record.name,
+        source: kind,
+        score: 1,
+        margin: 1,
+        ambiguity: chosen.ambiguity,
+        count: countOf(chosen.entityId),
+        curated: chosen.record.origin === CURATOR,
+      };
+    }
+    if (strongOnly) return null;
+    const approx = approximate.get(type);
+    const query = keys.normalized !== '' ? keys.normalized : keys.exact.toLowerCase();
+    if (approx === undefined || query.length < 3) return null;
+    let top: { entityId: string; record: NameRecord; score: number; ambiguity: number } | null = null;
+    let second = 0;
+    for (const hit of approx.index.search(query, APPROXIMATE_CANDIDATES)) {
+      const chosen = choose(approx.buckets[hit.key]!);
+      if (chosen === null) continue;
+      if (top === null) top = { entityId: chosen.entityId, record: chosen.record, score: hit.score, ambiguity: chosen.ambiguity };
+      else if (chosen.entityId !== top.entityId) {
+        second = hit.score;
+        break;
+      }
+    }
+    if (top === null) return null;
+    return {
+      entityId: top.entityId,
+      name: top.record.name,
+      source: 'approximate',
+      score: top.score,
+      margin: top.score - second,
+      ambiguity: top.ambiguity,
+      count: countOf(top.entityId),
+      curated: top.record.origin === CURATOR,
+    };
+  };
+
+  const features = (d: Decision, mention: string, extra: { abbreviation?: boolean; composite?: boolean } = {}): LinkFeatures => ({
+    source: d.source,
+    abbreviation: extra.abbreviation ?? false,
+    composite: extra.composite ?? false,
+    score: d.score,
+    margin: d.margin,
+    ambiguity: d.ambiguity,
+    count: d.count,
+    curated: d.curated,
+    length: mention.trim().length,
+  });
+
+  /** A composite reading of `surface` with at least two distinct entities, each found by a lookup. */
+  const composite = (type: EntityType, surface: string): { ids: string[]; weakest: Decision } | null => {
+    const readings = compositeReadings(surface);
+    if (readings === null) return null;
+    const ids: string[] = [];
+    let weakest: Decision | null = null;
+    for (const options of readings) {
+      let found: Decision | null = null;
+      for (const option of options) {
+        found = decide(type, option, true);
+        if (found !== null) break;
+      }
+      if (found === null) return null;
+      if (!ids.includes(found.entityId)) ids.push(found.entityId);
+      if (weakest === null || KEY_KINDS.indexOf(found.source as KeyKind) > KEY_KINDS.indexOf(weakest.source as KeyKind)) weakest = found;
+    }
+    return ids.length >= 2 && weakest !== null ? { ids, weakest } : null;
+  };
+
+  const explainAll = (text: string, spans: readonly Span[]): ExplainedLink[] => {
+    spans.forEach((span, i) => {
+      if (!isEntityType(span.type)) {
+        throw new VanerError('BAD_USER_INPUT', `span ${i} has unknown type '${String(span.type)}'`, { details: { field: 'type', index: i } });
+      }
+      if (!(span.start >= 0 && span.end > span.start && span.end <= text.length)) {
+        throw new VanerError('BAD_USER_INPUT', `span ${i} [${span.start}, ${span.end}) is outside the text`, { details: { field: 'start', index: i } });
+      }
+    });
+    // Abbreviations are defined per document: 'PD' means what this text says it means.
+    const abbreviations = abbreviationMap(findAbbreviations(text));
+    return spans.map((span): ExplainedLink => {
+      const surface = text.slice(span.start, span.end);
+      const pair = abbreviations.get(surface.trim());
+      if (pair !== undefined && pair.long !== surface.trim()) {
+        // The labeler's own span of the long form is its best boundary; the Schwartz–Hearst long form otherwise.
+        const own = spans.find((s) => s.type === span.type && s.end === pair.longEnd && s.start >= pair.longStart - 40 && s !== span);
+        const longText = own === undefined ? pair.long : text.slice(own.start, own.end);
+        const d = decide(span.type, longText, false) ?? (own === undefined ? null : decide(span.type, pair.long, false));
+        if (d !== null) {
+          const f = features(d, longText, { abbreviation: true });
+          return { features: f, result: { entityId: d.entityId, method: 'abbreviation', matchedName: pair.long, confidence: calibratedConfidence(calibration, f) } };
+        }
+      }
+      const d = decide(span.type, surface, false);
+      if (d === null || d.source === 'approximate') {
+        const c = composite(span.type, surface);
+        if (c !== null) {
+          const f = features(c.weakest, surface, { composite: true });
+          return {
+            features: f,
+            result: { entityId: c.ids[0]!, method: 'composite', matchedName: surface.trim(), confidence: calibratedConfidence(calibration, f), additionalEntityIds: c.ids.slice(1) },
+          };
+        }
+      }
+      if (d === null) return { features: null, result: UNLINKED };
+      const f = features(d, surface);
+      return { features: f, result: { entityId: d.entityId, method: methodOf(d.source), matchedName: d.name, confidence: calibratedConfidence(calibration, f) } };
+    });
+  };
+
+  const touch = (): void => {
+    revision += 1;
+  };
+
+  return {
+    get version() {
+      return revision === 0 ? baseVersion : `${baseVersion}+${revision}`;
+    },
+    stats: { names: nameCount, buildMs: Math.round(buildMs) },
+    async link(text: string, spans: readonly Span[]): Promise<LinkResult[]> {
+      return explainAll(text, spans).map(({ result }) =>
+        result.entityId === null || (result.confidence ?? 0) < threshold ? UNLINKED : { ...result, confidence: Math.round(result.confidence! * 1000) / 1000 },
+      );
+    },
+    explain: explainAll,
+    addName(name) {
+      checkName(name);
+      removed.delete(`${name.entityId}\u0000${name.name.trim()}`);
+      addRecord(name.type, name.name, name.entityId, originRank(name.origin));
+      touch();
+    },
+    removeName(entityId, name) {
+      removed.add(`${entityId}\u0000${name.trim()}`);
+      touch();
+    },
+    mergeEntity(sourceId, targetId) {
+      if (resolveId(targetId) === sourceId) throw new VanerError('BAD_USER_INPUT', `merging ${sourceId} into ${targetId} would make a cycle`);
+      mergedInto.set(sourceId, targetId);
+      touch();
+    },
+    addCuratedLink(link) {
+      if (!isEntityType(link.type)) throw new VanerError('BAD_USER_INPUT', `curated link '${link.text}' has unknown type '${String(link.type)}'`);
+      addRecord(link.type, link.text, link.entityId, CURATOR);
+      touch();
+    },
+  };
+}
