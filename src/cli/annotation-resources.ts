@@ -5,12 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config.js';
-import { createExactLinker } from '../kb/index.js';
 import type { Linker } from '../kb/linker-types.js';
 import type { Logger } from '../log.js';
-import { buildLabeler, databasePath, ensureKnowledgeBase, type LabelerChoice } from '../main.js';
+import { buildLabeler, buildLinker, ensureKnowledgeBase, openStore, type LabelerChoice } from '../main.js';
 import type { Labeler } from '../ner/types.js';
-import { openEmbeddedStore } from '../store/index.js';
 import type { Store } from '../store/port.js';
 
 export interface AnnotationResources {
@@ -25,7 +23,7 @@ export interface AnnotationResources {
 export async function openAnnotationResources(config: Config, choice: LabelerChoice, logger: Logger): Promise<AnnotationResources> {
   // The store does not create its folder; serve gets it from createApp, these commands make it here.
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openEmbeddedStore({ path: databasePath(config), logger });
+  const store = await openStore(config, logger);
   let labeler: Labeler;
   try {
     await ensureKnowledgeBase(store, config, logger);
@@ -39,7 +37,7 @@ export async function openAnnotationResources(config: Config, choice: LabelerCho
   return {
     store,
     labeler,
-    linker: () => (linker ??= createExactLinker({ names: store.iterateNames() })),
+    linker: () => (linker ??= buildLinker(store, config)),
     close() {
       closed ??= (async () => {
         try {

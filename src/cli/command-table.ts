@@ -19,6 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'eval ner', module: 'eval-ner', summary: 'strict entity-level P/R/F1 of a labeler on a gold file' },
   { name: 'link', module: 'link', summary: 'link the mentions of a PubTator file with the entity linker' },
   { name: 'eval link', module: 'eval-link', summary: 'linking acc@1 on gold mentions and end-to-end normalisation P/R/F1' },
+  { name: 'migrate', module: 'migrate', summary: 'apply pending Neo4j schema migrations' },
   { name: 'bench ner', module: 'bench-ner', summary: 'NER throughput and latency benchmark' },
 ];
 

@@ -6,7 +6,7 @@ import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-export const HELP = `usage: vaner serve [--port N] [--host H] [--no-worker]
+export const HELP = `usage: vaner serve [--port N] [--host H] [--no-worker] [--store embedded|neo4j] [--queue in-process|bullmq]
 
 Starts the GraphQL API (POST /graphql, GraphiQL at GET /graphql, GET /healthz). On first start the
 shipped knowledge base is imported. SIGTERM/SIGINT close the API, the workers, the labeler and the
@@ -16,6 +16,8 @@ options:
   --port N      port to listen on (default VANER_PORT, 4000; 0 = any free port)
   --host H      address to listen on (default VANER_HOST, 127.0.0.1)
   --no-worker   do not run an annotation worker in this process (default VANER_RUN_WORKER)
+  --store S     embedded (default, VANER_STORE) or neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD)
+  --queue Q     in-process (default, VANER_QUEUE) or bullmq (REDIS_URL)
   -h, --help    show this help
 `;
 
@@ -24,6 +26,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     'no-worker': { type: 'boolean' },
+    store: { type: 'string' },
+    queue: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -33,6 +37,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const { config, logger } = loadCliConfig(env, {
     port: parseIntegerFlag('port', values.port, 0, 65535),
     host: values.host,
+    store: values.store,
+    queue: values.queue,
     ...(values['no-worker'] ? { runWorker: false } : {}),
   });
   // Listen for signals before the (slow) first-start import, so an early Ctrl-C still closes cleanly.

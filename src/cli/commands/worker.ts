@@ -1,27 +1,39 @@
 /** `vaner worker`: an annotation worker without the API (for scaling workers separately). */
 import { createApp } from '../../main.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-export const HELP = `usage: vaner worker
+export const HELP = `usage: vaner worker [--store embedded|neo4j] [--queue in-process|bullmq] [--concurrency N]
 
 Processes annotation jobs from the queue until SIGTERM/SIGINT, then stops taking jobs, lets the
 running batch finish (or aborts it at the next batch boundary) and closes the labeler and the store.
 Configured by the VANER_* environment (VANER_WORKER_CONCURRENCY, VANER_LABELER, ...).
 
 options:
-  -h, --help    show this help
+  --store S          embedded (default, VANER_STORE) or neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD)
+  --queue Q          in-process (default, VANER_QUEUE) or bullmq (REDIS_URL)
+  --concurrency N    jobs processed at once (default VANER_WORKER_CONCURRENCY, 1)
+  -h, --help         show this help
 `;
 
 export async function run(argv: string[], env: Env): Promise<number> {
-  const { values } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
+  const { values } = parseCommandArgs(argv, {
+    store: { type: 'string' },
+    queue: { type: 'string' },
+    concurrency: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
-  const { config, logger } = loadCliConfig(env);
+  const { config, logger } = loadCliConfig(env, {
+    store: values.store,
+    queue: values.queue,
+    workerConcurrency: parseIntegerFlag('concurrency', values.concurrency, 1, 64),
+  });
   const shutdown = waitForShutdownSignal((sig) => logger.warn('already shutting down', { signal: sig }));
   try {
     const app = await createApp(config, { logger });
