@@ -16,11 +16,14 @@ import { openInProcessQueue, openBullmqQueue, createAnnotateProcessor } from './
 import {
   importKnowledgeBase,
   createDictionaryLabeler,
-  createExactLinker,
+  createEntityLinker,
+  createLiveLinker,
   readAnnotationCounts,
+  readAnnotationNameCounts,
   readDictionaryExclusions,
 } from './kb/index.js';
 import { createLabeler, createUnionLabeler } from './ner/index.js';
+import { openSqliteKeyStore, type ApiKeyStore } from './auth/index.js';
 
 export type LabelerChoice = Config['labeler'];
 
@@ -31,6 +34,8 @@ export interface App {
   readonly queue: JobQueue;
   readonly labeler: Labeler;
   readonly linker: Linker;
+  /** API keys, in the same database file (table api_keys). */
+  readonly keys: ApiKeyStore;
   /** Starts a worker that annotates queued jobs; closed by `close()`. */
   startWorker(): QueueWorker;
   /** Closes workers, labeler, queue and store in that order; idempotent, every step runs even if one fails. */
@@ -64,15 +69,18 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       ? await openBullmqQueue({ redisUrl: config.redisUrl, logger })
       : await openInProcessQueue({ path: dbPath, logger });
     cleanups.unshift(() => queue.close());
+    // API keys live in the embedded database file whatever the store (table api_keys).
+    const keys = openSqliteKeyStore({ path: dbPath, dataDir: config.dataDir });
+    cleanups.unshift(() => keys.close());
     const [labeler, linker] = await Promise.all([
       buildLabeler(store, config, options.labeler ?? config.labeler, logger),
-      buildLinker(store, config),
+      buildLinker(store, config, logger),
     ]);
     cleanups.unshift(() => labeler.close());
     const workers: QueueWorker[] = [];
     let closed: Promise<void> | null = null;
     return {
-      config, logger, store, queue, labeler, linker,
+      config, logger, store, queue, labeler, linker, keys,
       startWorker() {
         const processor = createAnnotateProcessor({ store, labeler, linker, logger, batchSize: config.nerBatchSize });
         const worker = queue.startWorker(processor, { concurrency: config.workerConcurrency });
@@ -107,9 +115,19 @@ export async function ensureKnowledgeBase(store: Store, config: Config, logger: 
   logger.info('knowledge base imported', { seconds: result.seconds, entities: result.entities, names: result.names });
 }
 
-/** The entity linker over the store's current names, with corpus-frequency priors from the shipped KB. */
-export async function buildLinker(store: Store, config: Config): Promise<Linker> {
-  return createExactLinker({ names: store.iterateNames(), annotationCounts: await readAnnotationCounts(config.kbDir) });
+/**
+ * The entity linker over the store's current names, with corpus-frequency priors from the shipped KB
+ * and curated links from the store. It follows curation while the app runs: before each link call it
+ * checks `store.kbRevision()` and the audit trail, applying new synonyms, removals and merges as
+ * deltas, and rebuilds from the store only when names changed otherwise (a re-import).
+ */
+export async function buildLinker(store: Store, config: Config, logger?: Logger): Promise<Linker> {
+  const [annotationCounts, annotationNameCounts] = await Promise.all([readAnnotationCounts(config.kbDir), readAnnotationNameCounts(config.kbDir)]);
+  return createLiveLinker({
+    store,
+    ...(logger ? { logger } : {}),
+    build: async () => createEntityLinker({ names: store.iterateNames(), annotationCounts, annotationNameCounts, curatedLinks: await store.curatedLinks() }),
+  });
 }
 
 /**

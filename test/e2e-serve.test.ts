@@ -14,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { openSqliteKeyStore, type ApiKeyStore } from '../src/auth/index.js';
+import { apiAccessFromConfig } from '../src/graphql/access-config.js';
 import { startApiServer, type ApiServer } from '../src/graphql/server.js';
 import { createAnnotateProcessor } from '../src/jobs/annotate-processor.js';
 import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
@@ -51,9 +53,14 @@ interface Http {
   (query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
 }
 
-function client(url: string): Http {
+/** A client sending `key` (a submitter key: writes need one) as a bearer token. */
+function client(url: string, key: string): Http {
   return async (query, variables = {}) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: res.status, body: await res.json() };
   };
 }
@@ -87,6 +94,7 @@ describe('e2e: serve over HTTP with the real store, queue, worker, labeler and l
   let dataDir: string;
   let store: Store;
   let queue: JobQueue;
+  let keys: ApiKeyStore;
   let labeler: Labeler;
   let worker: QueueWorker;
   let server: ApiServer;
@@ -99,6 +107,7 @@ describe('e2e: serve over HTTP with the real store, queue, worker, labeler and l
     await seedKnowledgeBase(file);
     store = await openEmbeddedStore({ path: file });
     queue = await openInProcessQueue({ path: file });
+    keys = openSqliteKeyStore({ path: file, dataDir });
     const kbDictionary = await createDictionaryLabeler({ names: store.iterateNames() });
     // Terms outside the KB (a 2025 NaV1.8 blocker), standing in for what the model finds beyond it.
     const novel = await createDictionaryLabeler({ names: [{ entityId: 'novel:suzetrigine', type: 'CHEMICAL', name: 'suzetrigine', origin: 'annotation' }] });
@@ -110,14 +119,16 @@ describe('e2e: serve over HTTP with the real store, queue, worker, labeler and l
       limits: { maxDocumentChars: 10_000, maxBatchDocuments: 100, maxBodyBytes: 1 << 20 },
       ide: false, introspection: false,
       labelerInfo: { kind: labeler.kind, version: labeler.version },
+      auth: { keys, anonymousRead: false },
     });
-    gql = client(server.url);
+    gql = client(server.url, (await keys.create({ owner: 'e2e', role: 'submitter', origin: 'cli' })).key);
   });
 
   afterAll(async () => {
     await server?.close();
     await worker?.close();
     await labeler?.close();
+    await keys?.close();
     await queue?.close();
     await store?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -241,6 +252,7 @@ describe('e2e: the composition root (createApp) behind startApiServer, as `vaner
       limits: { maxDocumentChars: config.maxDocumentChars, maxBatchDocuments: config.maxBatchDocuments, maxBodyBytes: config.maxBodyBytes },
       ide: config.ide, introspection: config.introspection,
       labelerInfo: { kind: app.labeler.kind, version: app.labeler.version },
+      ...apiAccessFromConfig(config, app.keys),
     });
   });
 
@@ -251,7 +263,7 @@ describe('e2e: the composition root (createApp) behind startApiServer, as `vaner
   });
 
   it('annotates a submitted document end to end', async () => {
-    const gql = client(server.url);
+    const gql = client(server.url, (await app.keys.create({ owner: 'e2e-app', role: 'submitter', origin: 'cli' })).key);
     const health = await gql('{ health { store queue entityCount labeler { kind } } }');
     expect(health.body.data.health).toEqual({ store: 'embedded', queue: 'in-process', entityCount: 5, labeler: { kind: 'dictionary' } });
     const s = (await gql(SUBMIT, { docs: [{ externalId: 'APP:1', text: TEXT_1 }] })).body.data.submitDocuments;

@@ -19,6 +19,8 @@ import { openEmbeddedStore } from '../src/store/sqlite-store.js';
 
 const LIMITS = { maxDocumentChars: 200, maxBatchDocuments: 5 };
 const BIG = { maxDocumentChars: 200, maxBatchDocuments: 50 };
+/** Every operation here runs as an admin key's caller; access control is tested in test/auth-*.test.ts. */
+const ADMIN = { keyId: '0000000000000000', owner: 'test-admin', role: 'admin' as const };
 const PROVENANCE = { labeler: 'dictionary', modelVersion: 'dict-test', linkerVersion: 'exact-test' };
 
 const ENTITIES: EntityRecord[] = [
@@ -80,7 +82,7 @@ async function run(query: string, variables: Record<string, unknown> = {}, optio
   try {
     const response = await server.executeOperation(
       { query, variables },
-      { contextValue: createContext({ store: options.store ?? store, queue, limits: options.limits ?? LIMITS, labelerInfo: { kind: 'dictionary', version: 'dict-test' } }) },
+      { contextValue: createContext({ store: options.store ?? store, queue, limits: options.limits ?? LIMITS, labelerInfo: { kind: 'dictionary', version: 'dict-test' }, principal: ADMIN }) },
     );
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return JSON.parse(JSON.stringify(response.body.singleResult)) as Result;

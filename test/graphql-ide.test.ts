@@ -52,6 +52,7 @@ describe.skipIf(!CHROMIUM)('GraphiQL IDE in headless Chromium', () => {
       store, queue, logger: silentLogger, host: '127.0.0.1', port: 0,
       limits: { maxDocumentChars: 1000, maxBatchDocuments: 10, maxBodyBytes: 1 << 20 },
       ide: true, introspection: true,
+      auth: { keys: null, anonymousRead: true },
     });
   });
 

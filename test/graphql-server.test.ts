@@ -34,6 +34,7 @@ async function start(storeOverride?: Store): Promise<ApiServer> {
     ide: true,
     introspection: true,
     labelerInfo: { kind: 'dictionary', version: 'v-test' },
+    auth: { keys: null, anonymousRead: true },
   });
 }
 

@@ -86,32 +86,59 @@ describe('tiny bundle', () => {
     });
   });
 
-  it('logits parity with torch (max abs diff <= 1e-4), alone and in one padded batch', async () => {
-    const ref = readJson<Reference>('reference-logits.json');
-    const [, seq, heads, labels] = ref.dims as [number, number, number, number];
-    const modelPath = await verifyModel(BUNDLE, manifest);
-    const { session } = await createSession(modelPath, { io: manifest.io, logger: silentLogger, intraOpThreads: 1 });
-    try {
-      const inputs = ref.input_ids.map((ids, i) => {
-        const length = ref.attention_mask[i]!.reduce((a, b) => a + b, 0);
-        return { inputIds: ids.slice(0, length), wordPositions: Array.from({ length }, (_, p) => p) };
-      });
-      for (const batchSize of [1, inputs.length]) {
-        const out = await predict(session, inputs, { batchSize, padId: manifest.special.padId, io: manifest.io });
-        expect([out.heads, out.labels]).toEqual([heads, labels]);
-        let maxDiff = 0;
-        inputs.forEach((input, i) => {
-          const row = out.rows[i]!;
-          for (let p = 0; p < input.inputIds.length; p++) {
-            for (let k = 0; k < heads * labels; k++) {
-              maxDiff = Math.max(maxDiff, Math.abs(row[p * heads * labels + k]! - ref.logits[(i * seq + p) * heads * labels + k]!));
-            }
-          }
+  for (const thread of ['worker', 'main'] as const) {
+    it(`logits parity with torch (max abs diff <= 1e-4), alone and in one padded batch, session on the ${thread} thread`, async () => {
+      const ref = readJson<Reference>('reference-logits.json');
+      const [, seq, heads, labels] = ref.dims as [number, number, number, number];
+      const modelPath = await verifyModel(BUNDLE, manifest);
+      const { session } = await createSession(modelPath, { io: manifest.io, logger: silentLogger, intraOpThreads: 1, thread });
+      try {
+        const inputs = ref.input_ids.map((ids, i) => {
+          const length = ref.attention_mask[i]!.reduce((a, b) => a + b, 0);
+          return { inputIds: ids.slice(0, length), wordPositions: Array.from({ length }, (_, p) => p) };
         });
-        expect(maxDiff).toBeLessThanOrEqual(1e-4);
+        for (const batchSize of [1, inputs.length]) {
+          const out = await predict(session, inputs, { batchSize, padId: manifest.special.padId, io: manifest.io });
+          expect([out.heads, out.labels]).toEqual([heads, labels]);
+          let maxDiff = 0;
+          inputs.forEach((input, i) => {
+            const row = out.rows[i]!;
+            for (let p = 0; p < input.inputIds.length; p++) {
+              for (let k = 0; k < heads * labels; k++) {
+                maxDiff = Math.max(maxDiff, Math.abs(row[p * heads * labels + k]! - ref.logits[(i * seq + p) * heads * labels + k]!));
+              }
+            }
+          });
+          expect(maxDiff).toBeLessThanOrEqual(1e-4);
+        }
+      } finally {
+        await session.release();
       }
+    });
+  }
+
+  it('a released worker session rejects further batches with MODEL_UNAVAILABLE; release is idempotent', async () => {
+    const modelPath = await verifyModel(BUNDLE, manifest);
+    const { session } = await createSession(modelPath, { io: manifest.io, logger: silentLogger, thread: 'worker' });
+    const release = session.release();
+    expect(session.release()).toBe(release);
+    await release;
+    await expect(
+      predict(session, [{ inputIds: [1, 5, 3, 9], wordPositions: [3] }], { padId: manifest.special.padId, io: manifest.io }),
+    ).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  it('gives identical spans with the session on the main thread and in a worker thread', async () => {
+    const main = await createLabeler(BUNDLE, { thread: 'main', batchSize: 8, intraOpThreads: 1 });
+    try {
+      expect([labeler.thread, main.thread]).toEqual(['worker', 'main']);
+      const docs = SENTENCES.map((text, i) => ({ id: String(i), text }));
+      const a = await labeler.label(docs);
+      const b = await main.label(docs);
+      expect(b.map(plain)).toEqual(a.map(plain));
+      expect(b.flat().map((s) => s.confidence)).toEqual(a.flat().map((s) => s.confidence));
     } finally {
-      await session.release();
+      await main.close();
     }
   });
 

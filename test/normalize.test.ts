@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldPlural, normalizeName, tokenizeForMatch } from '../src/kb/normalize.js';
+import { foldPlural, genericKey, linkingKeys, normalizeName, sortedTokenKey, tokenizeForMatch } from '../src/kb/normalize.js';
 
 describe('normalizeName', () => {
   it.each([
@@ -84,5 +84,42 @@ describe('tokenizeForMatch', () => {
       { norm: 'b', start: 2, end: 3 },
       { norm: 'co', start: 4, end: 6 },
     ]);
+  });
+});
+
+describe('linking keys', () => {
+  it.each([
+    // generic heads and possessives: disease / syndrome / disorder, 's
+    ["Parkinson's disease", 'parkinson', 'parkinson'],
+    ['Parkinson Disease', 'parkinson', 'parkinson'],
+    ["Crohn's Disease", 'crohn', 'crohn'],
+    ['Cushing syndrome', 'cushing', 'cushing'],
+    ['Panic Disorders', 'panic', 'panic'],
+    // an agent before -induced goes with it; every word's plural folds
+    ['cocaine-induced seizures', 'seizure', 'seizure'],
+    ['Drug-Induced Liver Injuries', 'liver injury', 'injury liver'],
+    // nothing specific left: no key rather than one that matches everything
+    ['drug-induced disease', '', ''],
+    // word order and function words (sorted key only)
+    ['cancer of the breast', 'cancer of the breast', 'breast cancer'],
+    ['Breast Cancers', 'breast cancer', 'breast cancer'],
+    // Greek, British spelling and hyphens as in normalizeName
+    // only the one word before '-induced' is the agent: 'TNF-α-induced' keeps 'tnf'
+    ['TNF-α-induced oedema', 'tnf edema', 'edema tnf'],
+    ['Anaemias, Haemolytic', 'anemia hemolytic', 'anemia hemolytic'],
+  ])('%s -> generic %j, sorted %j', (name, generic, sorted) => {
+    expect(genericKey(name)).toBe(generic);
+    expect(sortedTokenKey(name)).toBe(sorted);
+  });
+
+  it('linkingKeys gives every key, strongest first', () => {
+    expect(linkingKeys(' Acetic Acids ')).toEqual({ exact: 'Acetic Acids', folded: 'acetic acids', normalized: 'acetic acid', generic: 'acetic acid', sorted: 'acetic acid' });
+    expect(linkingKeys("Alzheimer's Disease")).toEqual({
+      exact: "Alzheimer's Disease",
+      folded: "alzheimer's disease",
+      normalized: "alzheimer ' s disease",
+      generic: 'alzheimer',
+      sorted: 'alzheimer',
+    });
   });
 });

@@ -26,6 +26,8 @@ export async function detectFormat(target: string): Promise<FormatName> {
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
   if (name.endsWith('.conll') || name.endsWith('.iob') || name.endsWith('.bio')) return 'conll';
   if (name.endsWith('.ann')) return 'brat';
+  if (name.endsWith('.xml')) return 'bioc';
+  if (name.endsWith('.json')) return 'biocjson';
   return sniff(target);
 }
 
@@ -38,6 +40,9 @@ async function sniff(file: string): Promise<FormatName> {
   }
   const first = lines[0];
   if (first === undefined) return 'text';
+  if (first.trimStart().startsWith('<')) return 'bioc';
+  // A BioC JSON collection is one (often pretty-printed) object: its first line is not a whole object.
+  if (first.trim() === '{' || first.trim() === '[' || /^\{\s*"(?:source|date|key|documents)"/.test(first.trim())) return 'biocjson';
   if (first.trimStart().startsWith('{')) return 'jsonl';
   if (PUBTATOR_TITLE.test(first)) return 'pubtator';
   if (lines.every((line) => CONLL_LINE.test(line))) return 'conll';

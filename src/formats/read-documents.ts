@@ -1,4 +1,6 @@
 import type { EntityType } from '../ner/types.js';
+import { readBiocJson } from './bioc-json.js';
+import { readBiocXml } from './bioc-xml.js';
 import { readBrat } from './brat.js';
 import { readConll } from './conll.js';
 import { detectFormat } from './detect-format.js';
@@ -38,6 +40,12 @@ export async function* readDocuments(target: string, options: ReadDocumentsOptio
       return;
     case 'text':
       yield* readText(target, options);
+      return;
+    case 'bioc':
+      yield* readBiocXml(target, options);
+      return;
+    case 'biocjson':
+      yield* readBiocJson(target, options);
       return;
   }
 }

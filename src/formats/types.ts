@@ -52,8 +52,8 @@ export interface DocumentRecord {
   readonly file: string;
 }
 
-export type FormatName = 'pubtator' | 'text' | 'jsonl' | 'conll' | 'brat';
-export const FORMAT_NAMES: readonly FormatName[] = ['pubtator', 'text', 'jsonl', 'conll', 'brat'];
+export type FormatName = 'pubtator' | 'text' | 'jsonl' | 'conll' | 'brat' | 'bioc' | 'biocjson';
+export const FORMAT_NAMES: readonly FormatName[] = ['pubtator', 'text', 'jsonl', 'conll', 'brat', 'bioc', 'biocjson'];
 
 /** Something a reader skipped on purpose; reported through `onWarning` and counted, never silent. */
 export interface FormatWarning {

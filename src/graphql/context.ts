@@ -2,6 +2,7 @@
  * The per-request GraphQL context: dependencies passed in by the composition root plus a fresh set
  * of DataLoaders. `createContext` is called once per operation, never cached.
  */
+import { anonymousPrincipal, type ApiKeyStore, type Principal } from '../auth/index.js';
 import type { JobQueue } from '../jobs/port.js';
 import type { Store } from '../store/port.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -20,6 +21,10 @@ export interface GraphQLContext {
   readonly limits: SubmitLimits;
   readonly labelerInfo: LabelerInfo | null;
   readonly loaders: Loaders;
+  /** Who is calling; checked by the @auth wrappers and recorded as the curation `actor`. */
+  readonly principal: Principal;
+  /** API key administration; null when this server manages no keys (key mutations then fail). */
+  readonly keys: ApiKeyStore | null;
 }
 
 export interface ContextDeps {
@@ -28,6 +33,10 @@ export interface ContextDeps {
   readonly limits: SubmitLimits;
   /** @defaultValue null (health reports no labeler) */
   readonly labelerInfo?: LabelerInfo | null;
+  /** @defaultValue an anonymous caller with no role (may do nothing): access is never granted by omission */
+  readonly principal?: Principal;
+  /** @defaultValue null */
+  readonly keys?: ApiKeyStore | null;
 }
 
 /** Builds the context of one request (new loaders every time, so no cache outlives the request). */
@@ -38,5 +47,7 @@ export function createContext(deps: ContextDeps): GraphQLContext {
     limits: deps.limits,
     labelerInfo: deps.labelerInfo ?? null,
     loaders: createLoaders(deps.store, deps.queue),
+    principal: deps.principal ?? anonymousPrincipal(false),
+    keys: deps.keys ?? null,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The one place that decides what a client sees of an error.
  *
- * - VanerError: its `code` becomes `extensions.code`; messages and `details` of client-facing codes
+ * - VanerError (thrown, or wrapped by Apollo as a GraphQL error's originalError): its `code` becomes `extensions.code`; messages and `details` of client-facing codes
  *   are written for clients and pass through. Unavailable backends keep their code (clients may
  *   retry) with a generic message.
  * - Errors Apollo or graphql-js raise about the request itself (parse, validation, variable
@@ -11,7 +11,7 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { isVanerError, type ErrorCode } from '../errors.js';
+import { isVanerError, type ErrorCode, type VanerError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { currentRequestId } from './request-id.js';
 
@@ -68,10 +68,24 @@ function describe(error: unknown): Record<string, unknown> {
   return { error: String(error) };
 }
 
+/** The first VanerError along an error's originalError chain (at most three links), or null. */
+function codedCause(error: unknown): VanerError | null {
+  let current: unknown = error;
+  for (let i = 0; i < 4 && typeof current === 'object' && current !== null; i += 1) {
+    if (isVanerError(current)) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return null;
+}
+
 /** Builds Apollo's `formatError` option; internal errors are logged to `logger` with their requestId. */
 export function createFormatError(logger: Logger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // Limits raised in validation rules or plugins (query-limits.ts) arrive wrapped by Apollo as a
+    // GraphQL error whose originalError is the coded VanerError; use the coded one.
+    // Apollo may wrap it once more when the error came from the other build of graphql (CJS/ESM).
+    const original = codedCause(unwrapped) ?? unwrapped;
     if (isVanerError(original)) {
       if (CLIENT_CODES.has(original.code)) {
         return located(formatted, original.message, {

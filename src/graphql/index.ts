@@ -6,3 +6,5 @@ export { submitDocuments, validateDocument, type SubmitLimits, type SubmitDocume
 export { createFormatError } from './format-error.js';
 export { typeDefs } from './schema.js';
 export { MAX_PAGE_SIZE } from './pagination.js';
+export { apiAccessFromConfig } from './access-config.js';
+export { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits.js';

@@ -16,18 +16,10 @@
 import {
   GraphQLError,
   Kind,
-  getNamedType,
-  getNullableType,
-  isListType,
-  isObjectType,
-  isInterfaceType,
-  valueFromAST,
   type ASTVisitor,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
-  type GraphQLField,
-  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -51,8 +43,49 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 5000, 
 /** Weight of a list field without `first` (a document's mentions, an entity's synonyms...). */
 export const LIST_WEIGHT = 10;
 
+/**
+ * Weight of a list inside introspection. Introspection lists are bounded by the schema (about 60
+ * types of about 10 fields) and served from memory, but nested `fields { type { fields ... } } }`
+ * still multiplies; weight 3 keeps GraphiQL's own introspection query (cost 735) well under the
+ * default limit while refusing such nesting long before it gets large.
+ */
+export const INTROSPECTION_LIST_WEIGHT = 3;
+
 /** Largest number of lexical tokens a document may have; the parser stops beyond it. */
 export const MAX_QUERY_TOKENS = 10_000;
+
+/**
+ * Deepest bracket nesting ({, ( and [) a query text may have. graphql-js parses recursively, so a
+ * document nested a few thousand levels overflows the stack inside the parser, before the token
+ * limit stops it; this linear pre-parse scan refuses such text first. Far above anything the depth
+ * limit would accept (each field level is one brace, arguments and input lists add a few).
+ */
+export const MAX_BRACKET_NESTING = 128;
+
+/** The deepest {, ( or [ nesting of a GraphQL source, skipping strings, block strings and comments. */
+export function bracketNesting(source: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < source.length; i += 1) {
+    const c = source[i];
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i += 1;
+    } else if (c === '"') {
+      if (source.startsWith('"""', i)) {
+        const end = source.indexOf('"""', i + 3);
+        i = end < 0 ? source.length : end + 2;
+      } else {
+        for (i += 1; i < source.length && source[i] !== '"' && source[i] !== '\n'; i += 1) if (source[i] === '\\') i += 1;
+      }
+    } else if (c === '{' || c === '(' || c === '[') {
+      depth += 1;
+      if (depth > max) max = depth;
+    } else if (c === '}' || c === ')' || c === ']') {
+      depth -= 1;
+    }
+  }
+  return max;
+}
 
 /** The error every limit raises: a GraphQL error (for Apollo) whose original error is coded. */
 export function tooComplex(message: string, details: Record<string, unknown>, nodes?: readonly FieldNode[]): GraphQLError {
@@ -81,7 +114,7 @@ function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, Fragm
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
       const add = sel.name.value === 'ofType' ? 0 : 1;
-      max = Math.max(max, (sel.selectionSet ? add : add) + depthOf(sel.selectionSet, fragments, seen));
+      max = Math.max(max, add + depthOf(sel.selectionSet, fragments, seen));
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
       max = Math.max(max, depthOf(sel.selectionSet, fragments, seen));
     } else {
@@ -105,6 +138,28 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
   });
 }
 
+/**
+ * Validation rule used when introspection is off: `__schema` and `__type` are FORBIDDEN with a
+ * message naming the setting (Apollo's own rule would tell clients to reconfigure ApolloServer).
+ * `__typename` stays allowed: clients need it and it reveals nothing.
+ */
+export function noIntrospectionRule(): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    Field(node: FieldNode) {
+      const name = node.name.value;
+      if (name !== '__schema' && name !== '__type') return;
+      const message = 'introspection is disabled on this server (VANER_INTROSPECTION=false)';
+      context.reportError(
+        new GraphQLError(message, {
+          nodes: [node],
+          originalError: new VanerError('FORBIDDEN', message, { details: { field: name } }),
+          extensions: { code: 'FORBIDDEN', http: { status: 400 } },
+        }),
+      );
+    },
+  });
+}
+
 /** Validation rule: the whole document has at most `maxAliases` aliased fields. */
 export function aliasLimitRule(maxAliases: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
@@ -124,19 +179,41 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
   };
 }
 
-function fieldDef(type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {
-  return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+// Types are inspected by shape (getFields, the printed type reference), not with graphql's
+// isObjectType/isListType: those use instanceof, and the schema Apollo builds may come from the
+// other (CJS) build of graphql than the one this module loads.
+interface FieldShape {
+  readonly name: string;
+  readonly type: { toString(): string };
+  readonly args: readonly { readonly name: string; readonly defaultValue?: unknown }[];
 }
 
-function multiplier(field: FieldNode, def: GraphQLField<unknown, unknown>, variables: Readonly<Record<string, unknown>>): number {
-  const firstArg = def.args.find((a) => a.name === 'first');
-  if (firstArg) {
-    const node = field.arguments?.find((a) => a.name.value === 'first');
-    const value = node ? valueFromAST(node.value, firstArg.type, variables) : firstArg.defaultValue;
+function fieldsOf(type: unknown): Record<string, FieldShape> {
+  const getFields = (type as { getFields?: () => Record<string, FieldShape> } | undefined)?.getFields;
+  return typeof getFields === 'function' ? getFields.call(type) : {};
+}
+
+/** `[Entity!]!` → { list: true, name: 'Entity' }. */
+function typeRef(field: FieldShape): { list: boolean; name: string } {
+  const printed = field.type.toString().replace(/!$/, '');
+  return { list: printed.startsWith('['), name: printed.replace(/[[\]!]/g, '') };
+}
+
+function firstValue(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>): unknown {
+  const node = field.arguments?.find((a) => a.name.value === 'first');
+  if (!node) return def.args.find((a) => a.name === 'first')?.defaultValue;
+  if (node.value.kind === Kind.INT) return Number(node.value.value);
+  if (node.value.kind === Kind.VARIABLE) return variables[node.value.name.value] ?? def.args.find((a) => a.name === 'first')?.defaultValue;
+  return undefined;
+}
+
+function multiplier(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>, introspection: boolean): number {
+  if (def.args.some((a) => a.name === 'first')) {
+    const value = firstValue(field, def, variables);
     // Missing, null or invalid values are refused later; count them at the largest allowed page.
     return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? Math.min(value, MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
   }
-  if (isListType(getNullableType(def.type)) && def.name !== 'edges') return LIST_WEIGHT;
+  if (typeRef(def).list && def.name !== 'edges') return introspection ? INTROSPECTION_LIST_WEIGHT : LIST_WEIGHT;
   return 1;
 }
 
@@ -149,17 +226,19 @@ export function operationCost(
 ): number {
   const fragments = fragmentsOf(document);
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  const costOf = (set: SelectionSetNode, type: GraphQLNamedType, seen: ReadonlySet<string>): number => {
+  const costOf = (set: SelectionSetNode, type: unknown, seen: ReadonlySet<string>): number => {
     let total = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         if (!sel.selectionSet) continue;
         const name = sel.name.value;
-        const def = name === '__schema' ? schema.getQueryType()?.getFields()['__schema'] ?? null : fieldDef(type, name) ?? null;
-        const introspection = name === '__schema' || name === '__type';
-        const childType = def ? getNamedType(def.type) : introspection ? schema.getType(name === '__schema' ? '__Schema' : '__Type') : undefined;
-        if (!childType) continue; // unknown field: validation reports it
-        const mult = def ? multiplier(sel, def, variables) : 1;
+        // __schema and __type are answered by graphql itself and absent from getFields().
+        const def = name === '__schema' || name === '__type' ? null : fieldsOf(type)[name];
+        if (def === undefined) continue; // unknown field: validation reports it
+        const childType = def ? schema.getType(typeRef(def).name) : schema.getType(name === '__schema' ? '__Schema' : '__Type');
+        if (!childType) continue;
+        const introspection = childType.name.startsWith('__');
+        const mult = def ? multiplier(sel, def, variables, introspection) : 1;
         total += 1 + mult * costOf(sel.selectionSet, childType, seen);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;

@@ -4,11 +4,13 @@
  * Paginated per-entity lists (mentions, documents, co-mentions) call the store directly: they
  * are connections with their own cursors and have no batch form.
  */
+import type { ApiKeyInfo, ApiKeyStore, Role } from '../auth/index.js';
 import { VanerError } from '../errors.js';
 import type { JobInfo } from '../jobs/port.js';
 import type { EntityType } from '../ner/types.js';
-import type { CoMention, Entity, Mention, StoredDocument } from '../store/port.js';
+import type { CoMention, Entity, Mention, ReviewState, StoredDocument } from '../store/port.js';
 import type { GraphQLContext } from './context.js';
+import { curationResolvers } from './curation/resolvers.js';
 import { checkFirst, listConnection, storeConnection } from './pagination.js';
 import { submitDocuments, type SubmitDocumentInput } from './submit-documents.js';
 
@@ -43,6 +45,11 @@ function coMentionConnection(ctx: GraphQLContext, entityId: string, args: PageAr
   );
 }
 
+function keyStore(ctx: GraphQLContext): ApiKeyStore {
+  if (!ctx.keys) throw new VanerError('NOT_FOUND', 'this server does not manage API keys');
+  return ctx.keys;
+}
+
 function primeDocuments(ctx: GraphQLContext, docs: readonly StoredDocument[]): void {
   for (const doc of docs) ctx.loaders.documents.prime(doc.id, doc);
 }
@@ -50,6 +57,7 @@ function primeDocuments(ctx: GraphQLContext, docs: readonly StoredDocument[]): v
 export const resolvers = {
   LinkMethod: { EXACT: 'exact', NORMALIZED: 'normalized', ABBREVIATION: 'abbreviation', APPROXIMATE: 'approximate', CURATOR: 'curator', COMPOSITE: 'composite' },
   ReviewState: { UNREVIEWED: 'unreviewed', CONFIRMED: 'confirmed', REJECTED: 'rejected' },
+  Role: { READER: 'reader', SUBMITTER: 'submitter', CURATOR: 'curator', ADMIN: 'admin' },
 
   Query: {
     health: async (_: unknown, __: unknown, ctx: GraphQLContext) => ({
@@ -100,6 +108,11 @@ export const resolvers = {
       const entity = await requireEntity(ctx, args.entityId);
       return coMentionConnection(ctx, entity.id, args);
     },
+
+    viewer: (_: unknown, __: unknown, ctx: GraphQLContext) => ctx.principal,
+
+    apiKeys: (_: unknown, __: unknown, ctx: GraphQLContext): Promise<ApiKeyInfo[]> => keyStore(ctx).list(),
+    ...curationResolvers.Query,
   },
 
   Mutation: {
@@ -109,7 +122,21 @@ export const resolvers = {
       ctx.loaders.jobs.prime(result.job.id, result.job);
       return result;
     },
+
+    // The audit trail records the key's owner: the person or service the admin issued the key to.
+    mergeEntities: (_: unknown, args: { sourceId: string; targetId: string }, ctx: GraphQLContext) =>
+      ctx.store.mergeEntities(args.sourceId, args.targetId, ctx.principal.owner),
+
+    reviewMention: (_: unknown, args: { id: string; state: ReviewState }, ctx: GraphQLContext) =>
+      ctx.store.reviewMention(args.id, args.state, ctx.principal.owner),
+
+    createApiKey: (_: unknown, args: { owner: string; role: Role }, ctx: GraphQLContext) =>
+      keyStore(ctx).create({ owner: args.owner, role: args.role, origin: 'api', createdBy: ctx.principal.owner }),
+
+    revokeApiKey: (_: unknown, args: { id: string }, ctx: GraphQLContext) => keyStore(ctx).revoke(args.id),
+    ...curationResolvers.Mutation,
   },
+  CurationEdit: curationResolvers.CurationEdit,
 
   Job: {
     documents: (job: JobInfo, args: PageArgsInput) => listConnection(job.documentIds, checkFirst(args.first, 20), args.after),

@@ -2,7 +2,23 @@
  * The GraphQL schema (SDL). Kept as a TypeScript string rather than a `.graphql` file so `tsc` ships
  * it into dist/ with no copy step; `printSchema` of the built schema reproduces it for clients.
  */
+import { curationTypeDefs } from './curation/schema.js';
+
 export const typeDefs = /* GraphQL */ `
+"""
+The least role a field needs (see docs/access-control.md). Query fields without it need READER;
+every Mutation field declares it.
+"""
+directive @auth(requires: Role!) on FIELD_DEFINITION
+
+"Roles of API keys; each includes the ones before it."
+enum Role {
+  READER
+  SUBMITTER
+  CURATOR
+  ADMIN
+}
+
 """
 Biomedical entity and mention types. Mentions of a type are produced by the labeler; entities of a
 type come from the knowledge base (MeSH, CTD MEDIC, ...).
@@ -71,6 +87,10 @@ type Query {
   searchEntities(query: String!, type: EntityType, first: Int = 10): [Entity!]!
   "Entities mentioned in the same documents as entityId, most documents first. NOT_FOUND for an unknown entityId."
   coMentions(entityId: ID!, type: EntityType, first: Int = 20, after: String): CoMentionConnection!
+  "Who is calling: the API key's id, owner and role, or the anonymous caller."
+  viewer: Viewer!
+  "Every API key (never its secret), oldest first."
+  apiKeys: [ApiKey!]! @auth(requires: ADMIN)
 }
 
 type Mutation {
@@ -81,7 +101,49 @@ type Mutation {
   outcomes (with an error code) while the valid ones are stored; when every document is invalid, or
   the batch has more than the configured maximum of documents, the mutation fails with a coded error.
   """
-  submitDocuments(documents: [DocumentInput!]!): Submission!
+  submitDocuments(documents: [DocumentInput!]!): Submission! @auth(requires: SUBMITTER)
+  """
+  Curation: merges sourceId into targetId (resolved to its final target); lookups of sourceId then
+  resolve to the target. Recorded in the audit trail under the API key's owner. NOT_FOUND for an
+  unknown id, BAD_USER_INPUT for a self-merge or different types, CONFLICT when already merged.
+  """
+  mergeEntities(sourceId: ID!, targetId: ID!): Entity! @auth(requires: CURATOR)
+  "Curation: sets a mention's review state (rejected mentions drop out of co-mentions). Audited under the key's owner."
+  reviewMention(id: ID!, state: ReviewState!): Mention! @auth(requires: CURATOR)
+  "Creates an API key. The returned key is shown only this once; only its hash is stored."
+  createApiKey(owner: String!, role: Role!): CreatedApiKey! @auth(requires: ADMIN)
+  "Revokes an API key (idempotent). NOT_FOUND for an unknown id."
+  revokeApiKey(id: ID!): ApiKey! @auth(requires: ADMIN)
+}
+
+type Viewer {
+  "null for anonymous callers."
+  keyId: ID
+  "The key's owner, or anonymous."
+  owner: String!
+  "null when anonymous callers may not read."
+  role: Role
+}
+
+type ApiKey {
+  id: ID!
+  owner: String!
+  role: Role!
+  "cli, api or bootstrap (the admin key printed on first start)."
+  origin: String!
+  "Owner of the admin key that created it through the API."
+  createdBy: String
+  createdAt: String!
+  revokedAt: String
+}
+
+type CreatedApiKey {
+  id: ID!
+  "The bearer token (vk_<id>_<secret>). Store it now: it cannot be shown again."
+  key: String!
+  role: Role!
+  owner: String!
+  createdAt: String!
 }
 
 input DocumentInput {
@@ -277,4 +339,5 @@ type CoMentionConnection {
   pageInfo: PageInfo!
   totalCount: Int!
 }
+${curationTypeDefs}
 `;

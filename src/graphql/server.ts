@@ -6,13 +6,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { createRateLimiter, type ApiKeyStore } from '../auth/index.js';
 import type { JobQueue } from '../jobs/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { createApolloServer } from './apollo.js';
 import { createContext, type LabelerInfo } from './context.js';
 import { INTERNAL_MESSAGE } from './format-error.js';
+import { createHttpAuth, principalOf } from './http-auth.js';
 import { createIde } from './ide.js';
+import { bracketNesting, MAX_BRACKET_NESTING, type QueryLimits } from './query-limits.js';
 import { currentRequestId, runWithRequestId } from './request-id.js';
 
 export interface ApiServerDeps {
@@ -33,6 +36,17 @@ export interface ApiServerDeps {
   readonly introspection: boolean;
   /** Shown by the `health` query. */
   readonly labelerInfo?: LabelerInfo;
+  /** Access control (docs/access-control.md). */
+  readonly auth: {
+    /** Verifies bearer tokens and serves the key mutations; null accepts no keys (anonymous only). */
+    readonly keys: ApiKeyStore | null;
+    /** Whether callers without a key may read (writes always need a key). */
+    readonly anonymousRead: boolean;
+    /** Per key (per client address without one). @defaultValue 20 per second, burst 40 */
+    readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  };
+  /** @defaultValue depth 10, cost 5000, aliases 30 */
+  readonly queryLimits?: QueryLimits;
 }
 
 export interface ApiServer {
@@ -55,7 +69,20 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const apollo = createApolloServer({ logger: deps.logger, introspection: deps.introspection, httpServer });
+  const apollo = createApolloServer({
+    logger: deps.logger,
+    introspection: deps.introspection,
+    httpServer,
+    ...(deps.queryLimits ? { queryLimits: deps.queryLimits } : {}),
+  });
+  const httpAuth = createHttpAuth({
+    keys: deps.auth.keys,
+    anonymousRead: deps.auth.anonymousRead,
+    limiter: createRateLimiter(deps.auth.rateLimit ?? { perSecond: 20, burst: 40 }),
+    sendError: (res, status, message, code, extensions) => {
+      res.status(status).json(errorBody(message, code, extensions));
+    },
+  });
   await apollo.start();
 
   try {
@@ -81,11 +108,24 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
     app.use(
       GRAPHQL_PATH,
+      // Before the body is read: a refused or throttled caller costs no parsing.
+      httpAuth,
       express.json({ limit: deps.limits.maxBodyBytes }),
       (req, _res, next) => {
         // Express 5 leaves req.body undefined without a JSON body; Apollo's integration would
         // answer that with a 500 about middleware setup. {} lets Apollo give its own 400 instead.
         if (req.body === undefined) req.body = {};
+        next();
+      },
+      (req, res, next) => {
+        // Pre-parse guard: text nested thousands of levels deep would overflow the parser's stack.
+        const query = (req.body as { query?: unknown } | undefined)?.query ?? req.query['query'];
+        const nesting = typeof query === 'string' ? bracketNesting(query) : 0;
+        if (nesting > MAX_BRACKET_NESTING) {
+          const details = { limit: 'nesting', value: nesting, max: MAX_BRACKET_NESTING };
+          res.status(400).json(errorBody(`the query text is nested ${nesting} brackets deep; the limit is ${MAX_BRACKET_NESTING}`, 'QUERY_TOO_COMPLEX', { details }));
+          return;
+        }
         next();
       },
       // Entered after body parsing: stream callbacks of the body parser would not carry the scope.
@@ -95,12 +135,15 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
           next();
         }),
       expressMiddleware(apollo, {
-        context: async () =>
+        context: async ({ res }) =>
           createContext({
             store: deps.store,
             queue: deps.queue,
             limits: { maxDocumentChars: deps.limits.maxDocumentChars, maxBatchDocuments: deps.limits.maxBatchDocuments },
             labelerInfo: deps.labelerInfo ?? null,
+            // Set by httpAuth, which every request to this path passes; the fallback grants nothing.
+            principal: principalOf(res) ?? { keyId: null, owner: 'anonymous', role: null },
+            keys: deps.auth.keys,
           }),
       }),
     );

@@ -103,16 +103,26 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
       const ids = job.documentIds.slice(at, at + batchSize);
       const loaded = await store.getDocuments(ids);
       const todo: StoredDocument[] = [];
+      const sameLabeler: StoredDocument[] = [];
       loaded.forEach((doc, i) => {
         if (doc === null) {
           fail(ids[i]!, 'NOT_FOUND', `document ${ids[i]} not found`);
         } else if (doc.annotatedAt !== null && doc.labeler === labeler.kind && doc.modelVersion === labeler.version) {
           // annotatedAt is cleared whenever the text changes, so this is "already annotated for this text".
-          done++;
+          sameLabeler.push(doc);
         } else {
           todo.push(doc);
         }
       });
+      if (sameLabeler.length > 0) {
+        // Current labeler, but maybe an older linker (re-annotation after a KB or linker upgrade):
+        // those are re-run; the rest are done. One batch read per batch.
+        const stored = await store.getMentionsByDocument(sameLabeler.map((d) => d.id));
+        sameLabeler.forEach((doc, i) => {
+          if ((stored[i] ?? []).every((m) => m.linkerVersion === linker.version)) done++;
+          else todo.push(doc);
+        });
+      }
       if (todo.length > 0) {
         const labelFailures: DocumentFailure[] = [];
         const spans = await labelBatch(todo, signal, labelFailures);

@@ -11,6 +11,7 @@ import { isVanerError, VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { openSqliteDatabase } from '../store/index.js';
 import type { DocumentFailure, JobInfo, JobProgress, JobQueue, Processor, ProcessResult, QueueJob, QueueWorker, WorkerOptions } from './port.js';
+import { checkListArgs, documentsToRetry, jobNotFound, notCancellable } from './job-control.js';
 import { migrateQueueSchema } from './queue-schema.js';
 import { createQueueRepository, type ClaimedJob } from './queue-repository.js';
 
@@ -108,6 +109,8 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
     let closed: Promise<void> | null = null;
 
     const execute = async (claimed: ClaimedJob): Promise<void> => {
+      // Aborted when the job is cancelled; the processor sees it together with the worker's shutdown signal.
+      const cancellation = new AbortController();
       const job: QueueJob = {
         id: claimed.id,
         documentIds: claimed.documentIds,
@@ -115,18 +118,28 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
         async updateProgress(progress) {
           checkProgress(progress);
           if (!repo.updateProgress(claimed, progress)) {
+            if (repo.cancelRequested(claimed)) {
+              const error = new VanerError('CANCELLED', `job ${claimed.id} was cancelled`);
+              cancellation.abort(error);
+              throw error;
+            }
             throw new VanerError('CONFLICT', `job ${claimed.id} is no longer held by this worker`);
           }
         },
       };
       let outcome: { ok: true; failures: readonly DocumentFailure[] } | { ok: false; error: unknown };
       try {
-        outcome = { ok: true, failures: checkFailures(await processor(job, claimed.leaseToken, controller.signal)) };
+        const signal = AbortSignal.any([controller.signal, cancellation.signal]);
+        outcome = { ok: true, failures: checkFailures(await processor(job, claimed.leaseToken, signal)) };
       } catch (error) {
         outcome = { ok: false, error };
       }
       let kept: boolean;
-      if (outcome.ok) {
+      if (!outcome.ok && (cancellation.signal.aborted || repo.cancelRequested(claimed))) {
+        // Stopped at a batch boundary because someone cancelled it (or shut down after they did).
+        kept = repo.markCancelled(claimed);
+        logger.info('queue: job cancelled', { jobId: claimed.id });
+      } else if (outcome.ok) {
         kept = repo.complete(claimed, outcome.failures);
       } else if (stopping && controller.signal.aborted) {
         // Shutdown interrupted it: not the job's fault, so the attempt is refunded.
@@ -202,6 +215,25 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
     async getJobs(ids) {
       ensureOpen();
       return repo.getJobs(ids);
+    },
+    async listJobs(args) {
+      ensureOpen();
+      return repo.listJobs(checkListArgs(args));
+    },
+    async cancel(id) {
+      ensureOpen();
+      const info = repo.cancel(id);
+      if (info === null) throw jobNotFound(id);
+      if (info.state === 'COMPLETED' || info.state === 'FAILED') throw notCancellable(info);
+      return info;
+    },
+    async retry(id) {
+      ensureOpen();
+      const [info] = repo.getJobs([id]);
+      if (info === null || info === undefined) throw jobNotFound(id);
+      const retried = repo.enqueue(documentsToRetry(info));
+      for (const w of workers) w.wake();
+      return retried;
     },
     startWorker,
     close(): Promise<void> {

@@ -60,10 +60,46 @@ export interface QueueWorker {
   close(): Promise<void>;
 }
 
+/** Arguments of {@link JobQueue.listJobs}. */
+export interface ListJobsArgs {
+  /** Only jobs in this state; all states when absent. */
+  readonly state?: JobState | null;
+  /** Page size, 0 to 1000. */
+  readonly first: number;
+  /** The `endCursor` of the previous page (a job id): jobs created after it. */
+  readonly after?: string | null;
+  /** ISO 8601: only jobs whose `updatedAt` is at or after this instant (polling dashboards). */
+  readonly updatedSince?: string | null;
+}
+
+/** A page of jobs, oldest first (job ids are time-ordered, so a job id is the cursor). */
+export interface JobPage {
+  readonly items: JobInfo[];
+  /** Id of the last item, null when items is empty. */
+  readonly endCursor: string | null;
+  readonly hasNextPage: boolean;
+}
+
 export interface JobQueue {
   readonly kind: 'in-process' | 'bullmq';
   enqueue(documentIds: readonly string[]): Promise<JobInfo>;
   getJobs(ids: readonly string[]): Promise<(JobInfo | null)[]>;
+  /** Jobs oldest first, filtered; BAD_USER_INPUT for first outside 0..1000 or a malformed updatedSince. */
+  listJobs(args: ListJobsArgs): Promise<JobPage>;
+  /**
+   * Cancels a job. QUEUED: CANCELLED at once. RUNNING: the cancellation is recorded and the job stops
+   * at its next batch boundary (its next `updateProgress` throws CANCELLED), then reads CANCELLED.
+   * Finished jobs: CONFLICT. Unknown id: NOT_FOUND. Returns the job as it is after the call
+   * (a running job still reads RUNNING until it reaches the boundary).
+   */
+  cancel(id: string): Promise<JobInfo>;
+  /**
+   * Enqueues a NEW job for what a finished job left undone: every document of a FAILED or CANCELLED
+   * job, the failed documents of a COMPLETED one. CONFLICT for a QUEUED or RUNNING job, or a COMPLETED
+   * one without failures; NOT_FOUND for an unknown id. The processor skips documents already annotated
+   * by the same labeler version, so retrying is cheap and never duplicates mentions.
+   */
+  retry(id: string): Promise<JobInfo>;
   startWorker(processor: Processor, options?: WorkerOptions): QueueWorker;
   close(): Promise<void>;
 }

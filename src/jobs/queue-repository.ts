@@ -6,7 +6,8 @@
  */
 import type { SqliteDatabase } from '../store/index.js';
 import { newId } from '../store/index.js';
-import type { DocumentFailure, JobInfo, JobProgress, JobState } from './port.js';
+import type { DocumentFailure, JobInfo, JobPage, JobProgress, JobState } from './port.js';
+import type { CheckedListArgs } from './job-control.js';
 
 interface JobRow {
   id: string;
@@ -45,6 +46,16 @@ export interface QueueRepository {
   retryLater(job: ClaimedJob, error: string, delayMs: number): boolean;
   /** Back to QUEUED, refunding the attempt: the job was interrupted by shutdown, not by its own fault. */
   release(job: ClaimedJob): boolean;
+  listJobs(args: CheckedListArgs): JobPage;
+  /**
+   * QUEUED -> CANCELLED; RUNNING -> cancellation requested (the holder stops at its next batch boundary).
+   * Returns the job after the change, or null when unknown; finished jobs are returned unchanged.
+   */
+  cancel(id: string): JobInfo | null;
+  /** True when someone asked to cancel this running job. */
+  cancelRequested(job: ClaimedJob): boolean;
+  /** RUNNING -> CANCELLED after the holder stopped at a batch boundary, keeping the failures seen so far. */
+  markCancelled(job: ClaimedJob): boolean;
 }
 
 export function createQueueRepository(db: SqliteDatabase): QueueRepository {
@@ -74,8 +85,30 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
       WHERE id = @id AND state = 'QUEUED'`,
   );
   const extendLeases = db.prepare("UPDATE queue_jobs SET lease_expires_at = ? WHERE lease_owner = ? AND state = 'RUNNING'");
+  // A requested cancellation makes the update fail, which is how the worker learns of it at the batch boundary.
   const setProgress = db.prepare(
-    "UPDATE queue_jobs SET done = @done, failed = @failed, updated_at = @now WHERE id = @id AND lease_token = @token AND state = 'RUNNING'",
+    "UPDATE queue_jobs SET done = @done, failed = @failed, updated_at = @now WHERE id = @id AND lease_token = @token AND state = 'RUNNING' AND cancel_requested = 0",
+  );
+  const cancelQueued = db.prepare(
+    "UPDATE queue_jobs SET state = 'CANCELLED', updated_at = @now, finished_at = @now WHERE id = @id AND state = 'QUEUED'",
+  );
+  const requestCancel = db.prepare("UPDATE queue_jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id AND state = 'RUNNING'");
+  const isCancelRequested = db.prepare<[string, string], { c: number }>(
+    "SELECT cancel_requested AS c FROM queue_jobs WHERE id = ? AND lease_token = ? AND state = 'RUNNING'",
+  );
+  const setCancelled = db.prepare(
+    `UPDATE queue_jobs SET state = 'CANCELLED', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now, finished_at = @now
+      WHERE id = @id AND lease_token = @token AND state = 'RUNNING'`,
+  );
+  // A cancelled job whose worker died: nothing will honour the request, so it is honoured here.
+  const cancelExpired = db.prepare(
+    `UPDATE queue_jobs SET state = 'CANCELLED', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now, finished_at = @now
+      WHERE state = 'RUNNING' AND lease_expires_at < @nowMs AND cancel_requested = 1`,
+  );
+  const listPage = db.prepare<{ state: string | null; after: string | null; since: string | null; limit: number }, JobRow>(
+    `SELECT * FROM queue_jobs
+      WHERE (@state IS NULL OR state = @state) AND (@after IS NULL OR id > @after) AND (@since IS NULL OR updated_at >= @since)
+      ORDER BY id LIMIT @limit`,
   );
   const setCompleted = db.prepare(
     `UPDATE queue_jobs SET state = 'COMPLETED', done = total - @failed, failed = @failed, failures = @failures, error = NULL,
@@ -117,7 +150,11 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
 
   const recoverTx = db.transaction((maxAttempts: number): number => {
     const { now, nowMs } = stamp();
-    return requeueExpired.run({ now, nowMs, maxAttempts }).changes + failExpired.run({ now, nowMs, maxAttempts }).changes;
+    return (
+      cancelExpired.run({ now, nowMs }).changes +
+      requeueExpired.run({ now, nowMs, maxAttempts }).changes +
+      failExpired.run({ now, nowMs, maxAttempts }).changes
+    );
   });
 
   return {
@@ -161,5 +198,21 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
       return setRetry.run({ id: job.id, token: job.leaseToken, error, availableAt: nowMs + delayMs, now }).changes > 0;
     },
     release: (job) => setReleased.run({ id: job.id, token: job.leaseToken, ...stamp() }).changes > 0,
+    listJobs: (args) =>
+      db.transaction((): JobPage => {
+        const since = args.updatedSinceMs === null ? null : new Date(args.updatedSinceMs).toISOString();
+        const rows = listPage.all({ state: args.state ?? null, after: args.after, since, limit: args.first + 1 });
+        const items = rows.slice(0, args.first).map(toInfo);
+        return { items, endCursor: items.at(-1)?.id ?? null, hasNextPage: rows.length > args.first };
+      })(),
+    cancel: (id) =>
+      db.transaction((): JobInfo | null => {
+        const { now } = stamp();
+        if (cancelQueued.run({ id, now }).changes === 0) requestCancel.run({ id, now });
+        const row = jobsByIds.get(JSON.stringify([id]));
+        return row === undefined ? null : toInfo(row);
+      }).immediate(),
+    cancelRequested: (job) => (isCancelRequested.get(job.id, job.leaseToken)?.c ?? 0) === 1,
+    markCancelled: (job) => setCancelled.run({ id: job.id, token: job.leaseToken, now: stamp().now }).changes > 0,
   };
 }

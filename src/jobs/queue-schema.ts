@@ -35,6 +35,12 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (job_id, position)
   ) WITHOUT ROWID;
   `,
+  // v2: cancelJob. A running job cannot be stopped from another process directly; the request is
+  // recorded here and the worker honours it at its next batch boundary.
+  `
+  ALTER TABLE queue_jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX queue_jobs_updated ON queue_jobs (updated_at);
+  `,
 ];
 
 export function migrateQueueSchema(db: SqliteDatabase): void {

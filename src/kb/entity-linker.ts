@@ -219,6 +219,16 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
   /** Lookups first (strongest key wins), then approximate matching unless `strongOnly`. */
   const decide = (type: EntityType, surface: string, strongOnly: boolean): Decision | null => {
     const keys = linkingKeys(surface);
+    // A curator's verdict on this text (at any key level) beats every vocabulary name.
+    for (const kind of KEY_KINDS) {
+      const key = keys[kind];
+      const bucket = key === '' ? undefined : lookups[kind].get(`${type}\u0000${key}`);
+      const curatedOnly = bucket?.filter((r) => r.origin === CURATOR);
+      const chosen = curatedOnly === undefined || curatedOnly.length === 0 ? null : choose(curatedOnly);
+      if (chosen !== null) {
+        return { entityId: chosen.entityId, name: chosen.record.name, source: kind, score: 1, margin: 1, ambiguity: chosen.ambiguity, count: countOf(chosen.entityId), curated: true };
+      }
+    }
     for (const kind of KEY_KINDS) {
       const key = keys[kind];
       if (key === '') continue;

@@ -11,5 +11,5 @@ export { tagsToSpans, spansToTags, type WordSpan } from './decode.js';
 export { resolveOverlaps, type RankedSpan } from './span-overlaps.js';
 export { readManifest, loadBundle, type Bundle } from './bundle.js';
 export type { Manifest } from './manifest.js';
-export type { ExecutionProvider, BatchTiming } from './predict.js';
+export type { ExecutionProvider, BatchTiming, SessionThread } from './predict.js';
 export * from './types.js';

@@ -12,7 +12,15 @@ import { loadTokenizer, readManifest, verifyModel } from './bundle.js';
 import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import type { Manifest } from './manifest.js';
-import { createSession, predict, type BatchTiming, type ExecutionProvider, type ModelSession, type PredictInput } from './predict.js';
+import {
+  createSession,
+  predict,
+  type BatchTiming,
+  type ExecutionProvider,
+  type ModelSession,
+  type PredictInput,
+  type SessionThread,
+} from './predict.js';
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
@@ -33,6 +41,11 @@ export interface ModelLabelerOptions {
   readonly windowOverlapWords?: number;
   /** @defaultValue silentLogger */
   readonly logger?: Logger;
+  /**
+   * Where the ONNX session runs. `'worker'` keeps the event loop free while a batch runs (onnxruntime-node's
+   * `run` is synchronous, see predict.ts); `'main'` saves a copy of the logits per batch. @defaultValue 'worker'
+   */
+  readonly thread?: SessionThread;
   /** Called after each ONNX batch (benchmarks). */
   readonly onBatch?: (timing: BatchTiming) => void;
 }
@@ -41,6 +54,8 @@ export interface ModelLabelerOptions {
 export interface ModelLabeler extends Labeler {
   /** The provider that loaded the model. */
   readonly provider: ExecutionProvider;
+  /** Where the session runs. */
+  readonly thread: SessionThread;
   readonly manifest: Manifest;
 }
 
@@ -50,6 +65,7 @@ const optionsSchema = z.object({
   intraOpThreads: z.number().int().min(0).max(1024).optional(),
   types: z.array(z.enum(ENTITY_TYPES)).min(1).optional(),
   windowOverlapWords: z.number().int().min(0).max(1024).optional(),
+  thread: z.enum(['worker', 'main']).optional(),
   logger: z.unknown().optional(),
   onBatch: z.unknown().optional(),
 });
@@ -125,6 +141,7 @@ export async function createLabeler(bundleDir: string, options: ModelLabelerOpti
         executionProviders: options.executionProviders ?? ['cpu'],
         intraOpThreads: options.intraOpThreads ?? 0,
         io: manifest.io,
+        thread: options.thread ?? 'worker',
         logger,
       }),
     ),
@@ -229,6 +246,7 @@ function buildLabeler(
     version: `${manifest.name}@${manifest.version}`,
     types,
     provider: model.provider,
+    thread: model.thread,
     manifest,
     async label(inputs, labelOptions = {}) {
       if (closing !== null) throw new VanerError('MODEL_UNAVAILABLE', 'the labeler is closed');

@@ -1,5 +1,5 @@
 /**
- * Stage 2 of the labeler (STYLE.md guideline 2), and the only module that touches ONNX Runtime.
+ * Stage 2 of the labeler (STYLE.md guideline 2). With session-host.ts, the only code that touches ONNX Runtime.
  *
  * Execution providers. `createSession` tries the configured providers in order, one session per attempt with that
  * single provider, and keeps the first that loads; it logs the chosen provider once. On Linux x64,
@@ -17,24 +17,27 @@
  *
  * Threading. `session.run` is *not* off the main thread in onnxruntime-node 1.30: dist/backend.js wraps the native
  * call in `setImmediate`, and the binding's `run` is synchronous (dist/binding.d.ts: "a simple synchronized
- * inference session object wrap"). A batch therefore blocks the event loop for its duration, while the native
- * kernels use `intraOpNumThreads` threads. We keep batches the unit of blocking: between batches the event loop
- * runs (timers, I/O, an abort), and the caller sizes batches for its latency budget (`vaner bench ner` prints batch
- * latencies and the longest event-loop stall; measured, the stall follows the batch time). A process that must stay responsive during inference (the API with an
- * in-process worker) should run the worker in its own process (`vaner worker`).
+ * inference session object wrap"). Measured, a session on the main thread stalls the event loop for a whole batch
+ * (gaps up to 1-1.4 s with a vaner-small-sized model at batch 32; src/ner/README.md). So by default the session
+ * lives in a worker thread (session-host.ts, `thread: 'worker'`); `thread: 'main'` keeps it on the calling thread
+ * (one less copy of the logits; fine for CLI batch jobs).
  */
-import * as ort from 'onnxruntime-node';
 import { VanerError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { planBatches } from './batch-plan.js';
+import { openInThread, openInWorker, type HostedSession } from './session-host.js';
 
 /** Providers the runtime can be asked for. */
 export type ExecutionProvider = 'cuda' | 'cpu';
 
+/** Where the ONNX session runs: a dedicated worker thread, or the calling thread. */
+export type SessionThread = 'worker' | 'main';
+
 /** A loaded ONNX session and the provider that loaded it. */
 export interface ModelSession {
-  readonly session: ort.InferenceSession;
+  readonly session: HostedSession;
   readonly provider: ExecutionProvider;
+  readonly thread: SessionThread;
 }
 
 /** Options of {@link createSession}. */
@@ -45,6 +48,8 @@ export interface SessionOptions {
   readonly intraOpThreads?: number;
   /** Names the session must have (manifest.io). */
   readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly logits: string };
+  /** @defaultValue 'worker' */
+  readonly thread?: SessionThread;
   readonly logger: Logger;
 }
 
@@ -57,15 +62,12 @@ export async function createSession(modelPath: string, options: SessionOptions):
   const providers = options.executionProviders ?? ['cpu'];
   if (providers.length === 0) throw new VanerError('CONFIG_INVALID', 'executionProviders: must list at least one provider');
   const failures: string[] = [];
+  const thread = options.thread ?? 'worker';
+  const open = thread === 'worker' ? openInWorker : openInThread;
   for (const provider of providers) {
-    let session: ort.InferenceSession;
+    let session: HostedSession;
     try {
-      session = await ort.InferenceSession.create(modelPath, {
-        executionProviders: [provider],
-        intraOpNumThreads: options.intraOpThreads ?? 0,
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-      });
+      session = await open(modelPath, { provider, intraOpThreads: options.intraOpThreads ?? 0, io: options.io });
     } catch (cause) {
       failures.push(`${provider}: ${(cause as Error).message}`);
       continue;
@@ -78,8 +80,8 @@ export async function createSession(modelPath: string, options: SessionOptions):
       await session.release();
       throw new VanerError('MODEL_INVALID', `model graph lacks ${missing.join(', ')} named in manifest.io`, { details: { missing } });
     }
-    options.logger.info('ner: onnx session ready', { provider, failed: failures, intraOpThreads: options.intraOpThreads ?? 0 });
-    return { session, provider };
+    options.logger.info('ner: onnx session ready', { provider, thread, failed: failures, intraOpThreads: options.intraOpThreads ?? 0 });
+    return { session, provider, thread };
   }
   throw new VanerError('MODEL_UNAVAILABLE', `no execution provider could load the model: ${failures.join('; ')}`, {
     details: { tried: providers, failures },
@@ -131,7 +133,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
  * @throws VanerError('CANCELLED') when `signal` is aborted before a batch; VanerError('MODEL_INVALID') when the
  *   output does not have the documented [batch, seq, heads, labels] shape.
  */
-export async function predict(session: ort.InferenceSession, inputs: readonly PredictInput[], options: PredictOptions): Promise<PredictOutput> {
+export async function predict(session: HostedSession, inputs: readonly PredictInput[], options: PredictOptions): Promise<PredictOutput> {
   const rows: Float32Array[] = new Array<Float32Array>(inputs.length);
   let heads = 0;
   let labels = 0;
@@ -149,19 +151,15 @@ export async function predict(session: ort.InferenceSession, inputs: readonly Pr
       }
     });
     const started = performance.now();
-    const out = await session.run({
-      [options.io.inputIds]: new ort.Tensor('int64', ids, [batch.length, length]),
-      [options.io.attentionMask]: new ort.Tensor('int64', mask, [batch.length, length]),
-    });
+    const logits = await session.run({ ids, mask, dims: [batch.length, length] });
     const ms = performance.now() - started;
-    const logits = out[options.io.logits];
-    const dims = logits?.dims ?? [];
-    if (logits === undefined || logits.type !== 'float32' || dims.length !== 4 || dims[0] !== batch.length || dims[1] !== length) {
-      throw new VanerError('MODEL_INVALID', `model output ${options.io.logits} must be float32 [batch, seq, heads, labels]; got ${logits?.type ?? 'nothing'} [${dims.join(', ')}]`);
+    const dims = logits.dims;
+    if (logits.type !== 'float32' || dims.length !== 4 || dims[0] !== batch.length || dims[1] !== length) {
+      throw new VanerError('MODEL_INVALID', `model output ${options.io.logits} must be float32 [batch, seq, heads, labels]; got ${logits.type} [${dims.join(', ')}]`);
     }
     heads = dims[2]!;
     labels = dims[3]!;
-    const data = logits.data as Float32Array;
+    const data = logits.data;
     const stride = heads * labels;
     batch.forEach((index, b) => {
       const positions = inputs[index]!.wordPositions;

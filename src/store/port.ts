@@ -236,6 +236,30 @@ export interface CoMentionGraph {
   readonly truncated: boolean;
 }
 
+// ---------- curation ----------
+
+/** One audited curation edit. `before`/`after` are the changed fields (JSON values), null when none. */
+export interface CurationEdit {
+  readonly id: string;
+  /** ISO-8601 time of the edit. */
+  readonly at: string;
+  /** Who made it: the API key's owner, or 'anonymous'. */
+  readonly actor: string;
+  /** 'add-synonym' | 'remove-synonym' | 'merge-entity' | 'review-mention' | 'relink-mention' */
+  readonly action: string;
+  /** The entity or mention id the edit changed. */
+  readonly target: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** A curator's verdict used as a linking prior: this mention text of this type means this entity. */
+export interface CuratedLink {
+  readonly text: string;
+  readonly type: EntityType;
+  readonly entityId: string;
+}
+
 // ---------- the port ----------
 
 export interface Store {
@@ -260,6 +284,21 @@ export interface Store {
    * when the source is already merged. Returns the target entity.
    */
   mergeEntities(sourceId: string, targetId: string, actor: string): Promise<Entity>;
+  /**
+   * Curation: adds `name` (origin 'curator') to the entity (resolved through merges), or brings back
+   * a removed one. Re-imports never remove it. Audited; bumps kbRevision. NOT_FOUND for an unknown
+   * entity, BAD_USER_INPUT for an empty name, CONFLICT when the entity already has that active name.
+   */
+  addSynonym(entityId: string, name: string, actor: string): Promise<Entity>;
+  /**
+   * Curation: marks the entity's name removed (any origin; re-imports keep it removed). Audited;
+   * bumps kbRevision. NOT_FOUND for an unknown entity or a name it does not have.
+   */
+  removeSynonym(entityId: string, name: string, actor: string): Promise<Entity>;
+  /** Audit trail of curation edits, oldest first (keyset-paged by edit id, which is time-ordered). */
+  curationEdits(args: PageArgs): Promise<Page<CurationEdit>>;
+  /** Distinct (text, type, entity) of confirmed and curator-relinked mentions, for linker priors. */
+  curatedLinks(): Promise<CuratedLink[]>;
 
   /** One transaction per document; idempotent by externalId (same title+text = 'unchanged'). */
   putDocuments(docs: readonly DocumentInput[]): Promise<PutDocumentResult[]>;
@@ -278,6 +317,13 @@ export interface Store {
   getDocumentsByEntity(entityId: string, args: PageArgs): Promise<Page<StoredDocument>>;
   /** Curation: sets a mention's review state (rejected mentions drop out of co-mentions). Audited; NOT_FOUND for an unknown id. */
   reviewMention(mentionId: string, state: ReviewState, actor: string): Promise<Mention>;
+  /**
+   * Curation: links the mention to `entityId` (resolved through merges) with method 'curator',
+   * matched name null, link confidence 1, review 'confirmed' (re-annotation keeps the verdict when the
+   * linker agrees). Audited. NOT_FOUND for an unknown mention or entity; BAD_USER_INPUT when the
+   * entity's type differs from the mention's.
+   */
+  relinkMention(mentionId: string, entityId: string, actor: string): Promise<Mention>;
 
   /**
    * Entities co-mentioned with `entityId` in the same document (or sentence, `level`), ranked by

@@ -103,22 +103,28 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
       WHERE (CASE WHEN @level = 'DOCUMENT' THEN pd.docs ELSE COALESCE(ps.sents, 0) END) >= @minCount
         AND (@types IS NULL OR COALESCE(t.type, f.type) IN (SELECT value FROM json_each(@types)))`,
   );
-  // Evidence document ids of a page of partners: documents (with a shared sentence, at SENTENCE level) of the group and the partner.
-  const evidenceDocuments = db.prepare<Record<string, unknown>, { partner: string; document_id: string }>(
-    `WITH g(id) AS (SELECT value FROM json_each(@group)),
-     hits AS (
-       SELECT x.entity_id AS partner, x.document_id
-         FROM co_doc_entity x
-        WHERE @level = 'DOCUMENT' AND x.entity_id IN (SELECT value FROM json_each(@partners))
-          AND EXISTS (SELECT 1 FROM co_doc_entity s WHERE s.document_id = x.document_id AND s.entity_id IN g)
-       UNION
-       SELECT x.entity_id, x.document_id
-         FROM co_sent_entity x
-        WHERE @level = 'SENTENCE' AND x.entity_id IN (SELECT value FROM json_each(@partners))
-          AND EXISTS (SELECT 1 FROM co_sent_entity s WHERE s.document_id = x.document_id AND s.sentence = x.sentence AND s.entity_id IN g)
-     ),
-     ranked AS (SELECT partner, document_id, ROW_NUMBER() OVER (PARTITION BY partner ORDER BY document_id) AS rank FROM hits)
-     SELECT partner, document_id FROM ranked WHERE rank <= @evidenceLimit ORDER BY partner, document_id`,
+  // Evidence document ids of a page of partners: the first @evidenceLimit documents (with a shared sentence, at
+  // SENTENCE level) of the group and each partner. A correlated LIMIT walks the partner's index in document order
+  // and stops at the limit, instead of ranking every shared document of two popular entities.
+  const evidenceDocuments = db.prepare<Record<string, unknown>, { partner: string; documents: string }>(
+    `SELECT p.value AS partner,
+            CASE WHEN @level = 'DOCUMENT' THEN
+              (SELECT json_group_array(document_id) FROM (
+                 SELECT x.document_id FROM co_doc_entity x
+                  WHERE x.entity_id = p.value
+                    AND EXISTS (SELECT 1 FROM co_doc_entity s
+                                 WHERE s.document_id = x.document_id AND s.entity_id IN (SELECT value FROM json_each(@group)))
+                  ORDER BY x.document_id LIMIT @evidenceLimit))
+            ELSE
+              (SELECT json_group_array(document_id) FROM (
+                 SELECT DISTINCT x.document_id FROM co_sent_entity x
+                  WHERE x.entity_id = p.value
+                    AND EXISTS (SELECT 1 FROM co_sent_entity s
+                                 WHERE s.document_id = x.document_id AND s.sentence = x.sentence
+                                   AND s.entity_id IN (SELECT value FROM json_each(@group)))
+                  ORDER BY x.document_id LIMIT @evidenceLimit))
+            END AS documents
+       FROM json_each(@partners) p`,
   );
 
   const pairCounts = db.prepare<[string, string], { docs: number; sents: number }>('SELECT docs, sents FROM co_pair WHERE a = ? AND b = ?');
@@ -180,9 +186,7 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
     if (evidenceLimit > 0 && page.items.length > 0) {
       const partners = JSON.stringify(page.items.map((p) => p.entityId));
       for (const row of evidenceDocuments.all({ group: JSON.stringify(group), partners, level: q.level, evidenceLimit })) {
-        const list = evidenceOf.get(row.partner) ?? [];
-        list.push(row.document_id);
-        evidenceOf.set(row.partner, list);
+        evidenceOf.set(row.partner, JSON.parse(row.documents) as string[]);
       }
     }
     return {

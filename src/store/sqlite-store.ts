@@ -9,6 +9,7 @@ import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } fr
 import { checkPageArgs } from './page-args.js';
 import type { EntityName, Store } from './port.js';
 import { createCoMentionQueries } from './sqlite-co-mentions.js';
+import { createCurationRepository } from './sqlite-curation.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';
 import { createDocumentRepository } from './sqlite-documents.js';
 import { createKbRepository } from './sqlite-kb.js';
@@ -43,6 +44,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   const kb = createKbRepository(db);
   const documents = createDocumentRepository(db);
   const coMentions = createCoMentionQueries(db);
+  const curation = createCurationRepository(db, kb, documents);
   // Readers opened by iterateNames; closed when their iteration ends or when the store closes.
   const readers = new Set<SqliteDatabase>();
   let closed = false;
@@ -108,6 +110,10 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     countEntities: () => run(() => kb.countEntities()),
     kbRevision: () => run(() => kb.kbRevision()),
     mergeEntities: (sourceId, targetId, actor) => run(() => kb.mergeEntities(sourceId, targetId, actor)),
+    addSynonym: (entityId, name, actor) => run(() => curation.addSynonym(entityId, name, actor)),
+    removeSynonym: (entityId, name, actor) => run(() => curation.removeSynonym(entityId, name, actor)),
+    curationEdits: (args) => run(() => curation.curationEdits(checkPageArgs(args), args.after ?? null)),
+    curatedLinks: () => run(() => curation.curatedLinks()),
 
     putDocuments: (docs) => run(() => documents.putDocuments(docs)),
     getDocuments: (ids) => run(() => documents.getDocuments(ids)),
@@ -126,6 +132,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     getDocumentsByEntity: (entityId, args) =>
       run(() => documents.listDocuments(checkPageArgs(args), args.after ?? null, {}, resolve(entityId))),
     reviewMention: (mentionId, state, actor) => run(() => documents.reviewMention(mentionId, state, actor)),
+    relinkMention: (mentionId, entityId, actor) => run(() => curation.relinkMention(mentionId, entityId, actor)),
 
     coMentions: (entityId, args) =>
       run(() => {

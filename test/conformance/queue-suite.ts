@@ -207,6 +207,102 @@ export function describeQueueConformance(name: string, open: (namespace: string)
       expect(attempts).toEqual([1]);
     });
 
+    it('lists jobs oldest first, paged by cursor, filtered by state and updatedSince', async () => {
+      const queue = await fresh();
+      const a = await queue.enqueue(['doc_a']);
+      const b = await queue.enqueue(['doc_b']);
+      const c = await queue.enqueue([]);
+      const firstPage = await queue.listJobs({ first: 2 });
+      expect(firstPage.items.map((j) => j.id)).toEqual([a.id, b.id]);
+      expect([firstPage.endCursor, firstPage.hasNextPage]).toEqual([b.id, true]);
+      const second = await queue.listJobs({ first: 2, after: firstPage.endCursor });
+      expect([second.items.map((j) => j.id), second.hasNextPage]).toEqual([[c.id], false]);
+      expect((await queue.listJobs({ first: 10, state: 'COMPLETED' })).items.map((j) => j.id)).toEqual([c.id]);
+      expect((await queue.listJobs({ first: 10, state: 'QUEUED' })).items.map((j) => j.id)).toEqual([a.id, b.id]);
+      expect((await queue.listJobs({ first: 10, updatedSince: new Date(Date.now() + 60_000).toISOString() })).items).toEqual([]);
+      expect((await queue.listJobs({ first: 10, updatedSince: a.createdAt })).items.map((j) => j.id)).toEqual([a.id, b.id, c.id]);
+      expect(await queue.listJobs({ first: 0 })).toMatchObject({ items: [], endCursor: null, hasNextPage: true });
+      await expect(queue.listJobs({ first: 1001 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'first' } });
+      await expect(queue.listJobs({ first: 1, updatedSince: 'yesterday' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'updatedSince' } });
+    });
+
+    it('cancels a queued job at once; a worker never runs it; finished and unknown jobs are refused', async () => {
+      const queue = await fresh();
+      const job = await queue.enqueue(['doc_a', 'doc_b']);
+      const cancelled = await queue.cancel(job.id);
+      expect(cancelled).toMatchObject({ id: job.id, state: 'CANCELLED', documentIds: ['doc_a', 'doc_b'] });
+      expect(cancelled.finishedAt).not.toBeNull();
+      const ran: string[] = [];
+      queue.startWorker(async (j) => {
+        ran.push(j.id);
+        return { failures: [] };
+      });
+      const other = await queue.enqueue(['doc_c']);
+      await waitForState(queue, other.id, ['COMPLETED']);
+      expect(ran).toEqual([other.id]);
+      expect((await queue.getJobs([job.id]))[0]).toMatchObject({ state: 'CANCELLED' });
+      expect((await queue.listJobs({ first: 10, state: 'CANCELLED' })).items.map((j) => j.id)).toEqual([job.id]);
+      await expect(queue.cancel(other.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(queue.cancel('job_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('stops a running job at its next batch boundary when cancelled', async () => {
+      const queue = await fresh();
+      const firstBatchDone = gate();
+      const resume = gate();
+      const batches: number[] = [];
+      let thrown: unknown = null;
+      queue.startWorker(async (job) => {
+        try {
+          for (let batch = 1; batch <= 3; batch++) {
+            batches.push(batch);
+            await job.updateProgress({ total: 3, done: batch, failed: 0 });
+            if (batch === 1) {
+              firstBatchDone.open();
+              await resume.promise;
+            }
+          }
+        } catch (error) {
+          thrown = error;
+          throw error;
+        }
+        return { failures: [] };
+      });
+      const job = await queue.enqueue(['doc_a', 'doc_b', 'doc_c']);
+      await firstBatchDone.promise;
+      expect(await queue.cancel(job.id)).toMatchObject({ state: 'RUNNING' });
+      resume.open();
+      const done = await waitForState(queue, job.id, ['CANCELLED', 'COMPLETED', 'FAILED']);
+      expect(done).toMatchObject({ state: 'CANCELLED', progress: { total: 3, done: 1, failed: 0 } });
+      expect(batches).toEqual([1, 2]);
+      expect(thrown).toMatchObject({ code: 'CANCELLED' });
+    });
+
+    it('retries a failed job, and the failed documents of a completed one, as new jobs', async () => {
+      const queue = await fresh();
+      const seen: (readonly string[])[] = [];
+      queue.startWorker(async (job) => {
+        seen.push(job.documentIds);
+        if (job.documentIds.includes('doc_bad')) throw new VanerError('INVALID_FORMAT', 'bad', { retriable: false });
+        return { failures: job.documentIds.includes('doc_b') ? [{ documentId: 'doc_b', code: 'NOT_FOUND', message: 'gone' }] : [] };
+      });
+      const failed = await queue.enqueue(['doc_bad', 'doc_x']);
+      await waitForState(queue, failed.id, ['FAILED']);
+      const partial = await queue.enqueue(['doc_a', 'doc_b']);
+      await waitForState(queue, partial.id, ['COMPLETED']);
+      const retriedPartial = await queue.retry(partial.id);
+      expect(retriedPartial.id).not.toBe(partial.id);
+      expect(retriedPartial.documentIds).toEqual(['doc_b']);
+      const retriedFailed = await queue.retry(failed.id);
+      expect(retriedFailed.documentIds).toEqual(['doc_bad', 'doc_x']);
+      await waitForState(queue, retriedFailed.id, ['FAILED']);
+      const clean = await queue.enqueue(['doc_a']);
+      await waitForState(queue, clean.id, ['COMPLETED']);
+      await expect(queue.retry(clean.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(queue.retry('job_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(seen).toEqual([['doc_bad', 'doc_x'], ['doc_a', 'doc_b'], ['doc_b'], ['doc_bad', 'doc_x'], ['doc_a']]);
+    });
+
     it('never gives one job to two workers, across handles on the same queue', async () => {
       const a = await fresh();
       const b = await openQueue();

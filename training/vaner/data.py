@@ -282,12 +282,26 @@ def _norm_name_words(name: str) -> Tuple[str, ...]:
 def load_kb_names() -> Dict[str, List[str]]:
     """Chemical names (MeSH tree D descriptors with entry terms, CTD chemical names) and disease names (CTD MEDIC
     names and synonyms)."""
+    # BC5CDR-style chemicals are drugs and small molecules: descriptors that sit ONLY under proteins/peptides
+    # (D12), enzymes (D08), nucleic acids (D13) or biological factors (D23) are left out, so "transcription
+    # factors" or "beta catenin" do not become dense CHEMICAL labels.
+    trees: Dict[str, set] = {}
+    with gzip.open(os.path.join(DATA, "kb", "mesh2024-trees.tsv.gz"), "rt", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            if len(p) > 7 and p[3] == "D":
+                trees.setdefault(p[0], set()).add(p[7])
+    macro = {"D08", "D12", "D13", "D23"}
     chem: List[str] = []
     with gzip.open(os.path.join(DATA, "kb", "mesh-chemical-names-merged.tsv.gz"), "rt", encoding="utf-8") as f:
         next(f)
         for line in f:
             p = line.rstrip("\n").split("\t")
             if len(p) >= 4 and p[3] == "Y":
+                mid = p[0].split(":")[-1]
+                if trees.get(mid) and trees[mid] <= macro:
+                    continue
                 chem.append(p[1])
     dis: List[str] = []
     with gzip.open(os.path.join(DATA, "kb", "CTD_diseases.tsv.gz"), "rt", encoding="utf-8") as f:

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from . import data as D
-from .evaluate import evaluate_items
+from .evaluate import bio_spans, evaluate_items
 from .export import write_bundle
 from .features import Encoder
 from .finetune import train_loop
@@ -81,6 +81,9 @@ def stage_tokenizer(cfg: dict) -> SpTokenizer:
     for ch in "<>/spadunk":
         assert tok.sp.piece_to_id(ch) != tok.sp.unk_id() or tok.sp.piece_to_id("\u2581" + ch) != tok.sp.unk_id(), ch
     tok.save(_wd(cfg, "spm.model"))
+    stream = _wd(cfg, "pretrain-ids.npy")
+    if os.path.exists(stream):
+        os.remove(stream)  # encoded with the previous tokenizer; pack-data rebuilds it
     return tok
 
 
@@ -117,16 +120,19 @@ def stage_pack(cfg: dict) -> None:
     dbr: List[dict] = []
     if dc.get("dbr_limit", 0) > 0:
         names = D.load_kb_names()
+        gold_single = set()
         for r in D.supervised_records("train", include_extra=False):
             if r["src"] in ("BC5CDR-chem", "BC5CDR-disease", "NCBI-disease"):
                 et = "CHEMICAL" if r["src"] == "BC5CDR-chem" else "DISEASE"
-                from .evaluate import bio_spans
                 for a, b in bio_spans(r["tags"][et]):
                     names[et].append(" ".join(r["words"][a:b]))
+                    if b - a == 1:
+                        gold_single.add(r["words"][a].lower())
         unl = list(D.unlabeled_texts(limit=dc.get("dbr_unlabeled_docs", 2000)))
+        # Frequent general words that happen to be KB names ("strain", "lead", "iron"?) would make DBR labels
+        # noisy; keep only those that the gold training annotations also mark as single-word entities.
         freq = Counter(w.lower() for t in unl[:1000] for w, _, _ in D.split_words(t))
-        gold_single = {n.lower() for et in names for n in names[et][-20000:] if " " not in n}
-        stop = {w for w, _ in freq.most_common(1500)} - gold_single
+        stop = {w for w, _ in freq.most_common(3000)} - gold_single
         dic = D.Dictionary(names, stop=stop)
         sents: List[List[str]] = [r["words"] for r in train if r["src"] not in ("BioID",)]
         for t in unl:
@@ -144,7 +150,7 @@ def stage_pack(cfg: dict) -> None:
     log(f"[pack] dev records {len(dev)} {dict(Counter(r['src'] for r in dev))}")
     # Pre-training stream.
     pc = cfg.get("pretrain", {})
-    if pc.get("steps", 0) > 0:
+    if pc.get("steps", 0) > 0 and not os.path.exists(_wd(cfg, "pretrain-ids.npy")):
         docs: List[str] = list(D.unlabeled_texts(limit=pc.get("unlabeled_docs", 1000)))
         docs += list(D.corpus_texts())
         kb = _kb_sample(pc.get("kb_names", 5000), rng)

@@ -265,7 +265,7 @@ TRICKY_WORDS = [
     "Müller", "Ångström", "Ⅱ", "①", "²", "½", "中文", "日本", "한국", "Ελληνικά", "Русский", "😀", "👍🏽",
     "a\u0301", "e\u0308", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "zzzzqqqxxj", "Qxzvbn",
     "supercalifragilisticexpialidocious", "immunohistochemistry", "phosphatidylinositol", "ACTGACTGACTGGGTA",
-    "rs12345678", "c.1234G>A", "p.Val600Glu", "V600E", "del", "ins", "1A2B3C", "H1N1", "5-HT2A", "D2R",
+    "444", "33333", "L444P", "rs5758222", "GTGAGTGAGTTTCTGTTTAACTGGTGC", "rs12345678", "c.1234G>A", "p.Val600Glu", "V600E", "del", "ins", "1A2B3C", "H1N1", "5-HT2A", "D2R",
 ]
 
 

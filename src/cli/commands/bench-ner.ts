@@ -2,7 +2,7 @@
  * `vaner bench ner`: throughput and latency of the VANER labeler on BC5CDR-like abstracts, printed as a table.
  *
  *   vaner bench ner [--bundle DIR] [--input FILE.PubTator] [--docs N] [--docs-per-call K]
- *                   [--batch-size B] [--threads T] [--providers cpu|cuda,cpu]
+ *                   [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main]
  *
  * Input: titles and abstracts of a PubTator file (text = title + ' ' + abstract, as PubTator offsets assume).
  * Default: the BC5CDR development set in ../shared/data if present, else bench/ner-sample.PubTator.txt.
@@ -20,7 +20,7 @@ import { createLabeler, segmentDocument, type BatchTiming, type ExecutionProvide
 import type { LabelInput } from '../../ner/types.js';
 
 const USAGE =
-  'usage: vaner bench ner [--bundle DIR] [--input FILE] [--docs N] [--docs-per-call K] [--batch-size B] [--threads T] [--providers cpu|cuda,cpu]';
+  'usage: vaner bench ner [--bundle DIR] [--input FILE] [--docs N] [--docs-per-call K] [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main]';
 
 /** Titles and abstracts of a PubTator file; annotation lines are ignored. */
 function readPubTatorTexts(content: string, limit: number): LabelInput[] {
@@ -72,6 +72,7 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
         'batch-size': { type: 'string' },
         threads: { type: 'string' },
         providers: { type: 'string' },
+        thread: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -96,6 +97,8 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
     for (const p of providers) {
       if (p !== 'cpu' && p !== 'cuda') throw new VanerError('BAD_USER_INPUT', `--providers: "${p}" is not cpu or cuda`);
     }
+    const thread = values.thread ?? 'worker';
+    if (thread !== 'worker' && thread !== 'main') throw new VanerError('BAD_USER_INPUT', `--thread: "${thread}" is not worker or main`);
     let content: string;
     try {
       content = await readFile(input, 'utf8');
@@ -111,6 +114,7 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
       executionProviders: providers as ExecutionProvider[],
       batchSize,
       intraOpThreads: threads,
+      thread,
       logger: createLogger('warn'),
       onBatch: (t) => {
         if (record) timings.push(t);
@@ -138,6 +142,7 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
           ['bundle', `${labeler.version} (${path.relative(process.cwd(), bundle) || bundle})`],
           ['input', `${path.basename(input)}: ${docs.length} documents, ${chars} chars, ${words} words`],
           ['provider', labeler.provider],
+          ['session thread', labeler.thread],
           ['threads (intra-op)', threads === 0 ? '0 (runtime default)' : String(threads)],
           ['batch size / docs per call', `${batchSize} / ${perCall}`],
           ['types (passes)', labeler.types.join(', ')],

@@ -270,8 +270,8 @@ function formatTables(
 ): string {
   const out: string[] = [];
   out.push(`annotations: ${summary.annotations}, level: ${summary.level}, documents: ${summary.documents}`, '');
-  out.push('| document-level pairs | TP | predicted | gold | precision | recall | F1 |', '|---|---|---|---|---|---|---|');
-  out.push(`| (document, chemical, disease) vs CID | ${pairs.truePositives} | ${pairs.predicted} | ${pairs.gold} | ${f3(pairs.precision)} | ${f3(pairs.recall)} | ${f3(pairs.f1)} |`, '');
+  out.push('| pairs | TP | predicted | gold | precision | recall | F1 |', '|---|---|---|---|---|---|---|');
+  out.push(`| (document, chemical, disease) co-mentioned in one ${summary.level} vs CID | ${pairs.truePositives} | ${pairs.predicted} | ${pairs.gold} | ${f3(pairs.precision)} | ${f3(pairs.recall)} | ${f3(pairs.f1)} |`, '');
   const c = summary.corpusPairs;
   out.push(`corpus pairs: ${c.candidates} candidates, ${c.goldPairsRecovered} of ${c.goldPairs} gold CID pairs among them${c.candidatesInCtd === null ? '' : `, ${c.candidatesInCtd} in CTD`}`, '');
   out.push(`| ranking | candidates | AP | ${ks.map((k) => `P@${k}`).join(' | ')} |${ctd ? ` ${ks.map((k) => `CTD@${k}`).join(' | ')} |` : ''}`);

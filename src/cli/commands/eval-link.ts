@@ -14,7 +14,8 @@ import {
   readDictionaryExclusions,
   readKnowledgeBaseNames,
 } from '../../kb/index.js';
-import { createEntityLinker, type EntityLinker } from '../../kb/entity-linker.js';
+import { readAnnotationNameCounts } from '../../kb/annotation-counts.js';
+import { createEntityLinker, type EntityLinker, type EntityLinkerOptions } from '../../kb/entity-linker.js';
 import { FEATURE_NAMES, fitLogistic, type LinkCalibration, type LinkFeatures } from '../../kb/link-calibration.js';
 import { createAccuracyTally, documentNormalizationScores, type AccuracyRow, type PrfRow } from '../../kb/link-evaluation.js';
 import type { Linker } from '../../kb/linker-types.js';
@@ -88,13 +89,14 @@ export async function run(argv: string[], env: Env): Promise<number> {
     const names: EntityName[] = [];
     for await (const name of readKnowledgeBaseNames(kbDir)) names.push(name);
     const counts = await readAnnotationCounts(kbDir);
+    const priors = { annotationCounts: counts, annotationNameCounts: await readAnnotationNameCounts(kbDir) };
     process.stderr.write(`read ${names.length} names from ${kbDir} in ${Math.round(performance.now() - started)} ms\n`);
     let calibration: LinkCalibration | undefined;
     if (values.fit !== undefined) {
-      calibration = await fitCalibration(values.fit.split(','), names, counts, gold);
+      calibration = await fitCalibration(values.fit.split(','), names, priors, gold);
       process.stdout.write(`${JSON.stringify(calibration)}\n`);
     }
-    const linker = await makeLinker(linkerChoice, names, counts, calibration, threshold);
+    const linker = await makeLinker(linkerChoice, names, priors, calibration, threshold);
     const labeler = values['no-end-to-end'] ? null : await createDictionaryLabeler({ names, excludeEntityIds: await readDictionaryExclusions(kbDir) });
     try {
       await report(gold, linker, labeler, values.json ?? false);
@@ -115,10 +117,11 @@ export async function run(argv: string[], env: Env): Promise<number> {
   }
 }
 
+/** Reads a gold file; mentions whose offsets do not match their text (a few in NCBI-disease) are skipped with a warning. */
 async function readGold(file: string): Promise<GoldDocument[]> {
   const tally = createWarningTally();
   const docs: GoldDocument[] = [];
-  for await (const record of readDocuments(path.resolve(file), { format: 'pubtator', onWarning: tally.add })) docs.push({ record });
+  for await (const record of readDocuments(path.resolve(file), { format: 'pubtator', onWarning: tally.add, offsetMismatch: 'skip' })) docs.push({ record });
   for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
   if (docs.every((d) => (d.record.mentions ?? []).length === 0)) throw new VanerError('BAD_USER_INPUT', `${file} has no gold mentions`);
   return docs;
@@ -131,21 +134,31 @@ function goldSpans(record: DocumentRecord): Span[] {
 async function makeLinker(
   choice: (typeof LINKERS)[number],
   names: readonly EntityName[],
-  counts: ReadonlyMap<string, number>,
+  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts'>,
   calibration: LinkCalibration | undefined,
   threshold: number | undefined,
 ): Promise<Linker> {
   const started = performance.now();
   const linker = choice === 'exact'
-    ? await createExactLinker({ names, annotationCounts: counts })
-    : await createEntityLinker({ names, annotationCounts: counts, ...(calibration ? { calibration } : {}), ...(threshold !== undefined ? { threshold } : {}) });
+    ? await createExactLinker({ names, ...(priors.annotationCounts ? { annotationCounts: priors.annotationCounts } : {}) })
+    : await createEntityLinker({ names, ...priors, ...(calibration ? { calibration } : {}), ...(threshold !== undefined ? { threshold } : {}) });
   process.stderr.write(`built ${choice} linker ${linker.version} in ${Math.round(performance.now() - started)} ms\n`);
   return linker;
 }
 
 /** Fits weights on the training files (annotation names left out), picks the threshold on `dev`. */
-async function fitCalibration(files: readonly string[], names: readonly EntityName[], counts: ReadonlyMap<string, number>, dev: readonly GoldDocument[]): Promise<LinkCalibration> {
-  const unseen = await createEntityLinker({ names: names.filter((n) => n.origin !== 'annotation'), annotationCounts: counts, threshold: 0 });
+async function fitCalibration(
+  files: readonly string[],
+  names: readonly EntityName[],
+  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts'>,
+  dev: readonly GoldDocument[],
+): Promise<LinkCalibration> {
+  // Without the corpus names (and their per-name prior) the training mentions are as unseen as new text is.
+  const unseen = await createEntityLinker({
+    names: names.filter((n) => n.origin !== 'annotation'),
+    ...(priors.annotationCounts ? { annotationCounts: priors.annotationCounts } : {}),
+    threshold: 0,
+  });
   const samples: { features: LinkFeatures; correct: boolean }[] = [];
   for (const file of files) {
     for (const { record } of await readGold(file)) {
@@ -160,7 +173,7 @@ async function fitCalibration(files: readonly string[], names: readonly EntityNa
   }
   const weights = fitLogistic(samples);
   process.stderr.write(`fitted on ${samples.length} training mentions: ${FEATURE_NAMES.map((n, i) => `${n}=${weights[i]}`).join(' ')}\n`);
-  const full = await createEntityLinker({ names, annotationCounts: counts, calibration: { weights, threshold: 0 } });
+  const full = await createEntityLinker({ names, ...priors, calibration: { weights, threshold: 0 } });
   const scored: { confidence: number; correct: boolean }[] = [];
   let goldCount = 0;
   for (const { record } of dev) {

@@ -1,5 +1,6 @@
 /** `vaner serve`: the API server, plus an in-process worker unless --no-worker. */
-import { startApiServer } from '../../graphql/index.js';
+import { issueFirstAdminKey } from '../../auth/index.js';
+import { apiAccessFromConfig, startApiServer } from '../../graphql/index.js';
 import { createApp } from '../../main.js';
 import { parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
@@ -48,6 +49,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     let server: Awaited<ReturnType<typeof startApiServer>> | null = null;
     try {
       if (config.runWorker) app.startWorker();
+      if (config.firstAdminKey) await issueFirstAdminKey(app.keys, (text) => process.stderr.write(text));
       server = await startApiServer({
         store: app.store,
         queue: app.queue,
@@ -58,6 +60,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
         ide: config.ide,
         introspection: config.introspection,
         labelerInfo: { kind: app.labeler.kind, version: app.labeler.version },
+        ...apiAccessFromConfig(config, app.keys),
       });
       process.stdout.write(`vaner-kg listening on ${server.url}\n`);
       const signal = await shutdown.signal;

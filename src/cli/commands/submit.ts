@@ -1,6 +1,7 @@
 /** `vaner submit`: streams documents from files to a running API in submitDocuments batches. */
 import path from 'node:path';
 import { VanerError, isVanerError } from '../../errors.js';
+import { documentTextHash } from '../../store/index.js';
 import { countDocuments, readDocuments, resolveFormat, FORMAT_NAMES, type DocumentRecord, type FormatName, createWarningTally } from '../../formats/index.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
@@ -9,18 +10,28 @@ import { createGraphQLClient, type GraphQLClient } from '../graphql-client.js';
 import { createProgress } from '../progress.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-export const HELP = `usage: vaner submit <files...> [--url URL] [--batch-size N] [--format auto|pubtator|text|jsonl|conll|brat] [--wait]
+export const HELP = `usage: vaner submit <files...> [--url URL] [--batch-size N] [--format auto|${FORMAT_NAMES.join('|')}] [--wait] [--resume]
 
 Reads documents from the files (streaming; gzip detected) and sends them to the API with the
 submitDocuments mutation, N at a time. Transient failures (network, HTTP 429/502/503/504, store or
 queue unavailable) are retried with exponential backoff. Annotations in the files (PubTator
 mentions, ...) are not sent: the server annotates the text itself. Resubmitting is safe: documents
-are idempotent by externalId. Exit status 1 when a document was rejected or failed.
+are idempotent by externalId. Exit status 1 when a document was rejected or failed. BioC passages
+are sent along and kept for export.
+
+Batches are also cut so a request body stays under --max-body-bytes; a single document larger than
+that is reported as rejected (PAYLOAD_TOO_LARGE) and not sent. A batch the server still refuses as
+too large is split in halves and resent.
+
+--resume asks the API, per batch, which externalIds are already stored with the same title and text
+(their textHash) and does not upload those (counted as "skipped"); other documents are sent as usual.
 
 options:
   --url URL         GraphQL endpoint (default http://VANER_HOST:VANER_PORT/graphql, i.e. http://127.0.0.1:4000/graphql)
   --batch-size N    documents per request, 1-1000 (default 100)
   --format F        input format (default auto: by extension and content)
+  --resume          skip documents already stored with the same title and text (see above)
+  --max-body-bytes N  largest request body to send (default VANER_MAX_BODY_BYTES, 10485760)
   --wait            poll the annotation jobs until they finish and report their failures
   --poll-ms N       --wait polling interval (default 1000)
   --retries N       retries of a transient failure, 0-20 (default 5; backoff 0.5 s doubling, max 30 s)
@@ -33,6 +44,31 @@ const SUBMIT = `mutation Submit($documents: [DocumentInput!]!) {
     outcomes { index documentId outcome error { code message } }
   }
 }`;
+
+const STORED = `query Stored($externalIds: [String!]!) {
+  documentsByExternalId(externalIds: $externalIds) { externalId textHash }
+}`;
+
+interface StoredData {
+  documentsByExternalId: ({ externalId: string; textHash: string } | null)[];
+}
+
+/** Room left in a request body for the query text and JSON framing around the documents. */
+const BODY_OVERHEAD_BYTES = 4096;
+
+/** The GraphQL input of one record: BioC passages travel along so exports can rebuild them. */
+function toInput(r: DocumentRecord): Record<string, unknown> {
+  const passages = (r.metadata as { passages?: unknown } | null | undefined)?.passages;
+  const input: Record<string, unknown> = { externalId: r.externalId, title: r.title, text: r.text };
+  if (Array.isArray(passages)) {
+    input.passages = (passages as { offset: number; length: number; infons?: Record<string, string> }[]).map((p) => ({
+      offset: p.offset,
+      length: p.length,
+      type: p.infons?.type ?? null,
+    }));
+  }
+  return input;
+}
 
 const JOB = `query Job($id: ID!) {
   job(id: $id) { id state progress { total done failed } failures { documentId code message } error }
@@ -79,6 +115,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
       'batch-size': { type: 'string' },
       format: { type: 'string' },
       wait: { type: 'boolean' },
+      resume: { type: 'boolean' },
+      'max-body-bytes': { type: 'string' },
       'poll-ms': { type: 'string' },
       retries: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -95,6 +133,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const retries = parseIntegerFlag('retries', values.retries, 0, 20) ?? 5;
   const format = parseChoice('format', values.format, ['auto', ...FORMAT_NAMES] as const) ?? 'auto';
   const { config, logger } = loadCliConfig(env);
+  const maxBodyBytes = parseIntegerFlag('max-body-bytes', values['max-body-bytes'], 8192, 1_000_000_000) ?? config.maxBodyBytes;
+  const bodyBudget = maxBodyBytes - BODY_OVERHEAD_BYTES;
   const url = values.url ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`;
   try {
     new URL(url);
@@ -124,7 +164,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     }
 
     const started = Date.now();
-    const counts = { created: 0, updated: 0, unchanged: 0 };
+    const counts = { created: 0, updated: 0, unchanged: 0, skipped: 0 };
     const rejected = new ReasonTally();
     const failed = new ReasonTally();
     const jobIds: string[] = [];
@@ -135,13 +175,27 @@ export async function run(argv: string[], env: Env): Promise<number> {
     let interrupted = false;
     const progress = createProgress('submit', total);
     try {
-      const sendBatch = async (batch: DocumentRecord[]): Promise<void> => {
-        const where = (r: DocumentRecord) => `${displayPath(r.file)}:${r.line}`;
-        inFlight = batch.length;
+      const where = (r: DocumentRecord) => `${displayPath(r.file)}:${r.line}`;
+      /** Drops the records the store already holds with the same title and text (--resume). */
+      const notYetStored = async (batch: DocumentRecord[]): Promise<DocumentRecord[]> => {
+        const ids = batch.flatMap((r) => (r.externalId === null ? [] : [r.externalId]));
+        if (ids.length === 0) return batch;
+        const { documentsByExternalId } = await client.request<StoredData>(STORED, { externalIds: ids });
+        const stored = new Map(documentsByExternalId.flatMap((d) => (d === null ? [] : [[d.externalId, d.textHash] as const])));
+        return batch.filter((r) => r.externalId === null || stored.get(r.externalId) !== documentTextHash(r.title, r.text));
+      };
+      const sendBatch = async (all: DocumentRecord[]): Promise<void> => {
+        inFlight = all.length;
+        const batch = values.resume ? await notYetStored(all) : all;
+        counts.skipped += all.length - batch.length;
+        if (batch.length > 0) await sendDocuments(batch);
+        sent += all.length;
+        inFlight = 0;
+        progress.increment(all.length);
+      };
+      const sendDocuments = async (batch: DocumentRecord[]): Promise<void> => {
         try {
-          const data = await client.request<SubmitData>(SUBMIT, {
-            documents: batch.map((r) => ({ externalId: r.externalId, title: r.title, text: r.text })),
-          });
+          const data = await client.request<SubmitData>(SUBMIT, { documents: batch.map(toInput) });
           const result = data.submitDocuments;
           jobIds.push(result.job.id);
           for (const o of result.outcomes) {
@@ -151,24 +205,44 @@ export async function run(argv: string[], env: Env): Promise<number> {
         } catch (error) {
           // Transient failures were already retried; give up on the whole run (the server is gone).
           if (!isVanerError(error) || error.retriable || error.code === 'CANCELLED') throw error;
+          if (error.code === 'PAYLOAD_TOO_LARGE' && batch.length > 1) {
+            // Our size estimate and the server's limit disagree: halve until the server accepts.
+            const half = Math.ceil(batch.length / 2);
+            await sendDocuments(batch.slice(0, half));
+            await sendDocuments(batch.slice(half));
+            return;
+          }
           // A permanent answer about this batch (every document invalid, too large...): record it and go on.
           rejected.add(error.code, where(batch[0] as DocumentRecord), `${error.message} (batch of ${batch.length})`, batch.length);
         }
-        sent += batch.length;
-        inFlight = 0;
-        progress.increment(batch.length);
       };
       let batch: DocumentRecord[] = [];
+      let batchBytes = 0;
       outer: for (const [i, file] of files.entries()) {
         for await (const record of readDocuments(file, { format: formats[i] as FormatName, onWarning: warnings.add })) {
           if (abort.signal.aborted) {
             interrupted = true;
             break outer;
           }
+          const bytes = Buffer.byteLength(JSON.stringify(toInput(record)), 'utf8') + 1;
+          if (bytes > bodyBudget) {
+            // Alone over the body limit: the server could never take it. Report, do not send.
+            rejected.add('PAYLOAD_TOO_LARGE', where(record), `document is ${bytes} bytes as JSON; a request body may hold ${maxBodyBytes}`);
+            sent += 1;
+            progress.increment(1);
+            continue;
+          }
+          if (batch.length > 0 && batchBytes + bytes > bodyBudget) {
+            await sendBatch(batch);
+            batch = [];
+            batchBytes = 0;
+          }
           batch.push(record);
+          batchBytes += bytes;
           if (batch.length >= batchSize) {
             await sendBatch(batch);
             batch = [];
+            batchBytes = 0;
           }
         }
       }
@@ -198,7 +272,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       process.stdout.write(
         [
           `submitted ${sent} documents from ${files.length} file(s) in ${seconds.toFixed(1)} s (${seconds > 0 ? (sent / seconds).toFixed(1) : sent} docs/s)${interrupted ? ' (interrupted)' : ''}`,
-          `  created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${rejected.total}, failed ${failed.total}`,
+          `  stored ${counts.created + counts.updated} (created ${counts.created}, updated ${counts.updated}), unchanged ${counts.unchanged}, skipped ${counts.skipped}, rejected ${rejected.total}, failed ${failed.total}`,
           ...rejected.lines('  rejected: '),
           ...failed.lines('  failed: '),
           '',

@@ -16,7 +16,8 @@ import { Redis } from 'ioredis';
 import { VanerError, isVanerError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { newId } from '../../store/index.js';
-import type { DocumentFailure, JobInfo, JobProgress, ProcessResult, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from '../port.js';
+import type { DocumentFailure, JobInfo, JobProgress, JobState, ProcessResult, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from '../port.js';
+import { checkListArgs, documentsToRetry, jobNotFound, notCancellable } from '../job-control.js';
 import { resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from './bullmq-options.js';
 import { finishedAttempts, toJobInfo, type AnnotateJob, type AnnotateJobData, type AnnotateJobResult, type StoredProgress } from './job-info.js';
 
@@ -97,15 +98,17 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
   });
   queue.on('error', (error) => logger.error('bullmq queue error', { error: String(error) }));
   const workers = new Set<QueueWorker>();
-  // Under the queue's own key space, so obliterating the queue removes these too.
+  // Under the queue's own key space, so obliterating the queue removes these too. Jobs BullMQ does not
+  // hold (empty jobs, queued jobs removed by a cancel) are kept there as JobInfo records.
   const emptyJobKey = (id: string): string => `${opts.prefix}:${opts.queueName}:empty-job:${id}`;
+  const cancelKey = cancelKeyOf(opts);
   let closed: Promise<void> | null = null;
 
   const assertOpen = (): void => {
     if (closed !== null) throw new VanerError('QUEUE_UNAVAILABLE', 'the job queue is closed');
   };
 
-  return {
+  const self: JobQueue = {
     kind: 'bullmq',
 
     async enqueue(documentIds) {
@@ -165,6 +168,76 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
       }
     },
 
+    async listJobs(args) {
+      assertOpen();
+      const checked = checkListArgs(args);
+      try {
+        // BullMQ indexes jobs by state only: read the states asked for, then filter and page here.
+        // Cost grows with the jobs Redis keeps (finished ones for keepFinishedSeconds).
+        const wanted = checked.state === null ? null : [checked.state];
+        const all: JobInfo[] = [];
+        for (const [bullState, state] of BULL_STATES) {
+          if (wanted !== null && !wanted.includes(state) && !(state === 'COMPLETED' && wanted.includes('CANCELLED'))) continue;
+          const jobs = (await queue.getJobs([bullState as 'waiting'], 0, -1)) as AnnotateJob[];
+          for (const job of jobs) {
+            const info = job ? toJobInfo(job, bullState) : null;
+            if (info !== null) all.push(info);
+          }
+        }
+        for await (const keys of connection.scanStream({ match: emptyJobKey('*'), count: 500 }) as AsyncIterable<string[]>) {
+          if (keys.length === 0) continue;
+          for (const value of await connection.mget(...keys)) if (typeof value === 'string') all.push(JSON.parse(value) as JobInfo);
+        }
+        const since = checked.updatedSinceMs;
+        const matching = all
+          .filter((j) => (checked.state === null || j.state === checked.state) && (checked.after === null || j.id > checked.after))
+          .filter((j) => since === null || Date.parse(j.updatedAt) >= since)
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const items = matching.slice(0, checked.first);
+        return { items, endCursor: items.at(-1)?.id ?? null, hasNextPage: matching.length > checked.first };
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+
+    async cancel(id) {
+      assertOpen();
+      const [info] = await self.getJobs([id]);
+      if (info === null || info === undefined) throw jobNotFound(id);
+      if (info.state === 'CANCELLED') return info;
+      if (info.state === 'COMPLETED' || info.state === 'FAILED') throw notCancellable(info);
+      try {
+        // Recorded first: a worker taking the job between our read and the removal still sees it.
+        await connection.set(cancelKey(id), '1', 'EX', opts.keepFinishedSeconds);
+        if (info.state === 'QUEUED') {
+          const job = await queue.getJob(id);
+          let removed = false;
+          try {
+            if (job) removed = (await queue.remove(id)) === 1;
+          } catch {
+            // Locked: a worker has just taken it and will honour the cancel key at its first boundary.
+          }
+          if (removed) {
+            const now = new Date().toISOString();
+            const cancelled: JobInfo = { ...info, state: 'CANCELLED', updatedAt: now, finishedAt: now };
+            await connection.set(emptyJobKey(id), JSON.stringify(cancelled), 'EX', opts.keepFinishedSeconds);
+            return cancelled;
+          }
+        }
+        const [after] = await self.getJobs([id]);
+        return after ?? info;
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+
+    async retry(id) {
+      assertOpen();
+      const [info] = await self.getJobs([id]);
+      if (info === null || info === undefined) throw jobNotFound(id);
+      return self.enqueue(documentsToRetry(info));
+    },
+
     startWorker(processor, workerOptions) {
       assertOpen();
       const worker = startBullmqWorker(opts, processor, workerOptions ?? {}, logger);
@@ -183,6 +256,22 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
       return closed;
     },
   };
+  return self;
+}
+
+/** BullMQ states listJobs reads, with the port state each maps to. */
+const BULL_STATES: readonly (readonly [string, JobState])[] = [
+  ['waiting', 'QUEUED'],
+  ['prioritized', 'QUEUED'],
+  ['delayed', 'QUEUED'],
+  ['active', 'RUNNING'],
+  ['completed', 'COMPLETED'],
+  ['failed', 'FAILED'],
+];
+
+/** The key whose presence asks the workers to stop a job at its next batch boundary. */
+function cancelKeyOf(opts: ResolvedBullmqOptions): (id: string) => string {
+  return (id) => `${opts.prefix}:${opts.queueName}:cancel:${id}`;
 }
 
 function startBullmqWorker(opts: ResolvedBullmqOptions, processor: Processor, options: WorkerOptions, logger: NonNullable<ResolvedBullmqOptions['logger']>): QueueWorker {
@@ -195,7 +284,16 @@ function startBullmqWorker(opts: ResolvedBullmqOptions, processor: Processor, op
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   connection.on('error', (error) => logger.warn('bullmq worker: redis connection error', { error: String(error) }));
 
+  const cancelKey = cancelKeyOf(opts);
   const run = async (job: AnnotateJob, token: string | undefined): Promise<AnnotateJobResult> => {
+    const cancellation = new AbortController();
+    const cancelled = (): AnnotateJobResult => {
+      const stored = job.progress as Partial<StoredProgress> | undefined;
+      const progress: JobProgress = { total: job.data.documentIds.length, done: stored?.done ?? 0, failed: stored?.failed ?? 0 };
+      logger.info('bullmq worker: job cancelled', { jobId: job.id });
+      return { failures: [], progress, cancelled: true };
+    };
+    if ((await connection.exists(cancelKey(job.id!))) === 1) return cancelled();
     const backToWaiting = async (): Promise<never> => {
       // Shutdown is not a failure: return the job untouched for another worker (no attempt spent).
       await job.moveToWait(token);
@@ -209,17 +307,25 @@ function startBullmqWorker(opts: ResolvedBullmqOptions, processor: Processor, op
       attempt: finishedAttempts(job) + 1,
       async updateProgress(progress) {
         checkProgress(progress);
+        // The batch boundary: where a cancel request is honoured (one EXISTS per batch). Checked before
+        // recording progress, as the in-process queue refuses the update of a cancelled job.
+        if ((await connection.exists(cancelKey(job.id!))) === 1) {
+          const error = new VanerError('CANCELLED', `job ${job.id} was cancelled`);
+          cancellation.abort(error);
+          throw error;
+        }
         const stored: StoredProgress = { total: progress.total, done: progress.done, failed: progress.failed, updatedAt: Date.now() };
         await job.updateProgress(stored);
       },
     };
     try {
-      const failures = checkFailures(await processor(queueJob, token, shutdown.signal));
+      const failures = checkFailures(await processor(queueJob, token, AbortSignal.any([shutdown.signal, cancellation.signal])));
       // Final counts as the in-process queue records them: every document is done or failed.
       const failed = new Set(failures.map((f) => f.documentId)).size;
       const progress: JobProgress = { total, done: total - failed, failed };
       return { failures, progress };
     } catch (error) {
+      if (cancellation.signal.aborted) return cancelled();
       if (shutdown.signal.aborted) return backToWaiting();
       if (isVanerError(error) && !error.retriable) {
         // Permanent: BullMQ fails the job without spending the remaining attempts.

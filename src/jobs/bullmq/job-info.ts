@@ -20,6 +20,8 @@ export interface StoredProgress extends JobProgress {
 export interface AnnotateJobResult {
   readonly failures: readonly DocumentFailure[];
   readonly progress: JobProgress;
+  /** Set when the job stopped at a batch boundary because it was cancelled; the job reads CANCELLED. */
+  readonly cancelled?: boolean;
 }
 
 export type AnnotateJob = Job<AnnotateJobData, AnnotateJobResult>;
@@ -62,13 +64,15 @@ const iso = (ms: number | undefined | null): string | null => (typeof ms === 'nu
 
 /** Builds the JobInfo of `job` given its state (read separately with `job.getState()`). */
 export function toJobInfo(job: AnnotateJob, bullState: string): JobInfo | null {
-  const state = mapState(bullState);
-  if (state === null || job.id === undefined) return null;
+  const mapped = mapState(bullState);
+  if (mapped === null || job.id === undefined) return null;
+  // BullMQ has no cancelled state: a cancelled running job completes with a result that says so.
+  const state: JobState = mapped === 'COMPLETED' && job.returnvalue?.cancelled === true ? 'CANCELLED' : mapped;
   const documentIds = [...job.data.documentIds];
-  const result = state === 'COMPLETED' ? job.returnvalue : null;
+  const result = state === 'COMPLETED' || state === 'CANCELLED' ? job.returnvalue : null;
   const stored = isProgress(job.progress) ? job.progress : null;
   const progress: JobProgress = result?.progress ?? (stored ? { total: stored.total, done: stored.done, failed: stored.failed } : { total: documentIds.length, done: 0, failed: 0 });
-  const finishedOn = state === 'COMPLETED' || state === 'FAILED' ? (job.finishedOn ?? null) : null;
+  const finishedOn = state === 'COMPLETED' || state === 'FAILED' || state === 'CANCELLED' ? (job.finishedOn ?? null) : null;
   const updated = Math.max(job.timestamp, job.processedOn ?? 0, job.finishedOn ?? 0, stored?.updatedAt ?? 0);
   return {
     id: job.id,
@@ -78,7 +82,7 @@ export function toJobInfo(job: AnnotateJob, bullState: string): JobInfo | null {
     failures: result ? result.failures.map((f) => ({ documentId: f.documentId, code: f.code, message: f.message })) : [],
     attempts: finishedAttempts(job) + (state === 'RUNNING' ? 1 : 0),
     // Like the in-process queue: the last attempt's error while a retry is pending, none once completed.
-    error: state === 'COMPLETED' ? null : job.failedReason ? job.failedReason : state === 'FAILED' ? 'failed' : null,
+    error: state === 'COMPLETED' || state === 'CANCELLED' ? null : job.failedReason ? job.failedReason : state === 'FAILED' ? 'failed' : null,
     createdAt: iso(job.timestamp)!,
     updatedAt: iso(updated)!,
     finishedAt: iso(finishedOn),

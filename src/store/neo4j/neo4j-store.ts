@@ -21,6 +21,7 @@ import { nameKey } from '../name-key.js';
 import { checkPageArgs } from '../page-args.js';
 import type {
   CoMention,
+  CurationEdit,
   DocumentFilter,
   Entity,
   EntityName,
@@ -245,6 +246,15 @@ export function createNeo4jStore(driver: Driver, settings: { database?: string; 
   };
 
   const bumpRevision = (tx: ManagedTransaction) => tx.run(Q.BUMP_REVISION);
+  /** The final merge target of `entityId`, write-locked; NOT_FOUND when unknown. */
+  const lockResolved = async (tx: ManagedTransaction, entityId: string): Promise<string> => {
+    const target = (await resolveIds(tx, [entityId])).get(entityId) ?? null;
+    if (target === null) throw new VanerError('NOT_FOUND', `entity ${entityId} not found`, { details: { field: 'entityId' } });
+    await tx.run(Q.LOCK_ENTITY, { id: target });
+    return target;
+  };
+  const auditEdit = (tx: ManagedTransaction, actor: string, action: string, target: string, before: unknown, after: unknown) =>
+    tx.run(Q.CREATE_CURATION_EDIT, { id: newId('edit'), at: new Date().toISOString(), actor, action, target, before: JSON.stringify(before), after: JSON.stringify(after) });
 
   // ---------- documents ----------
 
@@ -403,6 +413,62 @@ export function createNeo4jStore(driver: Driver, settings: { database?: string; 
       const [entity] = await unit.read((tx) => loadEntities(tx, [finalTarget]));
       return entity!;
     },
+
+    async addSynonym(entityId, name, actor) {
+      checkNonEmpty([['entityId', entityId], ['name', name], ['actor', actor]]);
+      const trimmed = name.trim();
+      const target = await unit.write(async (tx) => {
+        const id = await lockResolved(tx, entityId);
+        const rows = (await tx.run(Q.FIND_MEMBER_NAMES, { entityId: id, name: trimmed })).records;
+        if (rows.some((r) => r.get('removed') !== true)) {
+          throw new VanerError('CONFLICT', `entity ${id} already has the name ${JSON.stringify(trimmed)}`, { details: { field: 'name' } });
+        }
+        const base = num(single(await tx.run(Q.ALLOCATE_NAME_SEQ, { count: int(1) }), 'base'))!;
+        await tx.run(Q.ADD_CURATOR_NAME, { entityId: id, key: `${id}\u0000${trimmed}`, name: trimmed, norm: nameKey(trimmed), seq: int(base) });
+        await auditEdit(tx, actor, 'add-synonym', id, { name: null }, { name: trimmed });
+        await bumpRevision(tx);
+        return id;
+      });
+      const [entity] = await unit.read((tx) => loadEntities(tx, [target]));
+      return entity!;
+    },
+
+    async removeSynonym(entityId, name, actor) {
+      checkNonEmpty([['entityId', entityId], ['name', name], ['actor', actor]]);
+      const trimmed = name.trim();
+      const target = await unit.write(async (tx) => {
+        const id = await lockResolved(tx, entityId);
+        const active = (await tx.run(Q.FIND_MEMBER_NAMES, { entityId: id, name: trimmed })).records.filter((r) => r.get('removed') !== true);
+        if (active.length === 0) throw new VanerError('NOT_FOUND', `entity ${id} has no name ${JSON.stringify(trimmed)}`, { details: { field: 'name' } });
+        await tx.run(Q.REMOVE_NAMES, { keys: active.map((r) => r.get('key') as string) });
+        await auditEdit(tx, actor, 'remove-synonym', id, { name: trimmed, origin: active[0]!.get('origin') }, { name: null });
+        await bumpRevision(tx);
+        return id;
+      });
+      const [entity] = await unit.read((tx) => loadEntities(tx, [target]));
+      return entity!;
+    },
+
+    async curationEdits(args) {
+      const first = checkPageArgs(args);
+      const after = args.after === undefined || args.after === null ? null : (decodeCursor('curation-edits', args.after, ['string'])[0] as string);
+      return unit.read(async (tx): Promise<Page<CurationEdit>> => {
+        const rows = (await tx.run(Q.CURATION_EDITS_PAGE, { after, limit: int(first + 1) })).records.map((r) => r.get('edit') as Props);
+        const parse = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(v) as unknown) : null);
+        const items = rows.slice(0, first).map((p) => ({
+          id: String(p.id), at: String(p.at), actor: String(p.actor), action: String(p.action), target: String(p.target),
+          before: parse(p.before), after: parse(p.after),
+        }));
+        const total = num(single(await tx.run(Q.COUNT_CURATION_EDITS), 'count')) ?? 0;
+        const last = items.at(-1);
+        return { items, totalCount: total, endCursor: last === undefined ? null : encodeCursor('curation-edits', [last.id]), hasNextPage: rows.length > first };
+      });
+    },
+
+    curatedLinks: () =>
+      unit.read(async (tx) =>
+        (await tx.run(Q.CURATED_LINKS)).records.map((r) => ({ text: r.get('text') as string, type: r.get('type') as EntityType, entityId: r.get('entityId') as string })),
+      ),
 
     // ---------- documents ----------
 
@@ -567,6 +633,28 @@ export function createNeo4jStore(driver: Driver, settings: { database?: string; 
           id: newId('edit'), at, actor, action: 'review-mention', target: mentionId,
           before: JSON.stringify({ review: before.get('review') }), after: JSON.stringify({ review: state }),
         });
+        return mention;
+      });
+    },
+
+    async relinkMention(mentionId, entityId, actor) {
+      checkNonEmpty([['mentionId', mentionId], ['entityId', entityId], ['actor', actor]]);
+      return unit.write(async (tx) => {
+        const row = (await tx.run(Q.LOCK_MENTION_FOR_RELINK, { mentionId })).records[0];
+        if (row === undefined) throw new VanerError('NOT_FOUND', `mention ${mentionId} not found`, { details: { field: 'mentionId' } });
+        const before = toMention(row.get('mention') as Props);
+        const id = await lockResolved(tx, entityId);
+        const type = (await tx.run(Q.LOCK_ENTITY, { id })).records[0]!.get('type') as string;
+        if (type !== before.type) {
+          throw new VanerError('BAD_USER_INPUT', `cannot link a ${before.type} mention to a ${type} entity`, { details: { field: 'entityId' } });
+        }
+        const now = new Date().toISOString();
+        const mention = toMention(single(await tx.run(Q.RELINK_MENTION, { mentionId, entityId: id, actor, now }), 'mention'));
+        await auditEdit(
+          tx, actor, 'relink-mention', mentionId,
+          { entityId: before.entityId, linkMethod: before.linkMethod, review: before.review },
+          { entityId: id, linkMethod: 'curator', review: 'confirmed', text: before.text, type: before.type },
+        );
         return mention;
       });
     },

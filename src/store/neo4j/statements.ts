@@ -195,6 +195,65 @@ MERGE (c:CurationEdit {id: $id})
   ON CREATE SET c.at = $at, c.actor = $actor, c.action = $action, c.target = $target,
                 c.before = $before, c.after = $after`;
 
+// ---------- curation ----------
+
+/** The active or removed names called `$name` of an entity and of the entities merged into it. */
+export const FIND_MEMBER_NAMES = `
+MATCH (t:Entity {id: $entityId})
+MATCH (owner:Entity)-[:HAS_NAME]->(n:Name {name: $name})
+WHERE owner.id = t.id OR owner.mergedInto = t.id
+RETURN n.key AS key, owner.id AS ownerId, n.origin AS origin, n.removed AS removed
+ORDER BY n.removed, n.seq`;
+
+/** Adds (or brings back) a curator's name; idempotent by the name key. */
+export const ADD_CURATOR_NAME = `
+MATCH (e:Entity {id: $entityId})
+MERGE (n:Name {key: $key})
+  ON CREATE SET n.entityId = $entityId, n.name = $name, n.norm = $norm, n.seq = $seq
+SET n.origin = 'curator', n.removed = false
+MERGE (e)-[:HAS_NAME]->(n)`;
+
+/** Marks names removed (re-imports keep them removed: MERGE_NAMES never touches an existing name). */
+export const REMOVE_NAMES = `
+UNWIND $keys AS key
+MATCH (n:Name {key: key})
+SET n.removed = true`;
+
+/** A curator's link of one mention: method 'curator', confirmed. */
+export const RELINK_MENTION = `
+MATCH (m:Mention {id: $mentionId})
+SET m.entityId = $entityId, m.linkMethod = 'curator', m.matchedName = null, m.linkConfidence = 1.0,
+    m.review = 'confirmed', m.reviewedBy = $actor, m.reviewedAt = $now
+RETURN m {.*} AS mention`;
+
+/** The mention as stored (for the audit's "before"), under its write lock. */
+export const LOCK_MENTION_FOR_RELINK = `
+MATCH (m:Mention {id: $mentionId})
+SET m.locked = true
+REMOVE m.locked
+RETURN m {.*} AS mention`;
+
+/** Audit trail, oldest first; keyset-paged by edit id (time-ordered). */
+export const CURATION_EDITS_PAGE = `
+MATCH (c:CurationEdit)
+WHERE $after IS NULL OR c.id > $after
+RETURN c {.*} AS edit
+ORDER BY c.id
+LIMIT $limit`;
+
+export const COUNT_CURATION_EDITS = `
+MATCH (c:CurationEdit)
+RETURN count(c) AS count`;
+
+/** Distinct (text, type, final entity) of confirmed and curator-relinked mentions. */
+export const CURATED_LINKS = `
+MATCH (m:Mention)
+WHERE m.entityId IS NOT NULL AND (m.review = 'confirmed' OR m.linkMethod = 'curator')
+OPTIONAL MATCH (e:Entity {id: m.entityId})
+WITH DISTINCT m.text AS text, m.type AS type, coalesce(e.mergedInto, m.entityId) AS entityId
+RETURN text, type, entityId
+ORDER BY text, type, entityId`;
+
 // ---------- documents ----------
 
 /**

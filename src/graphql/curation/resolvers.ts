@@ -1,0 +1,28 @@
+/**
+ * Resolvers of the curation SDL (schema.ts here). Authorisation is the @auth wrapper's job
+ * (graphql/authorization.ts); these record the caller's principal as the edit's actor.
+ */
+import type { CurationEdit } from '../../store/port.js';
+import type { GraphQLContext } from '../context.js';
+import { checkFirst, storeConnection } from '../pagination.js';
+
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+export const curationResolvers = {
+  Query: {
+    curationEdits: (_: unknown, args: { first?: number | null; after?: string | null }, ctx: GraphQLContext) =>
+      storeConnection(checkFirst(args.first, 20), args.after, (page) => ctx.store.curationEdits(page)),
+  },
+  Mutation: {
+    addSynonym: (_: unknown, args: { entityId: string; name: string }, ctx: GraphQLContext) =>
+      ctx.store.addSynonym(args.entityId, args.name, ctx.principal.owner),
+    removeSynonym: (_: unknown, args: { entityId: string; name: string }, ctx: GraphQLContext) =>
+      ctx.store.removeSynonym(args.entityId, args.name, ctx.principal.owner),
+    relinkMention: (_: unknown, args: { id: string; entityId: string }, ctx: GraphQLContext) =>
+      ctx.store.relinkMention(args.id, args.entityId, ctx.principal.owner),
+  },
+  CurationEdit: {
+    before: (edit: CurationEdit) => json(edit.before),
+    after: (edit: CurationEdit) => json(edit.after),
+  },
+};

@@ -1,0 +1,121 @@
+/**
+ * Export of stored documents and their mentions as PubTator, BioC JSON, BioC XML or JSONL, streamed
+ * page by page from the store (`listDocuments`), so memory stays at one page whatever the corpus size.
+ * Original passages and offsets are kept: BioC documents are written with their stored passages
+ * (`metadata.passages`), PubTator ones with their title/abstract split.
+ */
+import { VanerError } from '../errors.js';
+import { formatPubTatorDocument } from '../formats/index.js';
+import {
+  BIOC_JSON_TAIL,
+  BIOC_XML_TAIL,
+  biocJsonHead,
+  biocXmlHead,
+  formatBiocJsonDocument,
+  formatBiocXmlDocument,
+  storedPassages,
+  type ExportDocument,
+  type ExportMention,
+} from '../formats/bioc-writer.js';
+import type { DocumentFilter, Mention, Store, StoredDocument } from '../store/index.js';
+
+export type ExportFormat = 'pubtator' | 'biocjson' | 'bioc' | 'jsonl';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['pubtator', 'biocjson', 'bioc', 'jsonl'];
+
+export interface ExportOptions {
+  readonly format: ExportFormat;
+  readonly filter?: DocumentFilter;
+  /** Documents read per store call. @defaultValue 200 */
+  readonly pageSize?: number;
+  /** `<source>` of a BioC collection. @defaultValue 'vaner-kg' */
+  readonly source?: string;
+  /** Stops the export between pages. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A document's mentions as exported: rejected ones left out, mentions of one span and type (a
+ * composite link stores one per entity) merged into one with every linked id, in text order.
+ */
+export function exportMentions(mentions: readonly Mention[]): ExportMention[] {
+  const bySpan = new Map<string, { start: number; end: number; text: string; type: Mention['type']; ids: string[] }>();
+  for (const m of mentions) {
+    if (m.review === 'rejected') continue;
+    const key = `${m.start}:${m.end}:${m.type}`;
+    let entry = bySpan.get(key);
+    if (entry === undefined) {
+      entry = { start: m.start, end: m.end, text: m.text, type: m.type, ids: [] };
+      bySpan.set(key, entry);
+    }
+    if (m.entityId !== null && !entry.ids.includes(m.entityId)) entry.ids.push(m.entityId);
+  }
+  return [...bySpan.values()].sort((a, b) => a.start - b.start || a.end - b.end || a.type.localeCompare(b.type));
+}
+
+function toExportDocument(doc: StoredDocument, mentions: readonly Mention[]): ExportDocument {
+  return { id: doc.externalId ?? doc.id, title: doc.title, text: doc.text, passages: storedPassages(doc.metadata, doc.text), mentions: exportMentions(mentions) };
+}
+
+/** The opening of an export file (empty for line formats). */
+export function exportHead(format: ExportFormat, source = 'vaner-kg', date = new Date().toISOString().slice(0, 10)): string {
+  if (format === 'bioc') return biocXmlHead(source, date);
+  if (format === 'biocjson') return biocJsonHead(source, date);
+  return '';
+}
+
+/** The closing of an export file. */
+export function exportTail(format: ExportFormat): string {
+  if (format === 'bioc') return BIOC_XML_TAIL;
+  if (format === 'biocjson') return BIOC_JSON_TAIL;
+  return '';
+}
+
+/** One document in `format`, without head or tail (BioC JSON documents are joined by ',' by the caller). */
+export function formatDocument(format: ExportFormat, doc: StoredDocument, mentions: readonly Mention[]): string {
+  const out = toExportDocument(doc, mentions);
+  switch (format) {
+    case 'pubtator':
+      return formatPubTatorDocument({ externalId: out.id, title: doc.title, text: doc.text, mentions: out.mentions });
+    case 'biocjson':
+      return formatBiocJsonDocument(out);
+    case 'bioc':
+      return formatBiocXmlDocument(out);
+    case 'jsonl':
+      return `${JSON.stringify({
+        externalId: out.id,
+        title: doc.title,
+        text: doc.text,
+        metadata: doc.metadata,
+        mentions: out.mentions.map((m) => ({ start: m.start, end: m.end, text: m.text, type: m.type, ids: m.ids })),
+      })}\n`;
+  }
+}
+
+/** A whole file holding one document (what `Document.export` returns). */
+export function exportOneDocument(format: ExportFormat, doc: StoredDocument, mentions: readonly Mention[]): string {
+  return exportHead(format) + formatDocument(format, doc, mentions) + exportTail(format);
+}
+
+/** Streams the export as string chunks: head, one chunk per document, tail. */
+export async function* exportDocuments(store: Store, options: ExportOptions): AsyncGenerator<string> {
+  if (!EXPORT_FORMATS.includes(options.format)) {
+    throw new VanerError('BAD_USER_INPUT', `unknown export format ${JSON.stringify(options.format)}; one of ${EXPORT_FORMATS.join(', ')}`, { details: { field: 'format' } });
+  }
+  const pageSize = options.pageSize ?? 200;
+  yield exportHead(options.format, options.source);
+  let after: string | null = null;
+  let written = 0;
+  for (;;) {
+    if (options.signal?.aborted) throw new VanerError('CANCELLED', 'export stopped', { retriable: true });
+    const page = await store.listDocuments({ first: pageSize, after, filter: options.filter ?? {} });
+    const mentions = await store.getMentionsByDocument(page.items.map((d) => d.id));
+    for (const [i, doc] of page.items.entries()) {
+      const chunk = formatDocument(options.format, doc, mentions[i] ?? []);
+      yield options.format === 'biocjson' && written > 0 ? `,\n${chunk}` : chunk;
+      written++;
+    }
+    if (!page.hasNextPage || page.endCursor === null) break;
+    after = page.endCursor;
+  }
+  yield exportTail(options.format);
+}
