@@ -65,9 +65,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   try {
     if (options.importKnowledgeBase ?? true) await ensureKnowledgeBase(store, config, logger);
-    const queue = config.queue === 'bullmq'
-      ? await openBullmqQueue({ redisUrl: config.redisUrl, logger })
-      : await openInProcessQueue({ path: dbPath, logger });
+    const queue = await openQueue(config, logger);
     cleanups.unshift(() => queue.close());
     // API keys live in the embedded database file whatever the store (table api_keys).
     const keys = openSqliteKeyStore({ path: dbPath, dataDir: config.dataDir });
@@ -105,6 +103,13 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
     return openNeo4jStore({ uri: config.neo4jUri ?? '', user: config.neo4jUser, password: config.neo4jPassword ?? '', logger });
   }
   return openEmbeddedStore({ path: databasePath(config), logger });
+}
+
+/** The configured queue: BullMQ over REDIS_URL, or the in-process queue in the embedded database file. */
+export async function openQueue(config: Config, logger: Logger): Promise<JobQueue> {
+  return config.queue === 'bullmq'
+    ? openBullmqQueue({ redisUrl: config.redisUrl, logger, lockDurationMs: config.queueLeaseMs, stalledIntervalMs: config.queueLeaseMs })
+    : openInProcessQueue({ path: databasePath(config), logger, leaseMs: config.queueLeaseMs });
 }
 
 /** Imports the shipped vocabularies on first start (an empty store); later starts keep what is there. */

@@ -15,6 +15,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'worker', module: 'worker', summary: 'run an annotation worker only' },
   { name: 'kb import', module: 'kb-import', summary: 'import the shipped vocabularies into the store' },
   { name: 'submit', module: 'submit', summary: 'send documents from files to a running API' },
+  { name: 'export', module: 'export', summary: 'write stored documents and mentions as PubTator, BioC or JSONL' },
+  { name: 'reannotate', module: 'reannotate', summary: 'enqueue documents labelled by an older model for annotation' },
   { name: 'keys create', module: 'keys-create', summary: 'create an API key (--role, --owner); printed once' },
   { name: 'keys list', module: 'keys-list', summary: 'list API keys (never their secrets)' },
   { name: 'keys revoke', module: 'keys-revoke', summary: 'revoke an API key by id' },

@@ -11,6 +11,7 @@ import type { EntityType } from '../ner/types.js';
 import type { CoMention, Entity, Mention, ReviewState, StoredDocument } from '../store/port.js';
 import type { GraphQLContext } from './context.js';
 import { curationResolvers } from './curation/resolvers.js';
+import { jobsResolvers } from './jobs/resolvers.js';
 import { checkFirst, listConnection, storeConnection } from './pagination.js';
 import { submitDocuments, type SubmitDocumentInput } from './submit-documents.js';
 
@@ -58,6 +59,7 @@ export const resolvers = {
   LinkMethod: { EXACT: 'exact', NORMALIZED: 'normalized', ABBREVIATION: 'abbreviation', APPROXIMATE: 'approximate', CURATOR: 'curator', COMPOSITE: 'composite' },
   ReviewState: { UNREVIEWED: 'unreviewed', CONFIRMED: 'confirmed', REJECTED: 'rejected' },
   Role: { READER: 'reader', SUBMITTER: 'submitter', CURATOR: 'curator', ADMIN: 'admin' },
+  ExportFormat: jobsResolvers.ExportFormat,
 
   Query: {
     health: async (_: unknown, __: unknown, ctx: GraphQLContext) => ({
@@ -113,6 +115,7 @@ export const resolvers = {
 
     apiKeys: (_: unknown, __: unknown, ctx: GraphQLContext): Promise<ApiKeyInfo[]> => keyStore(ctx).list(),
     ...curationResolvers.Query,
+    ...jobsResolvers.Query,
   },
 
   Mutation: {
@@ -135,6 +138,7 @@ export const resolvers = {
 
     revokeApiKey: (_: unknown, args: { id: string }, ctx: GraphQLContext) => keyStore(ctx).revoke(args.id),
     ...curationResolvers.Mutation,
+    ...jobsResolvers.Mutation,
   },
   CurationEdit: curationResolvers.CurationEdit,
 
@@ -153,6 +157,7 @@ export const resolvers = {
   },
 
   Document: {
+    ...jobsResolvers.Document,
     mentions: async (doc: StoredDocument, args: { type?: EntityType | null }, ctx: GraphQLContext) => {
       const mentions = await ctx.loaders.mentionsByDocument.load(doc.id);
       return args.type ? mentions.filter((m) => m.type === args.type) : mentions;

@@ -3,6 +3,7 @@
  * it into dist/ with no copy step; `printSchema` of the built schema reproduces it for clients.
  */
 import { curationTypeDefs } from './curation/schema.js';
+import { jobsTypeDefs } from './jobs/schema.js';
 
 export const typeDefs = /* GraphQL */ `
 """
@@ -340,4 +341,5 @@ type CoMentionConnection {
   totalCount: Int!
 }
 ${curationTypeDefs}
+${jobsTypeDefs}
 `;

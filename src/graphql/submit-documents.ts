@@ -13,6 +13,7 @@
 import { VanerError, type ErrorCode } from '../errors.js';
 import type { JobInfo, JobQueue } from '../jobs/port.js';
 import type { DocumentInput, PutOutcome, Store, StoredDocument } from '../store/port.js';
+import { checkPassages, passagesMetadata, type PassageInput } from './jobs/passages.js';
 
 export interface SubmitLimits {
   /** Largest accepted text (and title), in UTF-16 code units: the unit mention offsets are counted in. */
@@ -25,6 +26,8 @@ export interface SubmitDocumentInput {
   readonly externalId?: string | null;
   readonly title?: string | null;
   readonly text: string;
+  /** Original passages (BioC), kept in metadata.passages for export. */
+  readonly passages?: readonly PassageInput[] | null;
 }
 
 export type SubmissionOutcomeKind = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
@@ -74,7 +77,7 @@ export function validateDocument(input: SubmitDocumentInput, limits: SubmitLimit
   if (typeof input.title === 'string' && input.title.length > limits.maxDocumentChars) {
     return { code: 'DOCUMENT_TOO_LARGE', message: `title has ${input.title.length} characters; the limit is ${limits.maxDocumentChars}` };
   }
-  return null;
+  return checkPassages(input.passages, input.text);
 }
 
 const OUTCOME: Record<PutOutcome, SubmissionOutcomeKind> = { created: 'CREATED', updated: 'UPDATED', unchanged: 'UNCHANGED' };
@@ -120,7 +123,7 @@ export async function submitDocuments(
       }
       firstIndexOfExternalId.set(externalId, index);
     }
-    accepted.push({ index, input: { externalId, title: input.title ?? null, text: input.text } });
+    accepted.push({ index, input: { externalId, title: input.title ?? null, text: input.text, metadata: passagesMetadata(input.passages) } });
   });
 
   if (accepted.length === 0) {

@@ -108,3 +108,31 @@ class EvaluateTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ItemsTest(unittest.TestCase):
+    def test_dbr_records_mark_dictionary_hits_densely_and_skip_sparse_sentences(self):
+        dic = D.Dictionary({"CHEMICAL": ["cisplatin"], "DISEASE": ["renal failure"]})
+        recs = D.dbr_records([["Cisplatin", "causes", "renal", "failure"], ["cisplatin", "only"]], dic)
+        self.assertEqual(len(recs), 1)
+        self.assertEqual(recs[0]["tags"], {"CHEMICAL": [1, 0, 0, 0], "DISEASE": [0, 0, 1, 2]})
+        items = D.records_to_items(recs, random.Random(0))
+        self.assertEqual({it["instruction"] for it in items},
+                         {"Recognize all chemical entities in the text, following dense bio-entity recognition.",
+                          "Recognize all disease entities in the text, following dense bio-entity recognition."})
+
+    def test_items_carry_the_type_and_dataset_instruction_and_negatives_can_be_subsampled(self):
+        recs = [{"src": "BC2GM", "dataset": "BC2GM", "words": ["a", "b"], "tags": {"GENE": [0, 0]}},
+                {"src": "BC2GM", "dataset": "BC2GM", "words": ["BRCA1"], "tags": {"GENE": [1]}}]
+        kept = D.records_to_items(recs, random.Random(0), neg_keep=0.0)
+        self.assertEqual([(it["words"], it["instruction"]) for it in kept],
+                         [(["BRCA1"], "Recognize all gene entities in the text, annotated following the BC2GM "
+                                      "guidelines.")])
+        self.assertEqual(len(D.records_to_items(recs, random.Random(0), neg_keep=1.0)), 2)
+
+    def test_records_round_trip_through_the_packed_format(self):
+        recs = [{"src": "S800", "dataset": "S800", "words": ["E.", "coli", "β"], "tags": {"SPECIES": [1, 2, 0]}}]
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "r.jsonl.gz")
+            D.write_records(p, recs)
+            self.assertEqual(D.read_records(p), recs)

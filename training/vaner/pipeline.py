@@ -355,6 +355,7 @@ def stage_export(cfg: dict, out_dir: str, ckpt: Optional[str] = None, dev_limit:
     if parity:
         recs = D.read_records(_wd(cfg, "train-records.jsonl.gz"))
         parity_words = sorted({w for r in recs[:20000] for w in r["words"]})
+    extra_card = "\n\n".join(x for x in (extra_card, cfg.get("card_notes", "")) if x)
     manifest = write_bundle(
         out_dir, model, tok, name=cfg["name"], version=cfg["version"], entity_types=ets,
         max_length=cfg["data"]["max_length"], training_data=training_data(cfg),

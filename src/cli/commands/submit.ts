@@ -272,7 +272,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       process.stdout.write(
         [
           `submitted ${sent} documents from ${files.length} file(s) in ${seconds.toFixed(1)} s (${seconds > 0 ? (sent / seconds).toFixed(1) : sent} docs/s)${interrupted ? ' (interrupted)' : ''}`,
-          `  stored ${counts.created + counts.updated} (created ${counts.created}, updated ${counts.updated}), unchanged ${counts.unchanged}, skipped ${counts.skipped}, rejected ${rejected.total}, failed ${failed.total}`,
+          `  created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${rejected.total}, failed ${failed.total}${values.resume ? `, skipped ${counts.skipped} (already stored)` : ''}`,
           ...rejected.lines('  rejected: '),
           ...failed.lines('  failed: '),
           '',
