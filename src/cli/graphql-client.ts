@@ -9,6 +9,8 @@ import { VanerError, type ErrorCode } from '../errors.js';
 
 export interface GraphQLClientOptions {
   readonly url: string;
+  /** API key sent as `Authorization: Bearer …` (VANER_API_KEY for the CLI). Writes need one. */
+  readonly apiKey?: string | null;
   /** Tries after the first. @defaultValue 5 */
   readonly retries?: number;
   /** First backoff delay; doubles per retry, with ±25 % jitter, capped at 30 s. @defaultValue 500 */
@@ -45,7 +47,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          return await once<T>(options.url, query, variables, timeoutMs, options.signal);
+          return await once<T>(options.url, options.apiKey ?? null, query, variables, timeoutMs, options.signal);
         } catch (error) {
           const retriable = error instanceof VanerError && error.retriable;
           if (!retriable || attempt >= retries || options.signal?.aborted) throw error;
@@ -58,13 +60,17 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
   };
 }
 
-async function once<T>(url: string, query: string, variables: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+async function once<T>(url: string, apiKey: string | null, query: string, variables: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     const timeout = AbortSignal.timeout(timeoutMs);
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
