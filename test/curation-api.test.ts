@@ -131,7 +131,7 @@ describe('curation through the API', () => {
     const merged = await gql(`mutation { mergeEntities(sourceId: "MESH:D006323", targetId: "MESH:D001145") { id synonyms } }`);
     expect(merged.data!.mergeEntities).toEqual({ id: 'MESH:D001145', synonyms: ['Arrhythmia', 'Heart Arrest', 'Cardiac Arrest'] });
     expect((await submitAndRead('PMID:11', 'Cardiac arrest occurred again.')).map((m) => m.link)).toEqual([
-      { entityId: 'MESH:D001145', method: 'EXACT', matchedName: 'Cardiac Arrest' },
+      { entityId: 'MESH:D001145', method: 'NORMALIZED', matchedName: 'Cardiac Arrest' },
     ]);
     const entity = await gql(`query { entity(id: "MESH:D006323") { id name } }`);
     expect(entity.data!.entity).toEqual({ id: 'MESH:D001145', name: 'Arrhythmias, Cardiac' });

@@ -89,8 +89,8 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 }
 
 /** Starts `vaner serve --port 0` and resolves with its GraphQL URL. */
-export async function startServe(ws: Workspace, extraArgs: string[] = []): Promise<Proc & { url: string }> {
-  const proc = spawnVaner(ws, ['serve', '--port', '0', '--host', '127.0.0.1', ...extraArgs]);
+export async function startServe(ws: Workspace, extraArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Proc & { url: string }> {
+  const proc = spawnVaner({ ...ws, env: { ...ws.env, ...extraEnv } }, ['serve', '--port', '0', '--host', '127.0.0.1', ...extraArgs]);
   const url = await until('serve to listen', () => /listening on (\S+)/.exec(proc.output())?.[1] ?? (proc.child.exitCode !== null ? 'exited' : undefined), 60_000);
   if (url === 'exited') throw new Error(`serve exited: ${proc.output()}`);
   return { ...proc, url };

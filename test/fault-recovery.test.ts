@@ -60,7 +60,7 @@ function expectIntact(ws: Workspace, docs: ReturnType<typeof corpus>): void {
     perTemplate.set(d.template, set);
   }
   // Same text shape -> same mention count: a document annotated twice (duplicates) or not at all would differ.
-  expect([...perTemplate.entries()].sort((a, b) => a[0] - b[0]).map(([, counts]) => [...counts])).toEqual([[3], [2], [3], [0]]);
+  expect([...perTemplate.entries()].sort((a, b) => a[0] - b[0]).map(([, counts]) => [...counts])).toEqual([[4], [3], [3], [0]]);
 }
 
 async function submitMixed(url: string, key: string, docs: ReturnType<typeof corpus>): Promise<string[]> {
@@ -112,7 +112,7 @@ describe('fault recovery: in-process queue', () => {
     const ws = createWorkspace();
     cleanups.push(() => ws.remove());
     const key = await submitterKey(ws);
-    const serve = track(await startServe(ws, ['--no-worker']));
+    const serve = track(await startServe(ws, [], { VANER_RUN_WORKER: 'false' }));
     const docs = corpus(DOCS);
     const jobIds = await submitMixed(serve.url, key, docs);
     await killWorkerMidRun(ws, DOCS);
@@ -165,7 +165,7 @@ describe.skipIf(!redisAvailable)('fault recovery: BullMQ queue', () => {
     const ws = createWorkspace({ VANER_QUEUE: 'bullmq', REDIS_URL: redis.url });
     cleanups.push(() => ws.remove());
     const key = await submitterKey(ws);
-    const serve = track(await startServe(ws, ['--no-worker']));
+    const serve = track(await startServe(ws, [], { VANER_RUN_WORKER: 'false' }));
     const docs = corpus(DOCS, 'R');
     const jobIds = await submitMixed(serve.url, key, docs);
     await killWorkerMidRun(ws, DOCS);

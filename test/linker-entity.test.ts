@@ -48,7 +48,7 @@ describe('createEntityLinker', () => {
     expect(await linker.link(TEXT, SPANS)).toEqual([
       { entityId: 'MESH:D001943', method: 'composite', matchedName: 'Breast and ovarian cancer', confidence: 0.413, additionalEntityIds: ['MESH:D010051'] },
       { entityId: 'MESH:D051437', method: 'composite', matchedName: 'renal or hepatic failure', confidence: 0.413, additionalEntityIds: ['MESH:D048550'] },
-      { entityId: 'MESH:D011041', method: 'exact', matchedName: 'Puromycin Aminonucleoside', confidence: 0.8 },
+      { entityId: 'MESH:D011041', method: 'normalized', matchedName: 'Puromycin Aminonucleoside', confidence: 0.8 },
       // the document defines PAN: linked through its long form, which is recorded as the matched name
       { entityId: 'MESH:D011041', method: 'abbreviation', matchedName: 'Puromycin aminonucleoside', confidence: 0.778 },
       // generic head and possessive dropped
@@ -57,7 +57,7 @@ describe('createEntityLinker', () => {
       { entityId: 'MESH:D007008', method: 'approximate', matchedName: 'Hypokalemia', confidence: 0.3 },
       { entityId: 'MESH:D008012', method: 'approximate', matchedName: 'Lidocaine', confidence: 0.371 },
       // singular and plural are different chemicals: the case-folded key wins over plural folding
-      { entityId: 'MESH:D019342', method: 'exact', matchedName: 'Acetic Acid', confidence: 0.8 },
+      { entityId: 'MESH:D019342', method: 'normalized', matchedName: 'Acetic Acid', confidence: 0.8 },
       // 'hypertensive' is about as close to 'Hypertension' as to 'hypotensive': too small a margin, below threshold
       UNLINKED,
       UNLINKED,
@@ -95,7 +95,7 @@ describe('createEntityLinker', () => {
     expect((await linker.link(text, spans))[0]).toEqual(UNLINKED);
     linker.addName(n('MESH:D007022', 'DISEASE', 'Tachyarrhythmia', 'curator'));
     expect(linker.version).toBe('v+1');
-    expect((await linker.link(text, spans))[0]).toMatchObject({ entityId: 'MESH:D007022', method: 'exact', matchedName: 'Tachyarrhythmia' });
+    expect((await linker.link(text, spans))[0]).toMatchObject({ entityId: 'MESH:D007022', method: 'normalized', matchedName: 'Tachyarrhythmia' });
     linker.mergeEntity('MESH:D051437', 'MESH:D048550');
     expect((await linker.link(text, spans))[1]).toMatchObject({ entityId: 'MESH:D048550', matchedName: 'renal failure' });
     linker.removeName('MESH:D007022', 'Tachyarrhythmia');

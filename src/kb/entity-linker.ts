@@ -41,7 +41,15 @@ export interface EntityLinkerOptions {
   readonly threshold?: number;
   /** @defaultValue DEFAULT_CALIBRATION */
   readonly calibration?: LinkCalibration;
+  /**
+   * Weight of the frequency prior when ranking approximate candidates (added to the cosine, times
+   * log1p(count)/8 capped at 1). @defaultValue DEFAULT_PRIOR_WEIGHT
+   */
+  readonly priorWeight?: number;
 }
+
+/** Chosen on the BC5CDR and NCBI-disease development sets (see eval-link). */
+export const DEFAULT_PRIOR_WEIGHT = 0.1;
 
 /** A link before thresholding, with the features its confidence came from. */
 export interface ExplainedLink {
@@ -68,6 +76,7 @@ export interface EntityLinker extends Linker {
 
 /** Origin ranks: lower wins ties. */
 const CURATOR = 0;
+const ANNOTATION = 2;
 function originRank(origin: string): number {
   return origin === 'curator' ? CURATOR : origin === 'vocabulary' ? 1 : origin === 'annotation' ? 2 : 3;
 }
@@ -82,6 +91,8 @@ interface NameRecord {
 
 interface Decision {
   readonly entityId: string;
+  /** Origin rank of the chosen name. */
+  readonly origin: number;
   readonly name: string;
   readonly source: CandidateSource;
   readonly score: number;
@@ -99,7 +110,8 @@ type KeyKind = (typeof KEY_KINDS)[number];
 const UNLINKED: LinkResult = Object.freeze({ entityId: null, method: null, matchedName: null, confidence: null });
 
 function methodOf(source: CandidateSource): LinkMethod {
-  return source === 'exact' || source === 'folded' ? 'exact' : source === 'approximate' ? 'approximate' : 'normalized';
+  // 'exact' keeps its v1 meaning (the name exactly as written); a case-only difference is 'normalized'.
+  return source === 'exact' ? 'exact' : source === 'approximate' ? 'approximate' : 'normalized';
 }
 
 /** Builds the linker; see EntityLinkerOptions. Throws INVALID_FORMAT for a name of an unknown type. */
@@ -112,6 +124,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
   const calibration = options.calibration ?? DEFAULT_CALIBRATION;
   const counts = options.annotationCounts ?? new Map<string, number>();
   const nameCounts = options.annotationNameCounts;
+  const priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
   const started = performance.now();
 
   const lookups: Record<KeyKind, Map<string, NameRecord[]>> = { exact: new Map(), folded: new Map(), normalized: new Map(), generic: new Map(), sorted: new Map() };
@@ -226,7 +239,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
       const curatedOnly = bucket?.filter((r) => r.origin === CURATOR);
       const chosen = curatedOnly === undefined || curatedOnly.length === 0 ? null : choose(curatedOnly);
       if (chosen !== null) {
-        return { entityId: chosen.entityId, name: chosen.record.name, source: kind, score: 1, margin: 1, ambiguity: chosen.ambiguity, count: countOf(chosen.entityId), curated: true };
+        return { entityId: chosen.entityId, origin: CURATOR, name: chosen.record.name, source: kind, score: 1, margin: 1, ambiguity: chosen.ambiguity, count: countOf(chosen.entityId), curated: true };
       }
     }
     for (const kind of KEY_KINDS) {
@@ -238,6 +251,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
       if (chosen === null) continue;
       return {
         entityId: chosen.entityId,
+        origin: chosen.record.origin,
         name: chosen.record.name,
         source: kind,
         score: 1,
@@ -251,24 +265,26 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     const approx = approximate.get(type);
     const query = keys.normalized !== '' ? keys.normalized : keys.exact.toLowerCase();
     if (approx === undefined || query.length < 3) return null;
-    let top: { entityId: string; record: NameRecord; score: number; ambiguity: number } | null = null;
-    let second = 0;
+    // Candidates per entity (best cosine of its names), re-ranked with the frequency prior: among
+    // near-equal spellings the concept annotators use more often is the likelier reading.
+    const byEntity = new Map<string, { entityId: string; record: NameRecord; score: number; ambiguity: number; rank: number }>();
     for (const hit of approx.index.search(query, APPROXIMATE_CANDIDATES)) {
       const chosen = choose(approx.buckets[hit.key]!);
-      if (chosen === null) continue;
-      if (top === null) top = { entityId: chosen.entityId, record: chosen.record, score: hit.score, ambiguity: chosen.ambiguity };
-      else if (chosen.entityId !== top.entityId) {
-        second = hit.score;
-        break;
-      }
+      if (chosen === null || byEntity.has(chosen.entityId)) continue;
+      const rank = hit.score + priorWeight * Math.min(1, Math.log1p(countOf(chosen.entityId)) / 8);
+      byEntity.set(chosen.entityId, { entityId: chosen.entityId, record: chosen.record, score: hit.score, ambiguity: chosen.ambiguity, rank });
     }
+    const ranked = [...byEntity.values()].sort((a, b) => b.rank - a.rank || (a.entityId < b.entityId ? -1 : 1));
+    const top = ranked[0] ?? null;
+    const second = ranked[1]?.rank ?? 0;
     if (top === null) return null;
     return {
       entityId: top.entityId,
+      origin: top.record.origin,
       name: top.record.name,
       source: 'approximate',
       score: top.score,
-      margin: top.score - second,
+      margin: top.rank - second,
       ambiguity: top.ambiguity,
       count: countOf(top.entityId),
       curated: top.record.origin === CURATOR,
@@ -331,7 +347,11 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
         }
       }
       const d = decide(span.type, surface, false);
-      if (d === null || d.source === 'approximate') {
+      // 'breast and ovarian cancer' is two concepts even when a vocabulary happens to list the whole
+      // phrase (as a synonym of the hereditary syndrome): a one-word first conjunct is a modifier
+      // sharing the head. Names annotators or curators used whole still win.
+      const modifierComposite = d !== null && !d.curated && d.origin !== ANNOTATION && /^\S+\s+(?:and|or|and\/or)\s/iu.test(surface.trim());
+      if (d === null || d.source === 'approximate' || modifierComposite) {
         const c = composite(span.type, surface);
         if (c !== null) {
           const f = features(c.weakest, surface, { composite: true });

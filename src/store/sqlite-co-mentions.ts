@@ -103,29 +103,26 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
       WHERE (CASE WHEN @level = 'DOCUMENT' THEN pd.docs ELSE COALESCE(ps.sents, 0) END) >= @minCount
         AND (@types IS NULL OR COALESCE(t.type, f.type) IN (SELECT value FROM json_each(@types)))`,
   );
-  // Evidence document ids of a page of partners: the first @evidenceLimit documents (with a shared sentence, at
-  // SENTENCE level) of the group and each partner. A correlated LIMIT walks the partner's index in document order
-  // and stops at the limit, instead of ranking every shared document of two popular entities.
-  const evidenceDocuments = db.prepare<Record<string, unknown>, { partner: string; documents: string }>(
-    `SELECT p.value AS partner,
-            CASE WHEN @level = 'DOCUMENT' THEN
-              (SELECT json_group_array(document_id) FROM (
-                 SELECT x.document_id FROM co_doc_entity x
-                  WHERE x.entity_id = p.value
-                    AND EXISTS (SELECT 1 FROM co_doc_entity s
-                                 WHERE s.document_id = x.document_id AND s.entity_id IN (SELECT value FROM json_each(@group)))
-                  ORDER BY x.document_id LIMIT @evidenceLimit))
-            ELSE
-              (SELECT json_group_array(document_id) FROM (
-                 SELECT DISTINCT x.document_id FROM co_sent_entity x
-                  WHERE x.entity_id = p.value
-                    AND EXISTS (SELECT 1 FROM co_sent_entity s
-                                 WHERE s.document_id = x.document_id AND s.sentence = x.sentence
-                                   AND s.entity_id IN (SELECT value FROM json_each(@group)))
-                  ORDER BY x.document_id LIMIT @evidenceLimit))
-            END AS documents
-       FROM json_each(@partners) p`,
-  );
+  // Evidence document ids of one partner: the first @evidenceLimit documents (with a shared sentence, at SENTENCE
+  // level) of the group and the partner, ascending. Each statement walks one side's index in document order and
+  // probes the other, stopping at the limit; the caller walks the rarer side, so the cost is bounded by
+  // min(frequencies) rather than by the popular entity's whole document list.
+  const membersOf = '(SELECT value FROM json_each(@group))';
+  const evidenceStatement = (level: CoMentionLevel, walk: 'group' | 'partner') => {
+    const table = level === 'DOCUMENT' ? 'co_doc_entity' : 'co_sent_entity';
+    const sameUnit = level === 'DOCUMENT' ? 'o.document_id = w.document_id' : 'o.document_id = w.document_id AND o.sentence = w.sentence';
+    const [walked, probed] = walk === 'group' ? [`w.entity_id IN ${membersOf}`, 'o.entity_id = @partner'] : ['w.entity_id = @partner', `o.entity_id IN ${membersOf}`];
+    return db.prepare<Record<string, unknown>, { documents: string }>(
+      `SELECT json_group_array(document_id) AS documents FROM (
+         SELECT DISTINCT w.document_id FROM ${table} w
+          WHERE ${walked} AND EXISTS (SELECT 1 FROM ${table} o WHERE ${sameUnit} AND ${probed})
+          ORDER BY w.document_id LIMIT @evidenceLimit)`,
+    );
+  };
+  const evidenceStatements = {
+    DOCUMENT: { group: evidenceStatement('DOCUMENT', 'group'), partner: evidenceStatement('DOCUMENT', 'partner') },
+    SENTENCE: { group: evidenceStatement('SENTENCE', 'group'), partner: evidenceStatement('SENTENCE', 'partner') },
+  };
 
   const pairCounts = db.prepare<[string, string], { docs: number; sents: number }>('SELECT docs, sents FROM co_pair WHERE a = ? AND b = ?');
   const documentUnits = db.prepare<Record<string, unknown>, { document_id: string }>(
@@ -172,21 +169,27 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
     const types = q.type === null ? null : JSON.stringify([q.type]);
     let ranked: ScoredPartner[];
     let group: string[];
+    let seedCounts: { docs: number; sents: number };
     if (q.rollUp) {
       group = groupOf.all({ entity: q.entity }).map((r) => r.id);
-      const seed = groupSeedCounts.get({ group: JSON.stringify(group) })!;
+      seedCounts = groupSeedCounts.get({ group: JSON.stringify(group) })!;
       const rows = groupPartners.all({ group: JSON.stringify(group), level: q.level, minCount: q.minCount, types });
-      ranked = rankPartners(scorePartners(rows, scoringBase(seed.docs, seed.sents), q.level), q.orderBy);
+      ranked = rankPartners(scorePartners(rows, scoringBase(seedCounts.docs, seedCounts.sents), q.level), q.orderBy);
     } else {
       group = [q.entity];
+      seedCounts = frequency.get(q.entity) ?? { docs: 0, sents: 0 };
       ranked = rankedPlain(q.entity, q.level, q.orderBy, q.minCount, q.type === null ? null : [q.type]);
     }
     const page = pageRanked(ranked, q.first, q.after, q.orderBy, q.level);
     const evidenceOf = new Map<string, string[]>();
-    if (evidenceLimit > 0 && page.items.length > 0) {
-      const partners = JSON.stringify(page.items.map((p) => p.entityId));
-      for (const row of evidenceDocuments.all({ group: JSON.stringify(group), partners, level: q.level, evidenceLimit })) {
-        evidenceOf.set(row.partner, JSON.parse(row.documents) as string[]);
+    if (evidenceLimit > 0) {
+      const groupJson = JSON.stringify(group);
+      const seedUnits = q.level === 'DOCUMENT' ? seedCounts.docs : seedCounts.sents;
+      for (const p of page.items) {
+        const partnerUnits = q.level === 'DOCUMENT' ? p.partnerDocumentCount : p.partnerSentenceCount;
+        const statement = evidenceStatements[q.level][seedUnits <= partnerUnits ? 'group' : 'partner'];
+        const row = statement.get({ group: groupJson, partner: p.entityId, evidenceLimit });
+        evidenceOf.set(p.entityId, JSON.parse(row?.documents ?? '[]') as string[]);
       }
     }
     return {

@@ -53,5 +53,25 @@ class LoraTest(unittest.TestCase):
             apply_lora(tiny_model(), target_modules=("nope",))
 
 
+
+class LoraTrainingTest(unittest.TestCase):
+    def test_training_moves_only_adapters_and_head_then_merges_to_plain_weights(self):
+        from vaner.finetune import train_loop
+        m = tiny_model(seed=4)
+        base = {k: v.clone() for k, v in m.state_dict().items()}
+        apply_lora(m, r=2, alpha=4.0, dropout=0.0)
+        windows = [([1, 10, 11, 3, 20, 21, 22], [-100, -100, -100, -100, 1, 0, 2])] * 4
+        train_loop(m, windows, steps=2, lr=1e-2, max_tokens=1024, max_batch=4, seed=0, warmup=1,
+                   params=list(trainable_parameters(m)), log=lambda *_: None)
+        merge_lora(m)
+        after = m.state_dict()
+        self.assertEqual(sorted(after), sorted(base))
+        self.assertTrue(torch.equal(after["model.embed_tokens.weight"], base["model.embed_tokens.weight"]))
+        self.assertTrue(torch.equal(after["model.norm.weight"], base["model.norm.weight"]))
+        self.assertFalse(torch.equal(after["model.layers.0.self_attn.q_proj.weight"],
+                                     base["model.layers.0.self_attn.q_proj.weight"]))
+        self.assertFalse(torch.equal(after["score.weight"], base["score.weight"]))
+
+
 if __name__ == "__main__":
     unittest.main()

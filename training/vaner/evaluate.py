@@ -51,8 +51,9 @@ def predict_tags(model, enc: Encoder, items: Sequence[dict], max_tokens: int = 8
     batches = length_bucketed_batches([len(w[1]) for w in windows], max_tokens, max_batch, random.Random(0))
     for b in batches:
         ids, mask, _ = collate([(windows[i][1], windows[i][2]) for i in b])
-        logits = model(ids, mask)[:, :, 0, :]
-        am = logits.argmax(-1)
+        dev = next(model.parameters()).device
+        logits = model(ids.to(dev), mask.to(dev))[:, :, 0, :]
+        am = logits.argmax(-1).cpu()
         for row, i in enumerate(b):
             per_window[i] = [int(am[row, p]) for p in windows[i][3]]
     for i, w in enumerate(windows):

@@ -32,7 +32,7 @@ def lr_at(step: int, total: int, peak: float, warmup: int, floor: float = 0.1, t
 def train_loop(model, windows: Sequence[Tuple[List[int], List[int]]], *, steps: int, lr: float,
                max_tokens: int, max_batch: int, seed: int, warmup: int = 100, weight_decay: float = 0.01,
                grad_clip: float = 1.0, log_every: int = 50, time_budget_s: Optional[float] = None,
-               on_checkpoint: Optional[Callable[[int], None]] = None, checkpoint_every_s: float = 600,
+               on_checkpoint: Optional[Callable[[int, dict], None]] = None, checkpoint_every_s: float = 600,
                params: Optional[Sequence[torch.nn.Parameter]] = None, log=print, device: str = "cpu",
                grad_accum: int = 1) -> dict:
     """Trains for ``steps`` optimizer steps (or until ``time_budget_s``); returns stats."""
@@ -77,7 +77,7 @@ def train_loop(model, windows: Sequence[Tuple[List[int], List[int]]], *, steps: 
             log(f"[finetune] step {step}/{steps} loss {ema:.4f} lr {opt.param_groups[0]['lr']:.2e} "
                 f"tokens {tokens} tok/s {tokens / (now - t0):.0f} elapsed {now - t0:.0f}s")
         if on_checkpoint is not None and now - last_ckpt >= checkpoint_every_s:
-            on_checkpoint(step)
+            on_checkpoint(step, {"steps": step, "tokens": tokens, "seconds": round(now - t0, 1), "partial": True})
             last_ckpt = now
         if time_budget_s is not None and now - t0 >= time_budget_s:
             log(f"[finetune] time budget reached at step {step}")

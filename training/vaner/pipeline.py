@@ -34,6 +34,11 @@ from .tokenizer import EOS_ID, SpTokenizer, train_sentencepiece
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def device_of(cfg: dict) -> str:
+    """``cfg["device"]`` or CUDA when present (PyTorch 2.x GPU hosts), else CPU."""
+    return cfg.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")
+
+
 def log(msg: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} {msg}", flush=True)
 
@@ -177,7 +182,8 @@ def build_model(cfg: dict, tok: SpTokenizer) -> VanerForTokenClassification:
 
 def save_ckpt(model, path: str, stats: dict) -> None:
     tmp = path + ".tmp"
-    torch.save({"config": model.config.to_dict(), "state": model.state_dict(), "stats": stats}, tmp)
+    state = {k: v.detach().float().cpu() for k, v in model.state_dict().items()}
+    torch.save({"config": model.config.to_dict(), "state": state, "stats": stats}, tmp)
     os.replace(tmp, path)
 
 
@@ -196,14 +202,16 @@ def stage_pretrain(cfg: dict) -> dict:
     path = _wd(cfg, "pretrain.pt")
     stats: dict = {}
 
-    def ckpt(step: int) -> None:
-        save_ckpt(model, path, {"pretrain_step": step})
+    def ckpt(step: int, partial: dict) -> None:
+        save_ckpt(model, path, {"pretrain": partial})
         model.train()
 
+    dev = device_of(cfg)
+    model.to(dev)
     stats = pretrain_loop(model, stream, steps=pc["steps"], seq_len=pc["seq_len"], batch_size=pc["batch_size"],
                           lr=pc["lr"], seed=cfg.get("seed", 0), warmup=pc.get("warmup", 200),
                           time_budget_s=pc.get("time_budget_s"), on_checkpoint=ckpt, log=log,
-                          log_every=pc.get("log_every", 50))
+                          log_every=pc.get("log_every", 50), device=dev)
     stats["stream_tokens"] = int(len(stream))
     save_ckpt(model, path, {"pretrain": stats})
     log(f"[pretrain] done: {json.dumps(stats)}")
@@ -244,11 +252,31 @@ def stage_finetune(cfg: dict, init: Optional[str] = None) -> dict:
     fc = cfg["finetune"]
     tok = load_tokenizer(cfg)
     init = init or (_wd(cfg, "pretrain.pt") if os.path.exists(_wd(cfg, "pretrain.pt")) else None)
-    if init:
+    if fc.get("init_hf"):
+        # A Hugging Face LLaMA directory (VANER: LLaMA-2-7B). Its vocabulary must be the bundle tokenizer's.
+        from .hf_llama import load_hf_llama
+        model, prev = load_hf_llama(fc["init_hf"]), {}
+        log(f"[finetune] initialised from Hugging Face checkpoint {fc['init_hf']}")
+    elif init:
         model, prev = load_ckpt(init)
         log(f"[finetune] initialised from {init}")
     else:
         model, prev = build_model(cfg, tok), {}
+    if model.config.vocab_size != tok.vocab_size:
+        raise ValueError(f"model vocab {model.config.vocab_size} != tokenizer vocab {tok.vocab_size}")
+    lora_cfg = fc.get("lora")
+    if lora_cfg:
+        from .lora import apply_lora
+        wrapped = apply_lora(model, r=lora_cfg.get("r", 8), alpha=lora_cfg.get("alpha", 16.0),
+                             dropout=lora_cfg.get("dropout", 0.05),
+                             target_modules=tuple(lora_cfg.get("target_modules", ("q_proj", "k_proj", "v_proj",
+                                                                                  "o_proj", "gate_proj", "up_proj",
+                                                                                  "down_proj"))),
+                             use_peft=bool(lora_cfg.get("use_peft", False)))
+        log(f"[finetune] LoRA r={lora_cfg.get('r', 8)} on {len(wrapped)} modules; trainable "
+            f"{sum(p.numel() for p in model.parameters() if p.requires_grad)} parameters")
+    dev = device_of(cfg)
+    model.to(dev)
     rng = random.Random(cfg.get("seed", 0))
     recs = D.read_records(_wd(cfg, "train-records.jsonl.gz"))
     items = _items(cfg, recs, rng, neg_keep=cfg["data"].get("neg_keep", 0.3))
@@ -262,16 +290,23 @@ def stage_finetune(cfg: dict, init: Optional[str] = None) -> dict:
         f"{dict(Counter(it['src'] for it in items))}")
     path = _wd(cfg, "finetune.pt")
 
-    def ckpt(step: int) -> None:
-        save_ckpt(model, path, {"pretrain": prev.get("pretrain"), "finetune_step": step})
+    def ckpt(step: int, partial: dict) -> None:
+        if lora_cfg:
+            return  # LoRA wrappers change parameter names; only the merged model is saved
+        save_ckpt(model, path, {"pretrain": prev.get("pretrain"), "finetune": dict(partial, items=len(items),
+                                                                                    epoch_tokens=ntok)})
         model.train()
 
     stats = train_loop(model, windows, steps=fc["steps"], lr=fc["lr"], max_tokens=fc["max_tokens"],
                        max_batch=fc["max_batch"], seed=cfg.get("seed", 0), warmup=fc.get("warmup", 100),
                        time_budget_s=fc.get("time_budget_s"), on_checkpoint=ckpt, log=log,
-                       log_every=fc.get("log_every", 50))
+                       log_every=fc.get("log_every", 50), device=dev)
     stats["epoch_tokens"] = ntok
     stats["items"] = len(items)
+    if lora_cfg:
+        from .lora import merge_lora
+        merge_lora(model)
+        stats["lora"] = lora_cfg
     save_ckpt(model, path, {"pretrain": prev.get("pretrain"), "finetune": stats})
     log(f"[finetune] done: {json.dumps(stats)}")
     return stats
@@ -322,10 +357,16 @@ def model_card(cfg: dict, model, stats: dict, metrics: dict, extra: str = "") ->
 
 
 def training_data(cfg: dict) -> List[str]:
-    out = ["BC5CDR-chem train", "BC5CDR-disease train", "NCBI-disease train", "BC2GM train", "linnaeus train",
-           "JNLPBA train", "S800 train"]
+    types = set(cfg["data"].get("types", D.TYPE_PHRASE.keys()))
+    caps = cfg["data"].get("source_caps", {})
+    out = ["BC5CDR-chem train", "BC5CDR-disease train", "NCBI-disease train", "BC2GM train", "linnaeus train"]
+    if types & set(D.JNLPBA_TYPES.values()):
+        out += ["JNLPBA train"]
+    out += ["S800 train"]
     if cfg["data"].get("include_extra", True):
-        out += ["GNormPlus train", "NLM-Gene train", "tmVar3 train", "BioID train"]
+        out += ["GNormPlus train", "NLM-Gene train", "tmVar3 train"]
+        if "CELL_LINE" in types and caps.get("BioID", 1) != 0:
+            out += ["BioID train"]
     if cfg["data"].get("dbr_limit", 0):
         out += ["DBR (MeSH tree D chemicals, CTD MEDIC diseases over training sentences and SumPubMed)"]
     if cfg.get("pretrain", {}).get("steps", 0):

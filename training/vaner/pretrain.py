@@ -35,7 +35,7 @@ def mask_tokens(ids: torch.Tensor, vocab_size: int, gen: torch.Generator, prob: 
 
 def pretrain_loop(model, stream: np.ndarray, *, steps: int, seq_len: int, batch_size: int, lr: float, seed: int,
                   warmup: int = 200, weight_decay: float = 0.01, log_every: int = 50,
-                  time_budget_s: Optional[float] = None, on_checkpoint: Optional[Callable[[int], None]] = None,
+                  time_budget_s: Optional[float] = None, on_checkpoint: Optional[Callable[[int, dict], None]] = None,
                   checkpoint_every_s: float = 600, log=print, device: str = "cpu") -> dict:
     """Random windows of ``seq_len`` tokens from ``stream``; returns stats incl. tokens seen."""
     gen = torch.Generator().manual_seed(seed)
@@ -78,7 +78,7 @@ def pretrain_loop(model, stream: np.ndarray, *, steps: int, seq_len: int, batch_
             log(f"[pretrain] step {step}/{steps} mlm-loss {ema:.4f} ppl {math.exp(min(ema, 20)):.1f} "
                 f"tokens {tokens} tok/s {tokens / (now - t0):.0f} elapsed {now - t0:.0f}s")
         if on_checkpoint is not None and now - last_ckpt >= checkpoint_every_s:
-            on_checkpoint(step)
+            on_checkpoint(step, {"steps": step, "tokens": tokens, "seconds": round(now - t0, 1), "partial": True})
             last_ckpt = now
         if time_budget_s is not None and now - t0 >= time_budget_s:
             log(f"[pretrain] time budget reached at step {step}")

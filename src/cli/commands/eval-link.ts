@@ -11,6 +11,8 @@ import {
   createDictionaryLabeler,
   createExactLinker,
   readAnnotationCounts,
+  KB_FILES,
+  readCtdMedic,
   readDictionaryExclusions,
   readKnowledgeBaseNames,
 } from '../../kb/index.js';
@@ -49,6 +51,10 @@ options:
                      corpus-annotation names left out so that the training mentions are unseen;
                      then pick the threshold with the best mention-level F1 on --gold
                      (DEVELOPMENT) and print the calibration as JSON (needs --kb)
+  --strict-ids       with --kb, compare gold ids as written; by default a gold id that CTD MEDIC
+                     lists as an alternative id of a disease (OMIM ids in NCBI-disease) counts as
+                     that disease's id, the one the knowledge base links to
+  --prior-weight W   weight of the frequency prior in approximate ranking (entity linker)
   --no-end-to-end    skip the labeler run
   --json             print JSON instead of tables
   -h, --help         show this help
@@ -66,6 +72,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
     threshold: { type: 'string' },
     fit: { type: 'string' },
     'no-end-to-end': { type: 'boolean' },
+    'strict-ids': { type: 'boolean' },
+    'prior-weight': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -77,23 +85,27 @@ export async function run(argv: string[], env: Env): Promise<number> {
   if (values.gold === undefined) throw new VanerError('BAD_USER_INPUT', '--gold <file> is required; see `vaner eval link --help`');
   const linkerChoice = parseChoice('linker', values.linker, LINKERS) ?? 'entity';
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  const priorWeight = values['prior-weight'] === undefined ? undefined : Number(values['prior-weight']);
+  if (priorWeight !== undefined && !(priorWeight >= 0)) throw new VanerError('BAD_USER_INPUT', `--prior-weight must be a number >= 0, got "${values['prior-weight']}"`);
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
     throw new VanerError('BAD_USER_INPUT', `--threshold must be a number in [0, 1], got "${values.threshold}"`, { details: { flag: 'threshold' } });
   }
   if (values.fit !== undefined && values.kb === undefined) throw new VanerError('BAD_USER_INPUT', '--fit needs --kb DIR (the training-only knowledge base)');
-  const gold = await readGold(values.gold);
+  let gold = await readGold(values.gold);
 
   if (values.kb !== undefined) {
     const kbDir = path.resolve(values.kb);
+    const alt = values['strict-ids'] ? new Map<string, string>() : await readAltIds(kbDir);
+    gold = mapAltIds(gold, alt);
     const started = performance.now();
     const names: EntityName[] = [];
     for await (const name of readKnowledgeBaseNames(kbDir)) names.push(name);
     const counts = await readAnnotationCounts(kbDir);
-    const priors = { annotationCounts: counts, annotationNameCounts: await readAnnotationNameCounts(kbDir) };
+    const priors = { annotationCounts: counts, annotationNameCounts: await readAnnotationNameCounts(kbDir), ...(priorWeight !== undefined ? { priorWeight } : {}) };
     process.stderr.write(`read ${names.length} names from ${kbDir} in ${Math.round(performance.now() - started)} ms\n`);
     let calibration: LinkCalibration | undefined;
     if (values.fit !== undefined) {
-      calibration = await fitCalibration(values.fit.split(','), names, priors, gold);
+      calibration = await fitCalibration(values.fit.split(','), names, priors, gold, alt);
       process.stdout.write(`${JSON.stringify(calibration)}\n`);
     }
     const linker = await makeLinker(linkerChoice, names, priors, calibration, threshold);
@@ -117,6 +129,21 @@ export async function run(argv: string[], env: Env): Promise<number> {
   }
 }
 
+/** CTD MEDIC alternative id -> primary id (the first disease listing it, as the knowledge base resolves them). */
+async function readAltIds(kbDir: string): Promise<Map<string, string>> {
+  const alt = new Map<string, string>();
+  for await (const { record, altIds } of readCtdMedic(path.join(kbDir, KB_FILES.ctdDiseases))) {
+    for (const id of altIds) if (!alt.has(id)) alt.set(id, record.id);
+  }
+  return alt;
+}
+
+function mapAltIds(gold: readonly GoldDocument[], alt: ReadonlyMap<string, string>): GoldDocument[] {
+  return gold.map(({ record }) => ({
+    record: { ...record, mentions: (record.mentions ?? []).map((m) => ({ ...m, ids: [...new Set(m.ids.map((id) => alt.get(id) ?? id))] })) },
+  }));
+}
+
 /** Reads a gold file; mentions whose offsets do not match their text (a few in NCBI-disease) are skipped with a warning. */
 async function readGold(file: string): Promise<GoldDocument[]> {
   const tally = createWarningTally();
@@ -134,7 +161,7 @@ function goldSpans(record: DocumentRecord): Span[] {
 async function makeLinker(
   choice: (typeof LINKERS)[number],
   names: readonly EntityName[],
-  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts'>,
+  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts' | 'priorWeight'>,
   calibration: LinkCalibration | undefined,
   threshold: number | undefined,
 ): Promise<Linker> {
@@ -150,8 +177,9 @@ async function makeLinker(
 async function fitCalibration(
   files: readonly string[],
   names: readonly EntityName[],
-  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts'>,
+  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts' | 'priorWeight'>,
   dev: readonly GoldDocument[],
+  alt: ReadonlyMap<string, string>,
 ): Promise<LinkCalibration> {
   // Without the corpus names (and their per-name prior) the training mentions are as unseen as new text is.
   const unseen = await createEntityLinker({
@@ -161,7 +189,7 @@ async function fitCalibration(
   });
   const samples: { features: LinkFeatures; correct: boolean }[] = [];
   for (const file of files) {
-    for (const { record } of await readGold(file)) {
+    for (const { record } of mapAltIds(await readGold(file), alt)) {
       const mentions = record.mentions ?? [];
       const explained = unseen.explain(record.text, goldSpans(record));
       explained.forEach(({ result, features }, i) => {

@@ -147,6 +147,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
   void shutdown.signal.then(() => abort.abort());
   const client = createGraphQLClient({
     url,
+    // Writes need a submitter key (Authorization: Bearer); VANER_API_KEY as the other CLI clients.
+    apiKey: env.VANER_API_KEY ?? null,
     retries,
     signal: abort.signal,
     onRetry: (attempt, delayMs, reason) => logger.warn('retrying request', { attempt, delayMs, reason }),
