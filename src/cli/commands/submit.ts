@@ -17,7 +17,8 @@ submitDocuments mutation, N at a time. Transient failures (network, HTTP 429/502
 queue unavailable) are retried with exponential backoff. Annotations in the files (PubTator
 mentions, ...) are not sent: the server annotates the text itself. Resubmitting is safe: documents
 are idempotent by externalId. Exit status 1 when a document was rejected or failed. BioC passages
-are sent along and kept for export.
+are sent along and kept for export. Writing needs an API key with the submitter role in
+VANER_API_KEY (vaner keys create --role submitter --owner NAME).
 
 Batches are also cut so a request body stays under --max-body-bytes; a single document larger than
 that is reported as rejected (PAYLOAD_TOO_LARGE) and not sent. A batch the server still refuses as
