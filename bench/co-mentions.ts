@@ -198,7 +198,7 @@ try {
     await measure('coMentions COUNT, frequency-weighted seeds', popular, {});
     await measure('coMentions LLR, frequency-weighted seeds', popular, { orderBy: 'LLR' });
     await measure('coMentions NPMI SENTENCE, frequency-weighted', popular, { orderBy: 'NPMI', level: 'SENTENCE' });
-    await measure('query-time count (rollUp path), freq.-weighted', popular.slice(0, 50), { orderBy: 'LLR', rollUp: true });
+    await measure('query-time count (rollUp path), freq.-weighted (50)', popular.slice(0, 50), { orderBy: 'LLR', rollUp: true });
     const graphTimes: number[] = [];
     const graphCpus: number[] = [];
     let graphEdges = 0;

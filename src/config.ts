@@ -10,9 +10,11 @@ import { VanerError } from './errors.js';
 /** The project root (one level above src/ or dist/). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+// Environment values are strings; CLI flags pass booleans.
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const fields = z.object({

@@ -30,8 +30,12 @@ const env = {
 };
 
 async function vaner(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return vanerWith({}, ...args);
+}
+
+async function vanerWith(extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...env, ...extraEnv }, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -219,7 +223,15 @@ describe('vaner serve + submit', () => {
       });
       const jsonl = path.join(serveDir, 'more.jsonl');
       writeFileSync(jsonl, '{"externalId":"e1","text":"   "}\n{"externalId":"e2","text":"Lithium causes cyanosis."}\n');
-      const first = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), jsonl, '--url', url, '--batch-size', '2', '--wait', '--poll-ms', '100');
+      // Writes need a key with the submitter role (docs/access-control.md).
+      const created = await vanerWith({ VANER_DATA_DIR: serveDir }, 'keys', 'create', '--role', 'submitter', '--owner', 'cli-test');
+      expect(created.code).toBe(0);
+      const withKey = { VANER_API_KEY: created.stdout.trim() };
+      const anonymous = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', url, '--retries', '0');
+      expect(anonymous.code).toBe(1);
+      expect(anonymous.stdout.split('\n')[1]).toBe('  created 0, updated 0, unchanged 0, rejected 2, failed 0');
+      expect(anonymous.stdout).toContain('rejected: UNAUTHENTICATED x2');
+      const first = await vanerWith(withKey, 'submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), jsonl, '--url', url, '--batch-size', '2', '--wait', '--poll-ms', '100');
       const lines = first.stdout.split('\n');
       expect(first.code).toBe(1); // one document was rejected
       expect(lines[0]).toMatch(/^submitted 4 documents from 2 file\(s\) in \d+\.\d s \(\d+(\.\d)? docs\/s\)$/);
@@ -229,7 +241,7 @@ describe('vaner serve + submit', () => {
         '  annotated 3, failed 0 in 2 job(s)',
         '',
       ]);
-      const again = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', url);
+      const again = await vanerWith(withKey, 'submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', url);
       expect(again.code).toBe(0);
       expect(again.stdout.split('\n')[1]).toBe('  created 0, updated 0, unchanged 2, rejected 0, failed 0');
       server.kill('SIGTERM');

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openInProcessQueue } from '../src/jobs/index.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { openEmbeddedStore } from '../src/store/index.js';
+import { STORE_SCHEMA_VERSION } from '../src/store/sqlite-schema.js';
 import { describeQueueConformance, QUEUE_CONFORMANCE_OPTIONS } from './conformance/queue-suite.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-queue-'));
@@ -95,7 +96,7 @@ describe('in-process queue specifics', () => {
     expect((await queue.getJobs([job.id]))[0]?.documentIds).toEqual([put!.document.id]);
     await store.close();
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
     db.close();
   });
 

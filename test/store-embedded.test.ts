@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedStore } from '../src/store/index.js';
+import { STORE_SCHEMA_VERSION } from '../src/store/sqlite-schema.js';
 import type { Store } from '../src/store/port.js';
 import { describeStoreConformance } from './conformance/store-suite.js';
 
@@ -20,15 +21,18 @@ describe('embedded store specifics', () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
   });
 
-  it('creates the schema at user_version 1 in WAL mode with the audit table', async () => {
+  it('creates the schema at the current user_version in WAL mode with the audit table', async () => {
     const file = freshPath();
     open.push(await openEmbeddedStore({ path: file }));
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'entity_names_fts%' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['curation_edits', 'documents', 'entities', 'entity_names', 'kb_meta', 'mentions']);
+      expect(tables).toEqual([
+        'co_doc_entity', 'co_entity_freq', 'co_entity_tree', 'co_mention', 'co_pair', 'co_sent_entity', 'co_totals',
+        'curation_edits', 'documents', 'entities', 'entity_names', 'kb_meta', 'mentions',
+      ]);
     } finally {
       db.close();
     }

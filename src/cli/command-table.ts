@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'keys revoke', module: 'keys-revoke', summary: 'revoke an API key by id' },
   { name: 'annotate', module: 'annotate', summary: 'label and link a file without storing it' },
   { name: 'eval ner', module: 'eval-ner', summary: 'strict entity-level P/R/F1 of a labeler on a gold file' },
+  { name: 'eval comentions', module: 'eval-comentions', summary: 'P/R/F1 and P@k of chemical–disease co-mentions against CID relations' },
   { name: 'link', module: 'link', summary: 'link the mentions of a PubTator file with the entity linker' },
   { name: 'eval link', module: 'eval-link', summary: 'linking acc@1 on gold mentions and end-to-end normalisation P/R/F1' },
   { name: 'migrate', module: 'migrate', summary: 'apply pending Neo4j schema migrations' },

@@ -1,5 +1,8 @@
+import json
 import os
 import random
+import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -136,3 +139,25 @@ class ItemsTest(unittest.TestCase):
             p = os.path.join(d, "r.jsonl.gz")
             D.write_records(p, recs)
             self.assertEqual(D.read_records(p), recs)
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HAVE_TS = (shutil.which("node") is not None and os.path.isdir(os.path.join(REPO, "node_modules", "typescript"))
+           and os.path.exists(os.path.join(REPO, "src", "ner", "word-splitter.ts")))
+
+
+@unittest.skipUnless(HAVE_TS, "node, typescript or src/ner/word-splitter.ts not available")
+class WordSplitterParityTest(unittest.TestCase):
+    def test_python_splitter_equals_the_typescript_runtime_splitter(self):
+        texts = ["Naloxone reverses the antihypertensive effect of clonidine (10(-8) M).",
+                 "2,4-D and IL-2R in Crohn's TNF\u03b1 \u00b5g \u00b0C \u2265 5 \u2013 6",
+                 "e\u0301te\u0301 zero\u200bwidth soft\u00adhyphen \ufeffbom a\u00a0b\u2009c\u3000d",
+                 "emoji \U0001F600\U0001F3FD x\u200dy \U0001F468\u200d\U0001F469 flag \u2764\ufe0f end",
+                 "\u0391\u03bb\u03c6\u03b1 \u0431\u0435\u043b\u043e\u043a \u4e2d\u6587 \uff21\uff22 \u2160 \u2460 \u00bd"]
+        inp = "\n".join(json.dumps(t) for t in texts) + "\n"
+        res = subprocess.run(["node", os.path.join(REPO, "training", "scripts", "split-words.mjs")], input=inp,
+                             capture_output=True, text=True, cwd=REPO, timeout=120)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        ts_words = [json.loads(l) for l in res.stdout.strip().split("\n")]
+        self.assertEqual(ts_words, [[w for w, _, _ in split_words(t)] for t in texts])
+        self.assertEqual(len(ts_words[3]), 7)  # emoji+modifier, x\u200dy and the ZWJ family stay single words
