@@ -107,18 +107,38 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
   // level) of the group and the partner, ascending. Each statement walks one side's index in document order and
   // probes the other, stopping at the limit; the caller walks the rarer side, so the cost is bounded by
   // min(frequencies) rather than by the popular entity's whole document list.
-  const membersOf = '(SELECT value FROM json_each(@group))';
-  const evidenceStatement = (level: CoMentionLevel, walk: 'group' | 'partner') => {
-    const table = level === 'DOCUMENT' ? 'co_doc_entity' : 'co_sent_entity';
-    const sameUnit = level === 'DOCUMENT' ? 'o.document_id = w.document_id' : 'o.document_id = w.document_id AND o.sentence = w.sentence';
-    const [walked, probed] = walk === 'group' ? [`w.entity_id IN ${membersOf}`, 'o.entity_id = @partner'] : ['w.entity_id = @partner', `o.entity_id IN ${membersOf}`];
-    return db.prepare<Record<string, unknown>, { documents: string }>(
-      `SELECT json_group_array(document_id) AS documents FROM (
-         SELECT DISTINCT w.document_id FROM ${table} w
-          WHERE ${walked} AND EXISTS (SELECT 1 FROM ${table} o WHERE ${sameUnit} AND ${probed})
+  // The four variants are spelled out (rather than assembled) so every statement is a constant.
+  const evidenceSql = {
+    DOCUMENT: {
+      group: `SELECT json_group_array(document_id) AS documents FROM (
+         SELECT DISTINCT w.document_id FROM co_doc_entity w
+          WHERE w.entity_id IN (SELECT value FROM json_each(@group))
+            AND EXISTS (SELECT 1 FROM co_doc_entity o WHERE o.document_id = w.document_id AND o.entity_id = @partner)
           ORDER BY w.document_id LIMIT @evidenceLimit)`,
-    );
-  };
+      partner: `SELECT json_group_array(document_id) AS documents FROM (
+         SELECT DISTINCT w.document_id FROM co_doc_entity w
+          WHERE w.entity_id = @partner
+            AND EXISTS (SELECT 1 FROM co_doc_entity o WHERE o.document_id = w.document_id
+                        AND o.entity_id IN (SELECT value FROM json_each(@group)))
+          ORDER BY w.document_id LIMIT @evidenceLimit)`,
+    },
+    SENTENCE: {
+      group: `SELECT json_group_array(document_id) AS documents FROM (
+         SELECT DISTINCT w.document_id FROM co_sent_entity w
+          WHERE w.entity_id IN (SELECT value FROM json_each(@group))
+            AND EXISTS (SELECT 1 FROM co_sent_entity o WHERE o.document_id = w.document_id AND o.sentence = w.sentence
+                        AND o.entity_id = @partner)
+          ORDER BY w.document_id LIMIT @evidenceLimit)`,
+      partner: `SELECT json_group_array(document_id) AS documents FROM (
+         SELECT DISTINCT w.document_id FROM co_sent_entity w
+          WHERE w.entity_id = @partner
+            AND EXISTS (SELECT 1 FROM co_sent_entity o WHERE o.document_id = w.document_id AND o.sentence = w.sentence
+                        AND o.entity_id IN (SELECT value FROM json_each(@group)))
+          ORDER BY w.document_id LIMIT @evidenceLimit)`,
+    },
+  } as const;
+  const evidenceStatement = (level: CoMentionLevel, walk: 'group' | 'partner') =>
+    db.prepare<Record<string, unknown>, { documents: string }>(evidenceSql[level][walk]);
   const evidenceStatements = {
     DOCUMENT: { group: evidenceStatement('DOCUMENT', 'group'), partner: evidenceStatement('DOCUMENT', 'partner') },
     SENTENCE: { group: evidenceStatement('SENTENCE', 'group'), partner: evidenceStatement('SENTENCE', 'partner') },

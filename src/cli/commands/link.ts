@@ -69,7 +69,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
         // The input's id column is dropped on purpose: the writer must print the linker's ids.
         return { start: m.start, end: m.end, text: m.text, type: m.type, ids, ...(m.corpusType ? { corpusType: m.corpusType } : {}) };
       });
-      const text = formatPubTatorDocument({ externalId: record.externalId, title: record.title, text: record.text, mentions });
+      const text = formatPubTatorDocument({ externalId: record.externalId, title: record.title, text: record.text, mentions, ...(record.relations ? { relations: record.relations } : {}) });
       if (!process.stdout.write(text)) await once(process.stdout, 'drain');
     }
     for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
