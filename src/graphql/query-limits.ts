@@ -9,6 +9,10 @@
  * multiplier of a field with a `first` argument is `first` (the argument, its variable or the
  * schema default, at most MAX_PAGE_SIZE: larger values are refused by the resolver anyway); of
  * another list field, LIST_WEIGHT, except `edges`, which the connection's `first` already counted.
+ * A field with a `limit` argument (coMentionGraph: at most `limit` edges and `limit` + seeds nodes)
+ * is one object, but its list fields (`nodes`, `edges`) are multiplied by that `limit` (at most
+ * MAX_GRAPH_LIMIT) instead of LIST_WEIGHT, so a 500-edge graph asking each node's entity costs 500
+ * entity loads, not 10.
  * Introspection (`__schema`, `__type`) is measured like any other field, except that `ofType`
  * chains do not add depth: they are how type references nest (NonNull of List of ...) and each link
  * is one object, and GraphiQL's own introspection query needs nine of them.
@@ -27,6 +31,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { VanerError } from '../errors.js';
+import { MAX_GRAPH_LIMIT } from '../store/co-mention-args.js';
 import { MAX_PAGE_SIZE } from './pagination.js';
 
 export interface QueryLimits {
@@ -199,21 +204,27 @@ function typeRef(field: FieldShape): { list: boolean; name: string } {
   return { list: printed.startsWith('['), name: printed.replace(/[[\]!]/g, '') };
 }
 
-function firstValue(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>): unknown {
-  const node = field.arguments?.find((a) => a.name.value === 'first');
-  if (!node) return def.args.find((a) => a.name === 'first')?.defaultValue;
+function argValue(field: FieldNode, def: FieldShape, name: string, variables: Readonly<Record<string, unknown>>): unknown {
+  const node = field.arguments?.find((a) => a.name.value === name);
+  if (!node) return def.args.find((a) => a.name === name)?.defaultValue;
   if (node.value.kind === Kind.INT) return Number(node.value.value);
-  if (node.value.kind === Kind.VARIABLE) return variables[node.value.name.value] ?? def.args.find((a) => a.name === 'first')?.defaultValue;
+  if (node.value.kind === Kind.VARIABLE) return variables[node.value.name.value] ?? def.args.find((a) => a.name === name)?.defaultValue;
   return undefined;
 }
 
-function multiplier(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>, introspection: boolean): number {
-  if (def.args.some((a) => a.name === 'first')) {
-    const value = firstValue(field, def, variables);
-    // Missing, null or invalid values are refused later; count them at the largest allowed page.
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? Math.min(value, MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
-  }
-  if (typeRef(def).list && def.name !== 'edges') return introspection ? INTROSPECTION_LIST_WEIGHT : LIST_WEIGHT;
+/** A size argument's value, at most `max`; missing, null or invalid values are refused later, so count them at `max`. */
+function sizeArg(field: FieldNode, def: FieldShape, name: string, variables: Readonly<Record<string, unknown>>, max: number): number {
+  const value = argValue(field, def, name, variables);
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? Math.min(value, max) : max;
+}
+
+/**
+ * The multiplier of one field. `listSize` is the parent field's `limit` (the most items each of its
+ * lists holds), when the parent has that argument.
+ */
+function multiplier(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>, introspection: boolean, listSize: number | undefined): number {
+  if (def.args.some((a) => a.name === 'first')) return sizeArg(field, def, 'first', variables, MAX_PAGE_SIZE);
+  if (typeRef(def).list && def.name !== 'edges') return listSize ?? (introspection ? INTROSPECTION_LIST_WEIGHT : LIST_WEIGHT);
   return 1;
 }
 
@@ -226,7 +237,7 @@ export function operationCost(
 ): number {
   const fragments = fragmentsOf(document);
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  const costOf = (set: SelectionSetNode, type: unknown, seen: ReadonlySet<string>): number => {
+  const costOf = (set: SelectionSetNode, type: unknown, seen: ReadonlySet<string>, listSize?: number): number => {
     let total = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
@@ -238,16 +249,17 @@ export function operationCost(
         const childType = def ? schema.getType(typeRef(def).name) : schema.getType(name === '__schema' ? '__Schema' : '__Type');
         if (!childType) continue;
         const introspection = childType.name.startsWith('__');
-        const mult = def ? multiplier(sel, def, variables, introspection) : 1;
-        total += 1 + mult * costOf(sel.selectionSet, childType, seen);
+        const mult = def ? multiplier(sel, def, variables, introspection, listSize) : 1;
+        const childListSize = def && def.args.some((a) => a.name === 'limit') ? sizeArg(sel, def, 'limit', variables, MAX_GRAPH_LIMIT) : undefined;
+        total += 1 + mult * costOf(sel.selectionSet, childType, seen, childListSize);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        total += costOf(sel.selectionSet, cond ?? type, seen);
+        total += costOf(sel.selectionSet, cond ?? type, seen, listSize);
       } else {
         const fragment = fragments.get(sel.name.value);
         if (!fragment || seen.has(sel.name.value)) continue;
         const cond = schema.getType(fragment.typeCondition.name.value) ?? type;
-        total += costOf(fragment.selectionSet, cond, new Set([...seen, sel.name.value]));
+        total += costOf(fragment.selectionSet, cond, new Set([...seen, sel.name.value]), listSize);
       }
     }
     return total;

@@ -137,18 +137,16 @@ export interface CoMention {
   readonly documentCount: number;
   /** Up to `evidenceLimit` document ids, ascending (at SENTENCE level: documents with a shared sentence). */
   readonly evidenceDocumentIds: string[];
-  // The members below are filled by every adapter that implements the co-mention extension
-  // (the embedded store does; optional only until the Neo4j adapter catches up, see docs/co-mentions.md).
   /** Number of sentences mentioning both entities. */
-  readonly sentenceCount?: number;
+  readonly sentenceCount: number;
   /** Documents mentioning the partner (its document frequency). */
-  readonly partnerDocumentCount?: number;
+  readonly partnerDocumentCount: number;
   /** Sentences mentioning the partner (its sentence frequency). */
-  readonly partnerSentenceCount?: number;
+  readonly partnerSentenceCount: number;
   /** NPMI at the requested level, in [-1, 1]. */
-  readonly npmi?: number;
+  readonly npmi: number;
   /** Dunning's G² at the requested level, negative when the pair co-occurs less than expected. */
-  readonly llr?: number;
+  readonly llr: number;
 }
 
 export interface CoMentionArgs extends PageArgs {
@@ -335,14 +333,13 @@ export interface Store {
   /**
    * The units (documents or sentences) mentioning both entities, ascending by document id then
    * sentence. BAD_USER_INPUT when both ids resolve to the same entity.
-   * Optional only until every adapter implements it (the embedded store does).
    */
-  coMentionEvidence?(entityA: string, entityB: string, args: CoMentionEvidenceArgs): Promise<Page<CoMentionEvidence>>;
+  coMentionEvidence(entityA: string, entityB: string, args: CoMentionEvidenceArgs): Promise<Page<CoMentionEvidence>>;
   /**
    * A bounded co-mention neighbourhood of the seeds (at most `limit` edges). BAD_USER_INPUT for depth
-   * outside 1..2, limit outside 1..500, no seeds or more than 50. Optional only until every adapter implements it.
+   * outside 1..2, limit outside 1..500, no seeds or more than 50.
    */
-  coMentionGraph?(args: CoMentionGraphArgs): Promise<CoMentionGraph>;
+  coMentionGraph(args: CoMentionGraphArgs): Promise<CoMentionGraph>;
 
   close(): Promise<void>;
 }

@@ -20,7 +20,6 @@ import { newId } from '../ids.js';
 import { nameKey } from '../name-key.js';
 import { checkPageArgs } from '../page-args.js';
 import type {
-  CoMention,
   CurationEdit,
   DocumentFilter,
   Entity,
@@ -35,10 +34,10 @@ import type {
   Store,
   StoredDocument,
 } from '../port.js';
-import { DEFAULT_EVIDENCE_LIMIT } from '../sqlite-co-mentions.js';
 import { documentTextHash } from '../text-hash.js';
 import { checkDocument, checkMention, checkName, checkNonEmpty, checkProvenance, checkRecord, checkReview, checkTypes } from './input-checks.js';
 import { DEFAULT_MIGRATIONS_DIR, migrate } from './migrate.js';
+import { createNeo4jCoMentions } from './neo4j-co-mentions.js';
 import * as Q from './statements.js';
 
 export interface Neo4jStoreOptions {
@@ -63,7 +62,6 @@ export interface Neo4jStoreOptions {
 
 /** Records per write transaction during imports. */
 const IMPORT_CHUNK = 2000;
-const MAX_EVIDENCE_LIMIT = 1000;
 
 type Props = Record<string, unknown>;
 
@@ -285,6 +283,8 @@ export function createNeo4jStore(driver: Driver, settings: { database?: string; 
       throw new VanerError('BAD_USER_INPUT', `${field} must be an array of strings`, { details: { field } });
     }
   };
+
+  const coMentions = createNeo4jCoMentions({ read: (work) => unit.read(work), resolveIds });
 
   return {
     kind: 'neo4j',
@@ -659,38 +659,9 @@ export function createNeo4jStore(driver: Driver, settings: { database?: string; 
       });
     },
 
-    async coMentions(entityId, args) {
-      const first = checkPageArgs(args);
-      checkTypes(args.type === undefined || args.type === null ? [] : [args.type]);
-      const limit = args.evidenceLimit ?? DEFAULT_EVIDENCE_LIMIT;
-      if (!Number.isInteger(limit) || limit < 0 || limit > MAX_EVIDENCE_LIMIT) {
-        throw new VanerError('BAD_USER_INPUT', `evidenceLimit must be an integer between 0 and ${MAX_EVIDENCE_LIMIT}`, { details: { field: 'evidenceLimit' } });
-      }
-      const entity = await resolveFilter(entityId);
-      const after = args.after ?? null;
-      const key = after === null ? [null, null] : decodeCursor('co-mentions', after, ['number', 'string']);
-      const type = args.type ?? null;
-      return unit.read(async (tx): Promise<Page<CoMention>> => {
-        const rows = (
-          await tx.run(Q.CO_MENTIONS, { entity, type, afterCount: key[0] === null ? null : int(key[0] as number), afterId: key[1], limit: int(first + 1) })
-        ).records.map((r) => ({ partner: r.get('partner') as string, documents: num(r.get('documents'))! }));
-        const pageRows = rows.slice(0, first);
-        const evidenceOf = new Map<string, string[]>();
-        if (limit > 0 && pageRows.length > 0) {
-          const result = await tx.run(Q.CO_MENTION_EVIDENCE, { entity, partners: pageRows.map((r) => r.partner), evidenceLimit: int(limit) });
-          for (const r of result.records) evidenceOf.set(r.get('partner') as string, r.get('evidence') as string[]);
-        }
-        const total = num(single(await tx.run(Q.COUNT_CO_MENTIONS, { entity, type }), 'count')) ?? 0;
-        const items = pageRows.map((r) => ({ entityId: r.partner, documentCount: r.documents, evidenceDocumentIds: evidenceOf.get(r.partner) ?? [] }));
-        const last = items.at(-1);
-        return {
-          items,
-          totalCount: total,
-          endCursor: last === undefined ? null : encodeCursor('co-mentions', [last.documentCount, last.entityId]),
-          hasNextPage: rows.length > first,
-        };
-      });
-    },
+    coMentions: (entityId, args) => coMentions.coMentions(entityId, args),
+    coMentionEvidence: (entityA, entityB, args) => coMentions.coMentionEvidence(entityA, entityB, args),
+    coMentionGraph: (args) => coMentions.coMentionGraph(args),
 
     async close() {
       if (closed) return;

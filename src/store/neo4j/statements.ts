@@ -392,57 +392,94 @@ MATCH (m:Mention {id: $mentionId})
 SET m.review = $state, m.reviewedBy = $actor, m.reviewedAt = $now
 RETURN m {.*} AS mention`;
 
-// ---------- co-mentions ----------
+// ---------- co-mention counts, scores, evidence and graph (neo4j-co-mentions.ts) ----------
+//
+// Counted at query time (the embedded store keeps count tables by triggers): a counting mention has
+// an entityId and is not rejected; it counts for coalesce(entity.mergedInto, entityId). A "group" is
+// a list of resolved ids counted as one (one id, or a MeSH term and its descendants for roll-up);
+// its members are the group's ids plus every id merged into one of them, so the seed side is an
+// index seek on Mention.entityId. Sentence units are [documentId, sentence] pairs.
+
+/** Corpus totals: documents, resp. (document, sentence) units, holding at least one counting mention. */
+export const CO_MENTION_TOTALS = `
+MATCH (m:Mention)
+WHERE m.entityId IS NOT NULL AND m.review <> 'rejected'
+RETURN count(DISTINCT m.documentId) AS documents,
+       count(DISTINCT CASE WHEN m.sentence IS NULL THEN null ELSE [m.documentId, m.sentence] END) AS sentences`;
 
 /**
- * Partner entities of `$entity` (resolved): per partner, the number of documents in which both have
- * a non-rejected linked mention. Merged entities count as their target on both sides; a partner's
- * type is its KB type, or the mention's type when the KB does not hold the id. Keyset-paged by
- * (documents DESC, partner).
+ * Document and sentence frequency of each group of `$groups` ({key, ids}): the units in which any
+ * member has a counting mention, each unit once.
  */
-export const CO_MENTIONS = `
-WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
-MATCH (m:Mention)
-WHERE m.entityId IN members AND m.review <> 'rejected'
-WITH DISTINCT m.documentId AS documentId
-MATCH (p:Mention {documentId: documentId})
-WHERE p.entityId IS NOT NULL AND p.review <> 'rejected'
-OPTIONAL MATCH (e:Entity {id: p.entityId})
-WITH documentId, p, coalesce(e.mergedInto, p.entityId) AS partner
-WHERE partner <> $entity
-OPTIONAL MATCH (t:Entity {id: partner})
-WITH documentId, partner, coalesce(t.type, p.type) AS partnerType
-WHERE $type IS NULL OR partnerType = $type
-WITH DISTINCT partner, documentId
-WITH partner, count(documentId) AS documents
-WHERE $afterCount IS NULL OR documents < $afterCount OR (documents = $afterCount AND partner > $afterId)
-RETURN partner, documents
-ORDER BY documents DESC, partner
-LIMIT $limit`;
+export const CO_MENTION_GROUP_FREQUENCIES = `
+UNWIND $groups AS g
+CALL (g) {
+  WITH g.ids + COLLECT { MATCH (x:Entity) WHERE x.mergedInto IN g.ids RETURN x.id } AS members
+  MATCH (m:Mention)
+  WHERE m.entityId IN members AND m.review <> 'rejected'
+  RETURN count(DISTINCT m.documentId) AS documents,
+         count(DISTINCT CASE WHEN m.sentence IS NULL THEN null ELSE [m.documentId, m.sentence] END) AS sentences
+}
+RETURN g.key AS key, documents, sentences`;
 
-export const COUNT_CO_MENTIONS = `
-WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
-MATCH (m:Mention)
-WHERE m.entityId IN members AND m.review <> 'rejected'
-WITH DISTINCT m.documentId AS documentId
-MATCH (p:Mention {documentId: documentId})
-WHERE p.entityId IS NOT NULL AND p.review <> 'rejected'
-OPTIONAL MATCH (e:Entity {id: p.entityId})
-WITH documentId, p, coalesce(e.mergedInto, p.entityId) AS partner
-WHERE partner <> $entity
-OPTIONAL MATCH (t:Entity {id: partner})
-WITH documentId, partner, coalesce(t.type, p.type) AS partnerType
-WHERE $type IS NULL OR partnerType = $type
-RETURN count(DISTINCT partner) AS count`;
+/**
+ * The MeSH roll-up of a resolved entity: merge targets of every entity with a tree number that
+ * extends one of the entity's tree numbers (C08.127 -> C08.127.446). Empty when the id is not an entity.
+ */
+export const CO_MENTION_ROLL_UP_GROUP = `
+OPTIONAL MATCH (s:Entity {id: $entity})
+UNWIND coalesce(s.treeNumbers, []) AS tn
+MATCH (d:Entity)
+WHERE any(t IN coalesce(d.treeNumbers, []) WHERE t STARTS WITH tn + '.')
+RETURN collect(DISTINCT coalesce(d.mergedInto, d.id)) AS ids`;
 
-/** Up to `$evidenceLimit` shared document ids (ascending) for each of `$partners`. */
-export const CO_MENTION_EVIDENCE = `
-WITH [$entity] + COLLECT { MATCH (x:Entity {mergedInto: $entity}) RETURN x.id } AS members
+/**
+ * Partners of each group of `$groups` ({key, ids}): per partner (resolved, outside the group, of one
+ * of `$types` when given: KB type, else the mention's type), the documents and the sentences holding
+ * both, and the partner's own document and sentence frequency. Partners whose count at `$level` is
+ * below `$minCount` are left out. Unordered: ranking is shared code (co-mention-ranking.ts).
+ */
+export const CO_MENTION_PARTNERS = `
+UNWIND $groups AS g
+CALL (g) {
+  WITH g.ids AS grp, g.ids + COLLECT { MATCH (x:Entity) WHERE x.mergedInto IN g.ids RETURN x.id } AS members
+  MATCH (m:Mention)
+  WHERE m.entityId IN members AND m.review <> 'rejected'
+  WITH grp, m.documentId AS documentId, collect(DISTINCT m.sentence) AS seedSentences
+  MATCH (p:Mention {documentId: documentId})
+  WHERE p.entityId IS NOT NULL AND p.review <> 'rejected'
+  OPTIONAL MATCH (e:Entity {id: p.entityId})
+  WITH grp, documentId, seedSentences, p, coalesce(e.mergedInto, p.entityId) AS partner
+  WHERE NOT partner IN grp
+  OPTIONAL MATCH (t:Entity {id: partner})
+  WITH documentId, partner, coalesce(t.type, p.type) AS partnerType,
+       CASE WHEN p.sentence IN seedSentences THEN p.sentence ELSE null END AS shared
+  WHERE $types IS NULL OR partnerType IN $types
+  WITH partner, count(DISTINCT documentId) AS documentCount,
+       count(DISTINCT CASE WHEN shared IS NULL THEN null ELSE [documentId, shared] END) AS sentenceCount
+  WHERE (CASE WHEN $level = 'DOCUMENT' THEN documentCount ELSE sentenceCount END) >= $minCount
+  RETURN partner, documentCount, sentenceCount
+}
+CALL (partner) {
+  WITH [partner] + COLLECT { MATCH (x:Entity {mergedInto: partner}) RETURN x.id } AS partnerMembers
+  MATCH (q:Mention)
+  WHERE q.entityId IN partnerMembers AND q.review <> 'rejected'
+  RETURN count(DISTINCT q.documentId) AS partnerDocumentCount,
+         count(DISTINCT CASE WHEN q.sentence IS NULL THEN null ELSE [q.documentId, q.sentence] END) AS partnerSentenceCount
+}
+RETURN g.key AS key, partner AS entityId, documentCount, sentenceCount, partnerDocumentCount, partnerSentenceCount`;
+
+/**
+ * Up to `$evidenceLimit` document ids (ascending) per partner of `$partners` in which the group
+ * `$group` and the partner both have a counting mention (at SENTENCE level: in one sentence).
+ */
+export const CO_MENTION_EVIDENCE_DOCUMENTS = `
+WITH $group + COLLECT { MATCH (x:Entity) WHERE x.mergedInto IN $group RETURN x.id } AS members
 MATCH (m:Mention)
 WHERE m.entityId IN members AND m.review <> 'rejected'
-WITH DISTINCT m.documentId AS documentId
+WITH m.documentId AS documentId, collect(DISTINCT m.sentence) AS seedSentences
 MATCH (p:Mention {documentId: documentId})
-WHERE p.entityId IS NOT NULL AND p.review <> 'rejected'
+WHERE p.entityId IS NOT NULL AND p.review <> 'rejected' AND ($level = 'DOCUMENT' OR p.sentence IN seedSentences)
 OPTIONAL MATCH (e:Entity {id: p.entityId})
 WITH documentId, coalesce(e.mergedInto, p.entityId) AS partner
 WHERE partner IN $partners
@@ -450,6 +487,60 @@ WITH DISTINCT partner, documentId
 ORDER BY partner, documentId
 WITH partner, collect(documentId) AS documentIds
 RETURN partner, documentIds[0..$evidenceLimit] AS evidence`;
+
+/** Documents and sentences in which the resolved entities `$a` and `$b` both have a counting mention. */
+export const CO_MENTION_PAIR_COUNTS = `
+WITH [$a] + COLLECT { MATCH (x:Entity {mergedInto: $a}) RETURN x.id } AS aMembers,
+     [$b] + COLLECT { MATCH (x:Entity {mergedInto: $b}) RETURN x.id } AS bMembers
+MATCH (m:Mention)
+WHERE m.entityId IN aMembers AND m.review <> 'rejected'
+WITH bMembers, m.documentId AS documentId, collect(DISTINCT m.sentence) AS aSentences
+MATCH (q:Mention {documentId: documentId})
+WHERE q.entityId IN bMembers AND q.review <> 'rejected'
+WITH documentId, aSentences, collect(DISTINCT q.sentence) AS bSentences
+RETURN count(documentId) AS documents, sum(size([s IN aSentences WHERE s IN bSentences])) AS sentences`;
+
+/** Documents mentioning both `$a` and `$b` after `$afterDoc`, ascending, at most `$limit`. */
+export const CO_MENTION_DOCUMENT_UNITS = `
+WITH [$a] + COLLECT { MATCH (x:Entity {mergedInto: $a}) RETURN x.id } AS aMembers,
+     [$b] + COLLECT { MATCH (x:Entity {mergedInto: $b}) RETURN x.id } AS bMembers
+MATCH (m:Mention)
+WHERE m.entityId IN aMembers AND m.review <> 'rejected' AND ($afterDoc IS NULL OR m.documentId > $afterDoc)
+WITH DISTINCT bMembers, m.documentId AS documentId
+WHERE EXISTS { MATCH (q:Mention {documentId: documentId}) WHERE q.entityId IN bMembers AND q.review <> 'rejected' }
+RETURN documentId
+ORDER BY documentId
+LIMIT $limit`;
+
+/** Sentences (document, index) mentioning both `$a` and `$b` after (`$afterDoc`, `$afterSentence`), ascending, at most `$limit`. */
+export const CO_MENTION_SENTENCE_UNITS = `
+WITH [$a] + COLLECT { MATCH (x:Entity {mergedInto: $a}) RETURN x.id } AS aMembers,
+     [$b] + COLLECT { MATCH (x:Entity {mergedInto: $b}) RETURN x.id } AS bMembers
+MATCH (m:Mention)
+WHERE m.entityId IN aMembers AND m.review <> 'rejected' AND m.sentence IS NOT NULL
+  AND ($afterDoc IS NULL OR m.documentId > $afterDoc OR (m.documentId = $afterDoc AND m.sentence > $afterSentence))
+WITH DISTINCT bMembers, m.documentId AS documentId, m.sentence AS sentence
+WHERE EXISTS { MATCH (q:Mention {documentId: documentId, sentence: sentence}) WHERE q.entityId IN bMembers AND q.review <> 'rejected' }
+RETURN documentId, sentence
+ORDER BY documentId, sentence
+LIMIT $limit`;
+
+/** Counting mentions of the resolved entities `$a` and `$b` in `$documents`, with the resolved entity id. */
+export const CO_MENTION_UNIT_MENTIONS = `
+UNWIND $documents AS documentId
+MATCH (m:Mention {documentId: documentId})
+WHERE m.entityId IS NOT NULL AND m.review <> 'rejected'
+OPTIONAL MATCH (e:Entity {id: m.entityId})
+WITH m, coalesce(e.mergedInto, m.entityId) AS entityId
+WHERE entityId IN [$a, $b]
+RETURN m.id AS mentionId, m.documentId AS documentId, m.sentence AS sentence, m.start AS startOffset,
+       m.end AS endOffset, m.text AS text, entityId`;
+
+/** The texts of `$ids` (documents), for sentence evidence. */
+export const CO_MENTION_DOCUMENT_TEXTS = `
+UNWIND $ids AS id
+MATCH (d:Document {id: id})
+RETURN d.id AS id, d.text AS text`;
 
 // ---------- maintenance ----------
 
