@@ -8,15 +8,15 @@ import type { ApiKeyInfo, ApiKeyStore, Role } from '../auth/index.js';
 import { VanerError } from '../errors.js';
 import type { JobInfo } from '../jobs/port.js';
 import type { EntityType } from '../ner/types.js';
-import type { CoMention, Entity, Mention, ReviewState, StoredDocument } from '../store/port.js';
+import type { Entity, Mention, ReviewState, StoredDocument } from '../store/port.js';
+import { coMentionsResolvers } from './co-mentions/resolvers.js';
 import type { GraphQLContext } from './context.js';
 import { curationResolvers } from './curation/resolvers.js';
 import { jobsResolvers } from './jobs/resolvers.js';
 import { checkFirst, listConnection, storeConnection } from './pagination.js';
 import { submitDocuments, type SubmitDocumentInput } from './submit-documents.js';
 
-/** Co-mention evidence returned per partner entity (document ids, ascending). */
-export const EVIDENCE_LIMIT = 10;
+export { EVIDENCE_LIMIT } from './co-mentions/resolvers.js';
 
 interface PageArgsInput {
   readonly first?: number | null;
@@ -31,19 +31,6 @@ function present<T>(values: (T | null | Error)[]): T[] {
     if (v !== null) out.push(v);
   }
   return out;
-}
-
-async function requireEntity(ctx: GraphQLContext, entityId: string): Promise<Entity> {
-  const entity = await ctx.loaders.entities.load(entityId);
-  if (!entity) throw new VanerError('NOT_FOUND', `no entity with id ${JSON.stringify(entityId)}`, { details: { entityId } });
-  return entity;
-}
-
-function coMentionConnection(ctx: GraphQLContext, entityId: string, args: PageArgsInput & { type?: EntityType | null }) {
-  const first = checkFirst(args.first, 20);
-  return storeConnection<CoMention>(first, args.after, (page) =>
-    ctx.store.coMentions(entityId, { ...page, type: args.type ?? null, evidenceLimit: EVIDENCE_LIMIT }),
-  );
 }
 
 function keyStore(ctx: GraphQLContext): ApiKeyStore {
@@ -103,13 +90,7 @@ export const resolvers = {
       return entities;
     },
 
-    coMentions: async (_: unknown, args: PageArgsInput & { entityId: string; type?: EntityType | null }, ctx: GraphQLContext) => {
-      checkFirst(args.first, 20);
-      // Resolve first: an unknown id is the client's mistake (NOT_FOUND), and a merged id must be
-      // queried under its target.
-      const entity = await requireEntity(ctx, args.entityId);
-      return coMentionConnection(ctx, entity.id, args);
-    },
+    ...coMentionsResolvers.Query,
 
     viewer: (_: unknown, __: unknown, ctx: GraphQLContext) => ctx.principal,
 
@@ -190,12 +171,11 @@ export const resolvers = {
       primeDocuments(ctx, connection.edges.map((edge) => edge.node));
       return connection;
     },
-    coMentions: (e: Entity, args: PageArgsInput & { type?: EntityType | null }, ctx: GraphQLContext) => coMentionConnection(ctx, e.id, args),
+    ...coMentionsResolvers.Entity,
   },
 
-  CoMention: {
-    entity: (c: CoMention, _: unknown, ctx: GraphQLContext) => ctx.loaders.entities.load(c.entityId),
-    evidence: (c: CoMention) => c.evidenceDocumentIds,
-    evidenceDocuments: async (c: CoMention, _: unknown, ctx: GraphQLContext) => present(await ctx.loaders.documents.loadMany(c.evidenceDocumentIds)),
-  },
+  CoMention: coMentionsResolvers.CoMention,
+  CoMentionEvidence: coMentionsResolvers.CoMentionEvidence,
+  EvidenceMention: coMentionsResolvers.EvidenceMention,
+  CoMentionGraphNode: coMentionsResolvers.CoMentionGraphNode,
 };

@@ -2,6 +2,7 @@
  * The GraphQL schema (SDL). Kept as a TypeScript string rather than a `.graphql` file so `tsc` ships
  * it into dist/ with no copy step; `printSchema` of the built schema reproduces it for clients.
  */
+import { coMentionsTypeDefs } from './co-mentions/schema.js';
 import { curationTypeDefs } from './curation/schema.js';
 import { jobsTypeDefs } from './jobs/schema.js';
 
@@ -86,8 +87,22 @@ type Query {
   entity(id: ID!): Entity
   "Entities whose name or synonym matches query. first must be in [0, 100]."
   searchEntities(query: String!, type: EntityType, first: Int = 10): [Entity!]!
-  "Entities mentioned in the same documents as entityId, most documents first. NOT_FOUND for an unknown entityId."
-  coMentions(entityId: ID!, type: EntityType, first: Int = 20, after: String): CoMentionConnection!
+  """
+  Entities mentioned in the same documents (or sentences, level) as entityId, ranked by orderBy
+  (ties by entity id); partners in fewer than minCount units are left out. rollUp counts the MeSH
+  term together with its descendants. first in [0, 100]. NOT_FOUND for an unknown entityId,
+  BAD_USER_INPUT for minCount < 1 or a cursor from another orderBy/level.
+  """
+  coMentions(
+    entityId: ID!
+    type: EntityType
+    level: CoMentionLevel = DOCUMENT
+    orderBy: CoMentionOrder = COUNT
+    minCount: Int = 1
+    rollUp: Boolean = false
+    first: Int = 20
+    after: String
+  ): CoMentionConnection!
   "Who is calling: the API key's id, owner and role, or the anonymous caller."
   viewer: Viewer!
   "Every API key (never its secret), oldest first."
@@ -288,7 +303,16 @@ type Entity {
   source: String!
   mentions(first: Int = 20, after: String): MentionConnection!
   documents(first: Int = 20, after: String): DocumentConnection!
-  coMentions(type: EntityType, first: Int = 20, after: String): CoMentionConnection!
+  "As Query.coMentions for this entity."
+  coMentions(
+    type: EntityType
+    level: CoMentionLevel = DOCUMENT
+    orderBy: CoMentionOrder = COUNT
+    minCount: Int = 1
+    rollUp: Boolean = false
+    first: Int = 20
+    after: String
+  ): CoMentionConnection!
 }
 
 type CoMention {
@@ -298,7 +322,7 @@ type CoMention {
   entity: Entity
   "Number of documents mentioning both."
   documentCount: Int!
-  "Ids of up to 10 of those documents, ascending."
+  "Ids of up to 10 of those documents (at SENTENCE level: with a shared sentence), ascending."
   evidence: [ID!]!
   evidenceDocuments: [Document!]!
 }
@@ -340,6 +364,7 @@ type CoMentionConnection {
   pageInfo: PageInfo!
   totalCount: Int!
 }
+${coMentionsTypeDefs}
 ${curationTypeDefs}
 ${jobsTypeDefs}
 `;
