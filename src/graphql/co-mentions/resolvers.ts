@@ -48,9 +48,12 @@ export interface CoMentionNode extends CoMention {
   readonly rollUp: boolean;
 }
 
-async function requireEntity(ctx: GraphQLContext, entityId: string, field: string): Promise<Entity> {
+/** The entity, or NOT_FOUND; `field` names the argument where a query has more than one id. */
+async function requireEntity(ctx: GraphQLContext, entityId: string, field?: string): Promise<Entity> {
   const entity = await ctx.loaders.entities.load(entityId);
-  if (!entity) throw new VanerError('NOT_FOUND', `no entity with id ${JSON.stringify(entityId)}`, { details: { field, entityId } });
+  if (!entity) {
+    throw new VanerError('NOT_FOUND', `no entity with id ${JSON.stringify(entityId)}`, { details: field === undefined ? { entityId } : { field, entityId } });
+  }
   return entity;
 }
 
@@ -107,7 +110,7 @@ export const coMentionsResolvers = {
       checkMinCount(args.minCount);
       // Resolve first: an unknown id is the client's mistake (NOT_FOUND), and a merged id must be
       // queried under its target.
-      const entity = await requireEntity(ctx, args.entityId, 'entityId');
+      const entity = await requireEntity(ctx, args.entityId);
       return coMentionConnection(ctx, entity.id, args);
     },
 
@@ -155,6 +158,14 @@ export const coMentionsResolvers = {
   CoMention: {
     entity: (c: CoMention, _: unknown, ctx: GraphQLContext) => ctx.loaders.entities.load(c.entityId),
     evidence: (c: CoMention) => c.evidenceDocumentIds,
+    evidenceDocuments: async (c: CoMention, _: unknown, ctx: GraphQLContext) => {
+      const docs = await ctx.loaders.documents.loadMany(c.evidenceDocumentIds);
+      // A document deleted since the counts were read has nothing to show; a load error fails the field.
+      return docs.filter((d) => {
+        if (d instanceof Error) throw d;
+        return d !== null;
+      });
+    },
     evidenceItems: (c: CoMentionNode, args: PageArgsInput, ctx: GraphQLContext) => {
       const first = checkFirst(args.first, 5);
       if (c.rollUp) {
