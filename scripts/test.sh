@@ -6,5 +6,5 @@ bash scripts/ensure-system-deps.sh
 npm run build
 npx vitest run "$@"
 if [ $# -eq 0 ] && [ -d training/tests ]; then
-  (cd training && OMP_NUM_THREADS=2 /usr/bin/python3 -m unittest discover -s tests -t . -v)
+  (cd training && OMP_NUM_THREADS=2 /usr/bin/python3 -m unittest discover -s tests -v)
 fi
