@@ -11,6 +11,9 @@ import { buildLabeler, buildLinker, ensureKnowledgeBase, openStore, type Labeler
 import type { Labeler } from '../ner/types.js';
 import type { Store } from '../store/port.js';
 
+/** The values of a command's --labeler flag (the VANER_LABELER choices). */
+export const LABELER_CHOICES = ['auto', 'model', 'dictionary', 'union'] as const satisfies readonly LabelerChoice[];
+
 export interface AnnotationResources {
   readonly store: Store;
   readonly labeler: Labeler;

@@ -14,6 +14,10 @@ export const MAX_GRAPH_LIMIT = 500;
 export const DEFAULT_GRAPH_LIMIT = 100;
 export const MAX_GRAPH_DEPTH = 2;
 export const MAX_GRAPH_SEEDS = 50;
+/** @defaultValue evidence ids returned per partner when the caller does not say. */
+export const DEFAULT_EVIDENCE_LIMIT = 10;
+/** Most evidence ids returned per partner. */
+export const MAX_EVIDENCE_LIMIT = 1000;
 
 const bad = (field: string, message: string, value?: unknown): VanerError =>
   new VanerError('BAD_USER_INPUT', message, { details: value === undefined ? { field } : { field, value } });
@@ -40,6 +44,15 @@ export function checkRollUp(rollUp: boolean | null | undefined): boolean {
   if (rollUp === undefined || rollUp === null) return false;
   if (typeof rollUp !== 'boolean') throw bad('rollUp', 'rollUp must be a boolean');
   return rollUp;
+}
+
+/** The evidence ids per partner: DEFAULT_EVIDENCE_LIMIT when absent, else an integer in [0, MAX_EVIDENCE_LIMIT]. */
+export function checkEvidenceLimit(evidenceLimit: number | null | undefined): number {
+  const limit = evidenceLimit ?? DEFAULT_EVIDENCE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_EVIDENCE_LIMIT) {
+    throw bad('evidenceLimit', `evidenceLimit must be an integer between 0 and ${MAX_EVIDENCE_LIMIT}`);
+  }
+  return limit;
 }
 
 export function checkTypeList(types: readonly EntityType[] | null | undefined): EntityType[] | null {

@@ -6,7 +6,8 @@
  */
 import { VanerError } from '../errors.js';
 import { splitSentences } from '../ner/sentence-splitter.js';
-import type { CoMentionEvidence, EvidenceMention } from './port.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { CoMentionEvidence, CoMentionLevel, EvidenceMention, Page } from './port.js';
 
 /** A counting mention of one of the two entities, its entity id already resolved to the merge target. */
 export interface EvidenceMentionRow {
@@ -65,4 +66,31 @@ export function assembleEvidence(
     }
     return { documentId: u.documentId, sentence: u.sentence, sentenceText, mentionA: asEvidence(ma), mentionB: asEvidence(mb) };
   });
+}
+
+/**
+ * The keyset position after an evidence cursor: the unit's document, and at SENTENCE level its
+ * sentence. Both adapters use the same cursor lists, so a cursor means the same thing on either.
+ */
+export function decodeEvidenceCursor(after: string | null, level: CoMentionLevel): { afterDoc: string | null; afterSentence: number | null } {
+  if (after === null) return { afterDoc: null, afterSentence: null };
+  if (level === 'DOCUMENT') return { afterDoc: decodeCursor('co-mention-evidence-doc', after, ['string'])[0] as string, afterSentence: null };
+  const key = decodeCursor('co-mention-evidence-sentence', after, ['string', 'number']);
+  return { afterDoc: key[0] as string, afterSentence: key[1] as number };
+}
+
+/** One page of evidence items, its end cursor made from the last item (see decodeEvidenceCursor). */
+export function evidencePage(items: CoMentionEvidence[], totalCount: number, hasNextPage: boolean, level: CoMentionLevel): Page<CoMentionEvidence> {
+  const last = items.at(-1);
+  return {
+    items,
+    totalCount,
+    endCursor:
+      last === undefined
+        ? null
+        : level === 'DOCUMENT'
+          ? encodeCursor('co-mention-evidence-doc', [last.documentId])
+          : encodeCursor('co-mention-evidence-sentence', [last.documentId, last.sentence!]),
+    hasNextPage,
+  };
 }

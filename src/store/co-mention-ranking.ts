@@ -6,7 +6,7 @@
 import { VanerError } from '../errors.js';
 import { npmi, signedLogLikelihoodRatio } from './association-scores.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { CoMentionLevel, CoMentionOrder } from './port.js';
+import type { CoMention, CoMentionLevel, CoMentionOrder, Page } from './port.js';
 
 /** Counts of one partner of a seed (or of a rolled-up seed group). */
 export interface PartnerCounts {
@@ -89,5 +89,24 @@ export function pageRanked(ranked: readonly ScoredPartner[], first: number, afte
     totalCount: ranked.length,
     endCursor: last === undefined ? null : encodeCursor(CURSOR_LIST, [tag, sortKey(last, orderBy), last.entityId]),
     hasNextPage: start + first < ranked.length,
+  };
+}
+
+/** A ranked page as the port's CoMention page, each partner with its evidence document ids (none when absent). */
+export function toCoMentionPage(page: RankedPage, evidenceOf: ReadonlyMap<string, string[]>): Page<CoMention> {
+  return {
+    items: page.items.map((p) => ({
+      entityId: p.entityId,
+      documentCount: p.documentCount,
+      sentenceCount: p.sentenceCount,
+      partnerDocumentCount: p.partnerDocumentCount,
+      partnerSentenceCount: p.partnerSentenceCount,
+      npmi: p.npmi,
+      llr: p.llr,
+      evidenceDocumentIds: evidenceOf.get(p.entityId) ?? [],
+    })),
+    totalCount: page.totalCount,
+    endCursor: page.endCursor,
+    hasNextPage: page.hasNextPage,
   };
 }

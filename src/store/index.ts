@@ -5,7 +5,7 @@ export { openSqliteDatabase, type OpenSqliteOptions, type SqliteDatabase } from 
 export { documentTextHash } from './text-hash.js';
 export { nameKey } from './name-key.js';
 export { newId } from './ids.js';
-export { DEFAULT_EVIDENCE_LIMIT } from './sqlite-co-mentions.js';
+export { DEFAULT_EVIDENCE_LIMIT } from './co-mention-args.js';
 export { openNeo4jStore, type Neo4jStoreOptions } from './neo4j/neo4j-store.js';
 export { migrate as migrateNeo4j, readMigrations as readNeo4jMigrations, DEFAULT_MIGRATIONS_DIR, type MigrateOptions, type MigrateResult } from './neo4j/migrate.js';
 export { npmi, gSquared, signedLogLikelihoodRatio, type PairCounts } from './association-scores.js';

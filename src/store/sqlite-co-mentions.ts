@@ -9,17 +9,15 @@
  */
 import { VanerError } from '../errors.js';
 import type { EntityType } from '../ner/types.js';
-import type { GraphSettings } from './co-mention-args.js';
-import { assembleEvidence, type EvidenceMentionRow, type EvidenceUnit } from './co-mention-evidence.js';
+import { checkEvidenceLimit, type GraphSettings } from './co-mention-args.js';
+import { assembleEvidence, decodeEvidenceCursor, evidencePage, type EvidenceMentionRow, type EvidenceUnit } from './co-mention-evidence.js';
 import { buildCoMentionGraph } from './co-mention-graph.js';
-import { pageRanked, rankPartners, scorePartners, type PartnerCounts, type ScoredPartner } from './co-mention-ranking.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { pageRanked, rankPartners, scorePartners, toCoMentionPage, type PartnerCounts, type ScoredPartner } from './co-mention-ranking.js';
 import type { CoMention, CoMentionEvidence, CoMentionGraph, CoMentionLevel, CoMentionOrder, Page } from './port.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
-/** @defaultValue evidence ids returned per partner when the caller does not say. */
-export const DEFAULT_EVIDENCE_LIMIT = 10;
-const MAX_EVIDENCE_LIMIT = 1000;
+// Kept here as well: the store's public index has always exported it from this module.
+export { DEFAULT_EVIDENCE_LIMIT } from './co-mention-args.js';
 
 /** Resolved, validated arguments of one coMentions call. */
 export interface CoMentionQuery {
@@ -182,10 +180,7 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
   );
 
   const coMentionsTx = db.transaction((q: CoMentionQuery): Page<CoMention> => {
-    const evidenceLimit = q.evidenceLimit ?? DEFAULT_EVIDENCE_LIMIT;
-    if (!Number.isInteger(evidenceLimit) || evidenceLimit < 0 || evidenceLimit > MAX_EVIDENCE_LIMIT) {
-      throw new VanerError('BAD_USER_INPUT', `evidenceLimit must be an integer between 0 and ${MAX_EVIDENCE_LIMIT}`, { details: { field: 'evidenceLimit' } });
-    }
+    const evidenceLimit = checkEvidenceLimit(q.evidenceLimit);
     const types = q.type === null ? null : JSON.stringify([q.type]);
     let ranked: ScoredPartner[];
     let group: string[];
@@ -212,35 +207,20 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
         evidenceOf.set(p.entityId, JSON.parse(row?.documents ?? '[]') as string[]);
       }
     }
-    return {
-      items: page.items.map((p) => ({
-        entityId: p.entityId,
-        documentCount: p.documentCount,
-        sentenceCount: p.sentenceCount,
-        partnerDocumentCount: p.partnerDocumentCount,
-        partnerSentenceCount: p.partnerSentenceCount,
-        npmi: p.npmi,
-        llr: p.llr,
-        evidenceDocumentIds: evidenceOf.get(p.entityId) ?? [],
-      })),
-      totalCount: page.totalCount,
-      endCursor: page.endCursor,
-      hasNextPage: page.hasNextPage,
-    };
+    return toCoMentionPage(page, evidenceOf);
   });
 
   const evidenceTx = db.transaction((a: string, b: string, first: number, after: string | null, level: CoMentionLevel): Page<CoMentionEvidence> => {
     if (a === b) throw new VanerError('BAD_USER_INPUT', 'evidence needs two different entities', { details: { field: 'entityB' } });
     let units: EvidenceUnit[];
     let more: boolean;
+    const { afterDoc, afterSentence } = decodeEvidenceCursor(after, level);
     if (level === 'DOCUMENT') {
-      const afterDoc = after === null ? null : (decodeCursor('co-mention-evidence-doc', after, ['string'])[0] as string);
       const rows = documentUnits.all({ a, b, after: afterDoc, limit: first + 1 });
       more = rows.length > first;
       units = rows.slice(0, first).map((r) => ({ documentId: r.document_id, sentence: null }));
     } else {
-      const key = after === null ? [null, null] : decodeCursor('co-mention-evidence-sentence', after, ['string', 'number']);
-      const rows = sentenceUnits.all({ a, b, afterDoc: key[0], afterSentence: key[1], limit: first + 1 });
+      const rows = sentenceUnits.all({ a, b, afterDoc, afterSentence, limit: first + 1 });
       more = rows.length > first;
       units = rows.slice(0, first).map((r) => ({ documentId: r.document_id, sentence: r.sentence }));
     }
@@ -248,19 +228,8 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
     const mentions = units.length === 0 ? [] : unitMentions.all({ a, b, documents });
     const texts = new Map(level === 'SENTENCE' && units.length > 0 ? documentTexts.all(documents).map((r) => [r.id, r.text] as const) : []);
     const items = assembleEvidence(units, mentions, texts, a, b);
-    const last = items.at(-1);
     const counts = pairCounts.get(a, b);
-    return {
-      items,
-      totalCount: counts === undefined ? 0 : level === 'DOCUMENT' ? counts.docs : counts.sents,
-      endCursor:
-        last === undefined
-          ? null
-          : level === 'DOCUMENT'
-            ? encodeCursor('co-mention-evidence-doc', [last.documentId])
-            : encodeCursor('co-mention-evidence-sentence', [last.documentId, last.sentence!]),
-      hasNextPage: more,
-    };
+    return evidencePage(items, counts === undefined ? 0 : level === 'DOCUMENT' ? counts.docs : counts.sents, more, level);
   });
 
   return {

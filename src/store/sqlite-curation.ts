@@ -8,6 +8,7 @@ import { VanerError } from '../errors.js';
 import type { EntityType } from '../ner/types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { newId } from './ids.js';
+import { checkNonEmpty } from './input-checks.js';
 import { nameKey } from './name-key.js';
 import type { CuratedLink, CurationEdit, Entity, Mention, Page } from './port.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
@@ -33,10 +34,8 @@ interface EditRow {
 }
 
 function checkText(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new VanerError('BAD_USER_INPUT', `${field} must be a non-empty string`, { details: { field } });
-  }
-  return value;
+  checkNonEmpty([[field, value]]);
+  return value as string;
 }
 
 export function createCurationRepository(db: SqliteDatabase, kb: KbRepository, documents: DocumentRepository): CurationRepository {

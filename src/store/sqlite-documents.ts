@@ -3,9 +3,11 @@
  * entity-centric lists. Synchronous functions over one connection; the store wraps them in promises.
  */
 import { VanerError } from '../errors.js';
-import { isEntityType, type EntityType } from '../ner/types.js';
+import type { EntityType } from '../ner/types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { newId } from './ids.js';
+import { checkDocument, checkMention, checkProvenance, checkReview } from './input-checks.js';
+import { newMentionRow, verdictKey, type KeptVerdict } from './mention-rows.js';
 import type {
   AnnotationProvenance,
   DocumentFilter,
@@ -20,9 +22,6 @@ import type {
 } from './port.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { documentTextHash } from './text-hash.js';
-
-const LINK_METHODS: readonly LinkMethod[] = ['exact', 'normalized', 'abbreviation', 'approximate', 'curator', 'composite'];
-const REVIEW_STATES: readonly ReviewState[] = ['unreviewed', 'confirmed', 'rejected'];
 
 /**
  * SQL for "the entity and everything merged into it" given a resolved `@entity`. Merge chains are
@@ -100,37 +99,6 @@ function toMention(row: MentionRow): Mention {
     linkerVersion: row.linker_version,
     review: row.review as ReviewState,
   };
-}
-
-function checkDocument(doc: DocumentInput, index: number): void {
-  const bad = (code: 'BAD_USER_INPUT' | 'EMPTY_TEXT', field: string, message: string): never => {
-    throw new VanerError(code, `document ${index}: ${message}`, { details: { index, field } });
-  };
-  if (typeof doc.text !== 'string') bad('BAD_USER_INPUT', 'text', 'text must be a string');
-  if (doc.text.trim() === '') bad('EMPTY_TEXT', 'text', 'text is empty');
-  if (doc.externalId !== undefined && doc.externalId !== null && (typeof doc.externalId !== 'string' || doc.externalId === '')) {
-    bad('BAD_USER_INPUT', 'externalId', 'externalId must be a non-empty string or null');
-  }
-  if (doc.title !== undefined && doc.title !== null && typeof doc.title !== 'string') bad('BAD_USER_INPUT', 'title', 'title must be a string or null');
-  const m = doc.metadata;
-  if (m !== undefined && m !== null && (typeof m !== 'object' || Array.isArray(m))) bad('BAD_USER_INPUT', 'metadata', 'metadata must be an object or null');
-}
-
-function checkMention(m: MentionInput, index: number, text: string): void {
-  const bad = (field: string, message: string): never => {
-    throw new VanerError('BAD_USER_INPUT', `mention ${index}: ${message}`, { details: { index, field } });
-  };
-  const unit = (v: number | null): boolean => v === null || (typeof v === 'number' && v >= 0 && v <= 1);
-  if (!Number.isInteger(m.start) || !Number.isInteger(m.end) || m.start < 0 || m.end <= m.start || m.end > text.length) {
-    bad('start', `offsets [${m.start}, ${m.end}) are outside the text (length ${text.length}) or empty`);
-  }
-  if (m.text !== text.slice(m.start, m.end)) bad('text', 'text does not equal the document text at the offsets');
-  if (typeof m.type !== 'string' || !isEntityType(m.type)) bad('type', `unknown entity type ${JSON.stringify(m.type)}`);
-  if (!unit(m.confidence)) bad('confidence', 'confidence must be null or in [0, 1]');
-  if (!unit(m.linkConfidence)) bad('linkConfidence', 'linkConfidence must be null or in [0, 1]');
-  if (m.entityId !== null && (typeof m.entityId !== 'string' || m.entityId === '')) bad('entityId', 'entityId must be null or a non-empty string');
-  if (m.linkMethod !== null && !LINK_METHODS.includes(m.linkMethod)) bad('linkMethod', `unknown link method ${JSON.stringify(m.linkMethod)}`);
-  if (m.sentence !== null && (!Number.isInteger(m.sentence) || m.sentence < 0)) bad('sentence', 'sentence must be null or a non-negative integer');
 }
 
 export interface DocumentRepository {
@@ -227,32 +195,13 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
     if (doc.text_hash !== textHash) return false;
     mentions.forEach((m, i) => checkMention(m, i, doc.text));
     // A curator's verdict survives re-annotation when the same span is linked to the same entity again.
-    const verdicts = new Map<string, MentionRow>();
-    for (const row of reviewedOf.all(documentId)) verdicts.set(`${row.start_offset}:${row.end_offset}:${row.type}:${row.entity_id}`, row);
-    deleteMentions.run(documentId);
-    for (const m of mentions) {
-      const kept = verdicts.get(`${m.start}:${m.end}:${m.type}:${m.entityId}`);
-      insertMention.run({
-        id: newId('men'),
-        documentId,
-        start: m.start,
-        end: m.end,
-        text: m.text,
-        type: m.type,
-        entityId: m.entityId,
-        confidence: m.confidence,
-        labeler: provenance.labeler,
-        modelVersion: provenance.modelVersion,
-        linkerVersion: provenance.linkerVersion,
-        linkMethod: m.linkMethod,
-        matchedName: m.matchedName,
-        linkConfidence: m.linkConfidence,
-        sentence: m.sentence,
-        review: kept?.review ?? 'unreviewed',
-        reviewedBy: kept?.reviewed_by ?? null,
-        reviewedAt: kept?.reviewed_at ?? null,
-      });
+    const verdicts = new Map<string, KeptVerdict>();
+    for (const row of reviewedOf.all(documentId)) {
+      const m = toMention(row);
+      verdicts.set(verdictKey(m), { review: m.review, reviewedBy: row.reviewed_by, reviewedAt: row.reviewed_at });
     }
+    deleteMentions.run(documentId);
+    for (const m of mentions) insertMention.run(newMentionRow(newId('men'), documentId, m, provenance, verdicts.get(verdictKey(m))));
     markAnnotated.run(new Date().toISOString(), provenance.labeler, provenance.modelVersion, documentId);
     return true;
   });
@@ -298,11 +247,7 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
       };
     }),
     replaceMentions(documentId, textHash, mentions, provenance) {
-      for (const field of ['labeler', 'modelVersion', 'linkerVersion'] as const) {
-        if (typeof provenance[field] !== 'string' || provenance[field] === '') {
-          throw new VanerError('BAD_USER_INPUT', `provenance.${field} must be a non-empty string`, { details: { field } });
-        }
-      }
+      checkProvenance(provenance);
       return replaceTx.immediate(documentId, textHash, mentions, provenance);
     },
     getMentionsByDocument(documentIds) {
@@ -328,12 +273,7 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
       };
     }),
     reviewMention(mentionId, state, actor) {
-      if (!REVIEW_STATES.includes(state)) {
-        throw new VanerError('BAD_USER_INPUT', `unknown review state ${JSON.stringify(state)}`, { details: { field: 'state' } });
-      }
-      if (typeof actor !== 'string' || actor.trim() === '') {
-        throw new VanerError('BAD_USER_INPUT', 'actor must be a non-empty string', { details: { field: 'actor' } });
-      }
+      checkReview(state, actor);
       return reviewTx.immediate(mentionId, state, actor);
     },
   };

@@ -3,8 +3,9 @@
  * counter linkers cache on. Synchronous functions over one connection; the store wraps them in promises.
  */
 import { VanerError } from '../errors.js';
-import { isEntityType, type EntityType } from '../ner/types.js';
+import type { EntityType } from '../ner/types.js';
 import { newId } from './ids.js';
+import { checkName, checkNonEmpty, checkRecord } from './input-checks.js';
 import { nameKey } from './name-key.js';
 import type { Entity, EntityName, EntityRecord, ImportSummary } from './port.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
@@ -35,19 +36,6 @@ export interface KbRepository {
   countEntities(): number;
   kbRevision(): number;
   mergeEntities(sourceId: string, targetId: string, actor: string): Entity;
-}
-
-function checkRecord(record: EntityRecord, index: number): void {
-  const bad = (field: string, message: string): never => {
-    throw new VanerError('BAD_USER_INPUT', `entity record ${index}: ${message}`, { details: { index, field } });
-  };
-  if (typeof record.id !== 'string' || record.id.trim() === '') bad('id', 'id must be a non-empty string');
-  if (typeof record.type !== 'string' || !isEntityType(record.type)) bad('type', `unknown entity type ${JSON.stringify(record.type)}`);
-  if (typeof record.name !== 'string' || record.name.trim() === '') bad('name', 'name must be a non-empty string');
-  if (typeof record.source !== 'string' || record.source === '') bad('source', 'source must be a non-empty string');
-  for (const [field, list] of [['synonyms', record.synonyms], ['parentIds', record.parentIds], ['treeNumbers', record.treeNumbers]] as const) {
-    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) bad(field, `${field} must be an array of strings`);
-  }
 }
 
 export function createKbRepository(db: SqliteDatabase): KbRepository {
@@ -252,13 +240,7 @@ export function createKbRepository(db: SqliteDatabase): KbRepository {
       return total;
     },
     addNames(names) {
-      names.forEach((n, index) => {
-        for (const field of ['entityId', 'name', 'origin'] as const) {
-          if (typeof n[field] !== 'string' || n[field].trim() === '') {
-            throw new VanerError('BAD_USER_INPUT', `name ${index}: ${field} must be a non-empty string`, { details: { index, field } });
-          }
-        }
-      });
+      names.forEach(checkName);
       return addNamesTx.immediate(names);
     },
     getEntities: (ids) => readEntities(ids),
@@ -276,11 +258,7 @@ export function createKbRepository(db: SqliteDatabase): KbRepository {
     countEntities: () => countActive.get()!.n,
     kbRevision: () => selectRevision.get()!.value,
     mergeEntities(sourceId, targetId, actor) {
-      for (const [field, value] of [['sourceId', sourceId], ['targetId', targetId], ['actor', actor]] as const) {
-        if (typeof value !== 'string' || value.trim() === '') {
-          throw new VanerError('BAD_USER_INPUT', `${field} must be a non-empty string`, { details: { field } });
-        }
-      }
+      checkNonEmpty([['sourceId', sourceId], ['targetId', targetId], ['actor', actor]]);
       const target = mergeTx.immediate(sourceId, targetId, actor);
       return readEntities([target])[0]!;
     },

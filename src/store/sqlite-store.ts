@@ -4,8 +4,8 @@
  */
 import { VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
-import { isEntityType, type EntityType } from '../ner/types.js';
 import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } from './co-mention-args.js';
+import { checkTypes } from './input-checks.js';
 import { checkPageArgs } from './page-args.js';
 import type { EntityName, Store } from './port.js';
 import { createCoMentionQueries } from './sqlite-co-mentions.js';
@@ -20,12 +20,6 @@ export interface EmbeddedStoreOptions {
   readonly path: string;
   /** @defaultValue silentLogger */
   readonly logger?: Logger;
-}
-
-function checkTypes(types: readonly EntityType[] | undefined | null): void {
-  for (const t of types ?? []) {
-    if (!isEntityType(t)) throw new VanerError('BAD_USER_INPUT', `unknown entity type ${JSON.stringify(t)}`, { details: { field: 'types' } });
-  }
 }
 
 /**

@@ -4,13 +4,12 @@ import { once } from 'node:events';
 import { formatPubTatorDocument, readDocuments, resolveFormat, FORMAT_NAMES, createWarningTally, type GoldMention } from '../../formats/index.js';
 import { VanerError } from '../../errors.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
-import { openAnnotationResources } from '../annotation-resources.js';
+import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
 import { labelRecords } from '../label-records.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-const LABELERS = ['auto', 'model', 'dictionary', 'union'] as const;
 const OUTPUTS = ['pubtator', 'json'] as const;
 
 export const HELP = `usage: vaner annotate <file> [--format pubtator|json] [--labeler auto|model|dictionary|union]
@@ -48,7 +47,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const file = positionals[0] as string;
   const output = parseChoice('format', values.format, OUTPUTS) ?? 'pubtator';
   const inputFormat = parseChoice('input-format', values['input-format'], ['auto', ...FORMAT_NAMES] as const) ?? 'auto';
-  const labelerChoice = parseChoice('labeler', values.labeler, LABELERS);
+  const labelerChoice = parseChoice('labeler', values.labeler, LABELER_CHOICES);
   const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
 
   // Resolve (and so check) the input before opening the store: a typo must not cost a KB import.

@@ -25,15 +25,15 @@ import type { Labeler } from '../../ner/types.js';
 import { averagePrecision, precisionAtK, setScores, type SetScores } from '../../store/co-mention-evaluation.js';
 import { openEmbeddedStore } from '../../store/index.js';
 import type { CoMentionLevel, MentionInput, Store } from '../../store/port.js';
-import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
-import { openAnnotationResources, type AnnotationResources } from '../annotation-resources.js';
+import { parseChoice, parseIntegerFlag } from '../args.js';
+import { LABELER_CHOICES, openAnnotationResources, type AnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
+import { parseEvalArgs, writeWarnings } from '../eval-common.js';
 import { labelRecords } from '../label-records.js';
 
 const ANNOTATIONS = ['gold', 'platform'] as const;
 const LEVELS = ['document', 'sentence'] as const;
-const LABELERS = ['auto', 'model', 'dictionary', 'union'] as const;
 const PROVENANCE_GOLD = { labeler: 'gold', modelVersion: 'gold', linkerVersion: 'gold' };
 
 export const HELP = `usage: vaner eval comentions --gold <pubtator with CID relations> [--annotations gold|platform] [--level document|sentence]
@@ -64,26 +64,18 @@ interface RankedPair {
 }
 
 export async function run(argv: string[], env: Env): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
-    gold: { type: 'string' },
+  const values = parseEvalArgs(argv, 'comentions', HELP, {
     annotations: { type: 'string' },
     level: { type: 'string' },
     labeler: { type: 'string' },
     ctd: { type: 'string' },
     k: { type: 'string' },
     'batch-size': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new VanerError('BAD_USER_INPUT', `unexpected argument "${positionals[0]}"; the gold file goes after --gold`);
-  if (values.gold === undefined) throw new VanerError('BAD_USER_INPUT', '--gold <file> is required; see `vaner eval comentions --help`');
+  if (values === null) return 0;
   const annotations = parseChoice('annotations', values.annotations, ANNOTATIONS) ?? 'gold';
   const level: CoMentionLevel = (parseChoice('level', values.level, LEVELS) ?? 'document') === 'document' ? 'DOCUMENT' : 'SENTENCE';
-  const labelerChoice = parseChoice('labeler', values.labeler, LABELERS);
+  const labelerChoice = parseChoice('labeler', values.labeler, LABELER_CHOICES);
   const ks = parseKs(values.k ?? '10,20,50,100,200,500');
   const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
   const ctdFile = path.resolve(values.ctd ?? path.join(config.kbDir, 'ctd-chemical-disease-pairs.txt'));
@@ -163,7 +155,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       },
       rankings: rankingRows,
     };
-    for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
+    writeWarnings(tally);
     process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : formatTables(summary.documentPairs, summary, rankingRows, ks, ctdPairs !== null));
     return 0;
   } finally {

@@ -24,10 +24,11 @@ import type { Linker } from '../../kb/linker-types.js';
 import { buildLinker } from '../../main.js';
 import type { EntityType, Labeler, Span } from '../../ner/types.js';
 import type { EntityName } from '../../store/port.js';
-import { parseChoice, parseCommandArgs } from '../args.js';
+import { parseChoice } from '../args.js';
 import { openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
+import { parseEvalArgs, writeWarnings } from '../eval-common.js';
 import { labelRecords } from '../label-records.js';
 
 const LINKERS = ['entity', 'exact'] as const;
@@ -65,8 +66,7 @@ interface GoldDocument {
 }
 
 export async function run(argv: string[], env: Env): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
-    gold: { type: 'string' },
+  const values = parseEvalArgs(argv, 'link', HELP, {
     kb: { type: 'string' },
     linker: { type: 'string' },
     threshold: { type: 'string' },
@@ -74,15 +74,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
     'no-end-to-end': { type: 'boolean' },
     'strict-ids': { type: 'boolean' },
     'prior-weight': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new VanerError('BAD_USER_INPUT', `unexpected argument "${positionals[0]}"; the gold file goes after --gold`);
-  if (values.gold === undefined) throw new VanerError('BAD_USER_INPUT', '--gold <file> is required; see `vaner eval link --help`');
+  if (values === null) return 0;
   const linkerChoice = parseChoice('linker', values.linker, LINKERS) ?? 'entity';
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   const priorWeight = values['prior-weight'] === undefined ? undefined : Number(values['prior-weight']);
@@ -149,7 +142,7 @@ async function readGold(file: string): Promise<GoldDocument[]> {
   const tally = createWarningTally();
   const docs: GoldDocument[] = [];
   for await (const record of readDocuments(path.resolve(file), { format: 'pubtator', onWarning: tally.add, offsetMismatch: 'skip' })) docs.push({ record });
-  for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
+  writeWarnings(tally);
   if (docs.every((d) => (d.record.mentions ?? []).length === 0)) throw new VanerError('BAD_USER_INPUT', `${file} has no gold mentions`);
   return docs;
 }

@@ -4,14 +4,14 @@ import { VanerError } from '../../errors.js';
 import { computeNerMetrics, type EvalDocument, type ScoredSpan, formatMetricsTable, metricsToJson } from '../../eval/index.js';
 import { readDocuments, resolveFormat, createWarningTally } from '../../formats/index.js';
 import { ENTITY_TYPES, isEntityType, type EntityType } from '../../ner/types.js';
-import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
-import { openAnnotationResources } from '../annotation-resources.js';
+import { parseChoice, parseIntegerFlag } from '../args.js';
+import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
+import { parseEvalArgs, writeWarnings } from '../eval-common.js';
 import { labelRecords } from '../label-records.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-const LABELERS = ['auto', 'model', 'dictionary', 'union'] as const;
 const GOLD_FORMATS = ['auto', 'pubtator', 'conll', 'brat', 'jsonl'] as const;
 
 export const HELP = `usage: vaner eval ner --gold <file> [--format pubtator|conll|brat] [--labeler auto|model|dictionary|union] [--types CHEMICAL,DISEASE] [--json]
@@ -35,25 +35,17 @@ options:
 `;
 
 export async function run(argv: string[], env: Env): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
-    gold: { type: 'string' },
+  const values = parseEvalArgs(argv, 'ner', HELP, {
     format: { type: 'string' },
     labeler: { type: 'string' },
     types: { type: 'string' },
     'default-type': { type: 'string' },
     'skip-mismatched': { type: 'boolean' },
     'batch-size': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new VanerError('BAD_USER_INPUT', `unexpected argument "${positionals[0]}"; the gold file goes after --gold`);
-  if (values.gold === undefined) throw new VanerError('BAD_USER_INPUT', '--gold <file> is required; see `vaner eval ner --help`');
+  if (values === null) return 0;
   const format = parseChoice('format', values.format, GOLD_FORMATS) ?? 'auto';
-  const labelerChoice = parseChoice('labeler', values.labeler, LABELERS);
+  const labelerChoice = parseChoice('labeler', values.labeler, LABELER_CHOICES);
   const requested = values.types === undefined ? null : parseTypes('types', values.types);
   const defaultType = values['default-type'] === undefined ? undefined : parseTypes('default-type', values['default-type'])[0];
   const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
@@ -91,7 +83,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       throw new VanerError('BAD_USER_INPUT', `the gold file has no mentions${requested ? ` of ${requested.join(', ')}` : ''} to score`);
     }
     const metrics = computeNerMetrics(documents, { types: scored });
-    for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
+    writeWarnings(tally);
     process.stderr.write(`scored ${metrics.documents} documents with labeler ${resources.labeler.kind} ${resources.labeler.version}\n`);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ gold: values.gold, labeler: { kind: resources.labeler.kind, version: resources.labeler.version }, ...metricsToJson(metrics) })}\n`);

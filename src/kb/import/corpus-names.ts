@@ -1,5 +1,5 @@
 import type { EntityType } from '../../ner/types.js';
-import { expectHeader, formatError, readTsvLines } from './tsv-lines.js';
+import { formatError, readTsvRows } from './tsv-lines.js';
 
 /** One mention string annotated with a concept in the training/development corpora, and how often. */
 export interface CorpusName {
@@ -15,13 +15,7 @@ const CURIE = /^(?:MESH:[CD]\d{6,9}|OMIM:\d+)$/;
 /** Reads `corpus-names.tsv[.gz]` (built by scripts/build-kb-data.mjs): curie, type, name, count. */
 export async function readCorpusNames(file: string): Promise<CorpusName[]> {
   const out: CorpusName[] = [];
-  let header = true;
-  for await (const line of readTsvLines(file)) {
-    if (header) {
-      expectHeader(file, line, HEADER);
-      header = false;
-      continue;
-    }
+  for await (const line of readTsvRows(file, HEADER)) {
     const [curie, type, name, count] = line.fields;
     if (line.fields.length !== 4) throw formatError(file, line.lineNumber, `expected 4 tab-separated fields, found ${line.fields.length}`);
     if (!CURIE.test(curie!)) throw formatError(file, line.lineNumber, `invalid curie '${curie}'`);

@@ -1,7 +1,7 @@
 import type { EntityRecord } from '../../store/port.js';
 import type { MeshTrees } from './mesh-trees.js';
 import { parentsFromTrees } from './mesh-trees.js';
-import { expectHeader, formatError, readTsvLines } from './tsv-lines.js';
+import { formatError, readTsvRows } from './tsv-lines.js';
 
 const HEADER = ['DescriptorUI', 'DescriptorName', 'ConceptUI', 'TermUI', 'TermName'];
 
@@ -13,13 +13,7 @@ const HEADER = ['DescriptorUI', 'DescriptorName', 'ConceptUI', 'TermUI', 'TermNa
  */
 export async function readMeshChemicalDescriptors(file: string, trees: MeshTrees): Promise<EntityRecord[]> {
   const byId = new Map<string, { name: string; terms: string[] }>();
-  let header = true;
-  for await (const line of readTsvLines(file)) {
-    if (header) {
-      expectHeader(file, line, HEADER);
-      header = false;
-      continue;
-    }
+  for await (const line of readTsvRows(file, HEADER)) {
     const [ui, name, , , term] = line.fields;
     if (ui === undefined || !/^D\d{6,9}$/.test(ui)) throw formatError(file, line.lineNumber, `invalid DescriptorUI '${ui ?? ''}'`);
     if (name === undefined || name.trim() === '' || term === undefined || term.trim() === '') {

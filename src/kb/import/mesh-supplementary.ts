@@ -1,5 +1,5 @@
 import type { EntityRecord } from '../../store/port.js';
-import { expectHeader, formatError, readTsvLines } from './tsv-lines.js';
+import { formatError, readTsvRows } from './tsv-lines.js';
 
 const HEADER = ['mesh_id', 'name', 'sources'];
 
@@ -12,13 +12,7 @@ const HEADER = ['mesh_id', 'name', 'sources'];
  */
 export async function readMeshSupplementaryChemicals(file: string): Promise<EntityRecord[]> {
   const byId = new Map<string, string[]>();
-  let header = true;
-  for await (const line of readTsvLines(file)) {
-    if (header) {
-      expectHeader(file, line, HEADER);
-      header = false;
-      continue;
-    }
+  for await (const line of readTsvRows(file, HEADER)) {
     const [id, name] = line.fields;
     if (id === undefined || !/^MESH:[CD]\d{6,9}$/.test(id)) throw formatError(file, line.lineNumber, `invalid mesh_id '${id ?? ''}'`);
     if (name === undefined || name.trim() === '') throw formatError(file, line.lineNumber, 'empty name');

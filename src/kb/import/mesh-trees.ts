@@ -1,4 +1,4 @@
-import { expectHeader, formatError, readTsvLines } from './tsv-lines.js';
+import { formatError, readTsvRows } from './tsv-lines.js';
 
 /** MeSH descriptor tree locations, both ways. */
 export interface MeshTrees {
@@ -15,13 +15,7 @@ const TREE_NUMBER = /^[A-Z]\d{2}(?:\.\d{3})*$/;
 export async function readMeshTrees(file: string): Promise<MeshTrees> {
   const treesByDescriptor = new Map<string, string[]>();
   const descriptorByTree = new Map<string, string>();
-  let header = true;
-  for await (const line of readTsvLines(file)) {
-    if (header) {
-      expectHeader(file, line, HEADER);
-      header = false;
-      continue;
-    }
+  for await (const line of readTsvRows(file, HEADER)) {
     const [ui, , tree] = line.fields;
     if (ui === undefined || !/^D\d{6,9}$/.test(ui)) throw formatError(file, line.lineNumber, `invalid DescriptorUI '${ui ?? ''}'`);
     if (tree === undefined || !TREE_NUMBER.test(tree)) throw formatError(file, line.lineNumber, `invalid tree number '${tree ?? ''}'`);

@@ -65,3 +65,19 @@ export function expectHeader(file: string, got: SourceLine, expected: readonly s
     }
   }
 }
+
+/**
+ * The data lines of a vocabulary file with a header row: the first line is checked against
+ * `header` (see expectHeader) and not yielded. An empty file yields nothing.
+ */
+export async function* readTsvRows(file: string, header: readonly string[]): AsyncGenerator<SourceLine> {
+  let first = true;
+  for await (const line of readTsvLines(file)) {
+    if (first) {
+      expectHeader(file, line, header);
+      first = false;
+      continue;
+    }
+    yield line;
+  }
+}

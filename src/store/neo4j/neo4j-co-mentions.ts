@@ -12,18 +12,14 @@
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import { VanerError } from '../../errors.js';
 import type { EntityType } from '../../ner/types.js';
-import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp, type GraphSettings } from '../co-mention-args.js';
-import { assembleEvidence, type EvidenceMentionRow, type EvidenceUnit } from '../co-mention-evidence.js';
+import { checkEvidenceLimit, checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp, type GraphSettings } from '../co-mention-args.js';
+import { assembleEvidence, decodeEvidenceCursor, evidencePage, type EvidenceMentionRow, type EvidenceUnit } from '../co-mention-evidence.js';
 import { buildCoMentionGraph } from '../co-mention-graph.js';
-import { pageRanked, rankPartners, scorePartners, type PartnerCounts, type ScoredPartner, type ScoringBase } from '../co-mention-ranking.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { pageRanked, rankPartners, scorePartners, toCoMentionPage, type PartnerCounts, type ScoredPartner, type ScoringBase } from '../co-mention-ranking.js';
+import { checkTypes } from '../input-checks.js';
 import { checkPageArgs } from '../page-args.js';
 import type { CoMention, CoMentionArgs, CoMentionEvidence, CoMentionEvidenceArgs, CoMentionGraph, CoMentionGraphArgs, CoMentionLevel, CoMentionOrder, Page } from '../port.js';
-import { DEFAULT_EVIDENCE_LIMIT } from '../sqlite-co-mentions.js';
-import { checkTypes } from './input-checks.js';
 import * as Q from './statements.js';
-
-const MAX_EVIDENCE_LIMIT = 1000;
 
 /** What the co-mention queries need from the store: a read unit of work and id resolution. */
 export interface Neo4jCoMentionDeps {
@@ -113,10 +109,7 @@ export function createNeo4jCoMentions(deps: Neo4jCoMentionDeps): Neo4jCoMentions
     async coMentions(entityId, args) {
       const first = checkPageArgs(args);
       checkTypes(args.type === undefined || args.type === null ? [] : [args.type]);
-      const evidenceLimit = args.evidenceLimit ?? DEFAULT_EVIDENCE_LIMIT;
-      if (!Number.isInteger(evidenceLimit) || evidenceLimit < 0 || evidenceLimit > MAX_EVIDENCE_LIMIT) {
-        throw new VanerError('BAD_USER_INPUT', `evidenceLimit must be an integer between 0 and ${MAX_EVIDENCE_LIMIT}`, { details: { field: 'evidenceLimit' } });
-      }
+      const evidenceLimit = checkEvidenceLimit(args.evidenceLimit);
       const level = checkLevel(args.level);
       const orderBy = checkOrder(args.orderBy);
       const minCount = checkMinCount(args.minCount);
@@ -141,21 +134,7 @@ export function createNeo4jCoMentions(deps: Neo4jCoMentionDeps): Neo4jCoMentions
           });
           for (const r of result.records) evidenceOf.set(r.get('partner') as string, r.get('evidence') as string[]);
         }
-        return {
-          items: page.items.map((p) => ({
-            entityId: p.entityId,
-            documentCount: p.documentCount,
-            sentenceCount: p.sentenceCount,
-            partnerDocumentCount: p.partnerDocumentCount,
-            partnerSentenceCount: p.partnerSentenceCount,
-            npmi: p.npmi,
-            llr: p.llr,
-            evidenceDocumentIds: evidenceOf.get(p.entityId) ?? [],
-          })),
-          totalCount: page.totalCount,
-          endCursor: page.endCursor,
-          hasNextPage: page.hasNextPage,
-        };
+        return toCoMentionPage(page, evidenceOf);
       });
     },
 
@@ -166,7 +145,7 @@ export function createNeo4jCoMentions(deps: Neo4jCoMentionDeps): Neo4jCoMentions
       checkId(entityB, 'entityB');
       const after = args.after ?? null;
       // Same cursor lists as the embedded store, so a cursor means the same thing on either adapter.
-      const key = after === null ? null : level === 'DOCUMENT' ? decodeCursor('co-mention-evidence-doc', after, ['string']) : decodeCursor('co-mention-evidence-sentence', after, ['string', 'number']);
+      const { afterDoc, afterSentence } = decodeEvidenceCursor(after, level);
       return deps.read(async (tx): Promise<Page<CoMentionEvidence>> => {
         const resolved = await deps.resolveIds(tx, [entityA, entityB]);
         const a = resolved.get(entityA) ?? entityA;
@@ -175,13 +154,13 @@ export function createNeo4jCoMentions(deps: Neo4jCoMentionDeps): Neo4jCoMentions
         let units: EvidenceUnit[];
         let more: boolean;
         if (level === 'DOCUMENT') {
-          const rows = (await tx.run(Q.CO_MENTION_DOCUMENT_UNITS, { a, b, afterDoc: key?.[0] ?? null, limit: int(first + 1) })).records;
+          const rows = (await tx.run(Q.CO_MENTION_DOCUMENT_UNITS, { a, b, afterDoc, limit: int(first + 1) })).records;
           more = rows.length > first;
           units = rows.slice(0, first).map((r) => ({ documentId: r.get('documentId') as string, sentence: null }));
         } else {
           const rows = (
             await tx.run(Q.CO_MENTION_SENTENCE_UNITS, {
-              a, b, afterDoc: key?.[0] ?? null, afterSentence: key === null ? null : int(key[1] as number), limit: int(first + 1),
+              a, b, afterDoc, afterSentence: afterSentence === null ? null : int(afterSentence), limit: int(first + 1),
             })
           ).records;
           more = rows.length > first;
@@ -206,18 +185,7 @@ export function createNeo4jCoMentions(deps: Neo4jCoMentionDeps): Neo4jCoMentions
         }
         const items = assembleEvidence(units, mentions, texts, a, b);
         const counts = (await tx.run(Q.CO_MENTION_PAIR_COUNTS, { a, b })).records[0];
-        const last = items.at(-1);
-        return {
-          items,
-          totalCount: num(counts?.get(level === 'DOCUMENT' ? 'documents' : 'sentences')),
-          endCursor:
-            last === undefined
-              ? null
-              : level === 'DOCUMENT'
-                ? encodeCursor('co-mention-evidence-doc', [last.documentId])
-                : encodeCursor('co-mention-evidence-sentence', [last.documentId, last.sentence!]),
-          hasNextPage: more,
-        };
+        return evidencePage(items, num(counts?.get(level === 'DOCUMENT' ? 'documents' : 'sentences')), more, level);
       });
     },
 

@@ -24,7 +24,6 @@ import type {
   DocumentFilter,
   Entity,
   EntityName,
-  EntityRecord,
   ImportSummary,
   LinkMethod,
   Mention,
@@ -35,7 +34,8 @@ import type {
   StoredDocument,
 } from '../port.js';
 import { documentTextHash } from '../text-hash.js';
-import { checkDocument, checkMention, checkName, checkNonEmpty, checkProvenance, checkRecord, checkReview, checkTypes } from './input-checks.js';
+import { checkDocument, checkMention, checkName, checkNonEmpty, checkProvenance, checkRecord, checkReview, checkTypes } from '../input-checks.js';
+import { newMentionRow, verdictKey, type KeptVerdict } from '../mention-rows.js';
 import { DEFAULT_MIGRATIONS_DIR, migrate } from './migrate.js';
 import { createNeo4jCoMentions } from './neo4j-co-mentions.js';
 import * as Q from './statements.js';
@@ -536,35 +536,17 @@ export function createNeo4jStore(driver: Driver, settings: { database?: string; 
         const text = doc.get('text') as string;
         mentions.forEach((m, i) => checkMention(m, i, text));
         // A curator's verdict survives re-annotation when the same span is linked to the same entity again.
-        const verdicts = new Map<string, { review: ReviewState; by: string | null; at: string | null }>();
+        const verdicts = new Map<string, KeptVerdict>();
         for (const r of (await tx.run(Q.REVIEWED_MENTIONS_OF_DOCUMENT, { documentId })).records) {
           const p = r.get('mention') as Props;
           const m = toMention(p);
-          verdicts.set(`${m.start}:${m.end}:${m.type}:${m.entityId}`, { review: m.review, by: str(p.reviewedBy), at: str(p.reviewedAt) });
+          verdicts.set(verdictKey(m), { review: m.review, reviewedBy: str(p.reviewedBy), reviewedAt: str(p.reviewedAt) });
         }
         await tx.run(Q.DELETE_MENTIONS_OF_DOCUMENT, { documentId });
         const rows = mentions.map((m) => {
-          const kept = verdicts.get(`${m.start}:${m.end}:${m.type}:${m.entityId}`);
-          return {
-            id: newId('men'),
-            documentId,
-            start: int(m.start),
-            end: int(m.end),
-            text: m.text,
-            type: m.type,
-            entityId: m.entityId,
-            confidence: m.confidence,
-            labeler: provenance.labeler,
-            modelVersion: provenance.modelVersion,
-            linkerVersion: provenance.linkerVersion,
-            linkMethod: m.linkMethod,
-            matchedName: m.matchedName,
-            linkConfidence: m.linkConfidence,
-            sentence: m.sentence === null ? null : int(m.sentence),
-            review: kept?.review ?? 'unreviewed',
-            reviewedBy: kept?.by ?? null,
-            reviewedAt: kept?.at ?? null,
-          };
+          const row = newMentionRow(newId('men'), documentId, m, provenance, verdicts.get(verdictKey(m)));
+          // Integers stored as Neo4j integers, not floats.
+          return { ...row, start: int(m.start), end: int(m.end), sentence: m.sentence === null ? null : int(m.sentence) };
         });
         if (rows.length > 0) await tx.run(Q.INSERT_MENTIONS, { documentId, rows });
         await tx.run(Q.MARK_ANNOTATED, { documentId, now: new Date().toISOString(), labeler: provenance.labeler, modelVersion: provenance.modelVersion });

@@ -1,14 +1,17 @@
 /**
- * Input validation of the Neo4j store. Same rules and messages as the embedded store's (both run the
- * same conformance suite), checked before anything is sent to the database.
+ * Input validation shared by both store adapters (embedded SQLite and Neo4j): one set of rules and
+ * messages, because both run the same conformance suite. Checked before anything reaches a database.
  */
-import { VanerError } from '../../errors.js';
-import { isEntityType, type EntityType } from '../../ner/types.js';
-import type { AnnotationProvenance, DocumentInput, EntityName, EntityRecord, LinkMethod, MentionInput, ReviewState } from '../port.js';
+import { VanerError } from '../errors.js';
+import { isEntityType, type EntityType } from '../ner/types.js';
+import type { AnnotationProvenance, DocumentInput, EntityName, EntityRecord, LinkMethod, MentionInput, ReviewState } from './port.js';
 
+/** Every link method a stored mention may carry. */
 export const LINK_METHODS: readonly LinkMethod[] = ['exact', 'normalized', 'abbreviation', 'approximate', 'curator', 'composite'];
+/** Every review state a curator may set. */
 export const REVIEW_STATES: readonly ReviewState[] = ['unreviewed', 'confirmed', 'rejected'];
 
+/** Rejects a malformed entity record with BAD_USER_INPUT naming its index and field. */
 export function checkRecord(record: EntityRecord, index: number): void {
   const bad = (field: string, message: string): never => {
     throw new VanerError('BAD_USER_INPUT', `entity record ${index}: ${message}`, { details: { index, field } });
@@ -22,6 +25,7 @@ export function checkRecord(record: EntityRecord, index: number): void {
   }
 }
 
+/** Rejects an entity name whose entityId, name or origin is blank, naming its index and field. */
 export function checkName(n: EntityName, index: number): void {
   for (const field of ['entityId', 'name', 'origin'] as const) {
     if (typeof n[field] !== 'string' || n[field].trim() === '') {
@@ -30,12 +34,14 @@ export function checkName(n: EntityName, index: number): void {
   }
 }
 
+/** Rejects any entity type filter value that is not a known EntityType. */
 export function checkTypes(types: readonly EntityType[] | undefined | null): void {
   for (const t of types ?? []) {
     if (!isEntityType(t)) throw new VanerError('BAD_USER_INPUT', `unknown entity type ${JSON.stringify(t)}`, { details: { field: 'types' } });
   }
 }
 
+/** Rejects the first `[field, value]` pair whose value is not a non-blank string. */
 export function checkNonEmpty(fields: readonly (readonly [string, unknown])[]): void {
   for (const [field, value] of fields) {
     if (typeof value !== 'string' || value.trim() === '') {
@@ -44,6 +50,7 @@ export function checkNonEmpty(fields: readonly (readonly [string, unknown])[]): 
   }
 }
 
+/** Rejects a malformed document input: EMPTY_TEXT for blank text, BAD_USER_INPUT otherwise. */
 export function checkDocument(doc: DocumentInput, index: number): void {
   const bad = (code: 'BAD_USER_INPUT' | 'EMPTY_TEXT', field: string, message: string): never => {
     throw new VanerError(code, `document ${index}: ${message}`, { details: { index, field } });
@@ -58,6 +65,7 @@ export function checkDocument(doc: DocumentInput, index: number): void {
   if (m !== undefined && m !== null && (typeof m !== 'object' || Array.isArray(m))) bad('BAD_USER_INPUT', 'metadata', 'metadata must be an object or null');
 }
 
+/** Rejects a mention whose offsets, text, type, confidences, link or sentence do not fit `text`. */
 export function checkMention(m: MentionInput, index: number, text: string): void {
   const bad = (field: string, message: string): never => {
     throw new VanerError('BAD_USER_INPUT', `mention ${index}: ${message}`, { details: { index, field } });
@@ -75,6 +83,7 @@ export function checkMention(m: MentionInput, index: number, text: string): void
   if (m.sentence !== null && (!Number.isInteger(m.sentence) || m.sentence < 0)) bad('sentence', 'sentence must be null or a non-negative integer');
 }
 
+/** Rejects annotation provenance with a missing labeler, modelVersion or linkerVersion. */
 export function checkProvenance(provenance: AnnotationProvenance): void {
   for (const field of ['labeler', 'modelVersion', 'linkerVersion'] as const) {
     if (typeof provenance[field] !== 'string' || provenance[field] === '') {
@@ -83,6 +92,7 @@ export function checkProvenance(provenance: AnnotationProvenance): void {
   }
 }
 
+/** Rejects an unknown review state or a blank actor. */
 export function checkReview(state: ReviewState, actor: string): void {
   if (!REVIEW_STATES.includes(state)) {
     throw new VanerError('BAD_USER_INPUT', `unknown review state ${JSON.stringify(state)}`, { details: { field: 'state' } });
