@@ -4,7 +4,12 @@
  * the store API (putDocuments + replaceMentions, so the count triggers run as in production), then
  * coMentions and coMentionGraph latencies at growing corpus sizes.
  *
- *   npx tsc -p bench/tsconfig.json && node dist/bench-build/bench/co-mentions.js [sizes=10000,30000,100000] [seeds=200]
+ *   npx tsc -p bench/tsconfig.json && node dist/bench-build/bench/co-mentions.js [sizes=10000,30000,100000] [seeds=200] [--reuse PATH]
+ *
+ * `--reuse PATH` keeps the store in PATH instead of a temporary directory: a first run loads it and
+ * leaves it there, a later run with the same sizes reads it without loading again (the 100k load
+ * takes minutes). The generator still runs on reuse, without writing, so the PRNG reaches the same
+ * state and the seed sets are exactly those of a fresh run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,8 +18,12 @@ import zlib from 'node:zlib';
 import type { CoMentionArgs, EntityRecord, MentionInput, Store } from '../src/store/port.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 
-const sizes = (process.argv[2] ?? '10000,30000,100000').split(',').map(Number);
-const seedCount = Number(process.argv[3] ?? 200);
+const reuseAt = process.argv.indexOf('--reuse');
+const reusePath = reuseAt >= 0 ? process.argv[reuseAt + 1] : undefined;
+if (reuseAt >= 0 && reusePath === undefined) throw new Error('--reuse needs a path');
+const positional = process.argv.slice(2).filter((_, i) => reuseAt < 0 || (i !== reuseAt - 2 && i !== reuseAt - 1));
+const sizes = (positional[0] ?? '10000,30000,100000').split(',').map(Number);
+const seedCount = Number(positional[1] ?? 200);
 const CHEMICALS = 5000;
 const DISEASES = 3000;
 const SENTENCES = 8;
@@ -136,12 +145,15 @@ const quantile = (values: number[], q: number): number => {
 };
 const ms = (v: number): string => `${v.toFixed(1)} ms`;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-bench-co-'));
+const dir = reusePath === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-bench-co-')) : null;
 // Rows are printed as soon as they are measured, so a run cut short still reports the sizes it reached.
 console.log(`\n\`node dist/bench-build/bench/co-mentions.js ${sizes.join(',')} ${seedCount}\` (${os.cpus().length} CPUs, Node ${process.version})\n`);
 const printLoad = (r: string[]): void => console.log(`load | ${r.join(' | ')} |`);
 const printQuery = (r: string[]): void => console.log(`query | ${r.join(' | ')} |`);
-const file = path.join(dir, 'bench.db');
+const file = reusePath === undefined ? path.join(dir!, 'bench.db') : path.resolve(reusePath);
+// A reused store only needs to be read when it already holds the largest size; otherwise it is (re)loaded.
+const reusing = reusePath !== undefined && fs.existsSync(file);
+if (reusePath !== undefined && !reusing) console.log(`--reuse: ${file} does not exist yet; loading it once and keeping it`);
 const loadRows: string[][] = [];
 const queryRows: string[][] = [];
 try {
@@ -150,7 +162,7 @@ try {
     ...ids.chemicals.map((id) => ({ id, type: 'CHEMICAL' as const, name: `chemical ${id}`, synonyms: [], parentIds: [], treeNumbers: [], source: 'bench' })),
     ...ids.diseases.map((id) => ({ id, type: 'DISEASE' as const, name: `disease ${id}`, synonyms: [], parentIds: [], treeNumbers: [], source: 'bench' })),
   ];
-  await store.upsertEntities(entities);
+  if (!reusing) await store.upsertEntities(entities);
   let loaded = 0;
   let mentionTotal = 0;
   const BATCH = 500;
@@ -160,6 +172,11 @@ try {
       while (loaded < size) {
         const n = Math.min(BATCH, size - loaded);
         const docs = Array.from({ length: n }, (_, k) => materialise(loaded + k));
+        if (reusing) {
+          for (const d of docs) mentionTotal += d.mentions.length;
+          loaded += n;
+          continue;
+        }
         const stored = await store.putDocuments(docs.map((d, k) => ({ externalId: `bench-${loaded + k}`, text: d.text })));
         for (const [k, r] of stored.entries()) {
           const mentions = docs[k]!.mentions;
@@ -171,7 +188,9 @@ try {
     });
     const cpu = process.cpuUsage(cpu0);
     const walSize = fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0;
-    loadRows.push([String(size), String(mentionTotal), `${(loadMs / 1000).toFixed(1)} s`, `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`, `${((fs.statSync(file).size + walSize) / 2 ** 20).toFixed(0)} MiB`]);
+    const loadWall = reusing ? 'reused' : `${(loadMs / 1000).toFixed(1)} s`;
+    const loadCpu = reusing ? 'reused' : `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`;
+    loadRows.push([String(size), String(mentionTotal), loadWall, loadCpu, `${((fs.statSync(file).size + walSize) / 2 ** 20).toFixed(0)} MiB`]);
     printLoad(loadRows.at(-1)!);
 
     // Seeds: uniform over entities that occur (most are rare), and drawn by mention frequency (Zipf: the popular ones).
@@ -223,5 +242,5 @@ try {
   console.log('|---|---|---|---|---|---|---|');
   for (const r of queryRows) console.log(`| ${r.join(' | ')} |`);
 } finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
 }

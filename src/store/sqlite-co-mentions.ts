@@ -105,7 +105,7 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
   // level) of the group and the partner, ascending. Each statement walks one side's index in document order and
   // probes the other, stopping at the limit; the caller walks the rarer side, so the cost is bounded by
   // min(frequencies) rather than by the popular entity's whole document list.
-  // The four variants are spelled out (rather than assembled) so every statement is a constant.
+  // The variants are spelled out (rather than assembled) so every statement is a constant.
   const evidenceSql = {
     DOCUMENT: {
       group: `SELECT json_group_array(document_id) AS documents FROM (
@@ -134,7 +134,27 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
                         AND o.entity_id IN (SELECT value FROM json_each(@group)))
           ORDER BY w.document_id LIMIT @evidenceLimit)`,
     },
+    // A plain (single-entity) seed: `=` rather than `IN (json_each)` on both sides. With an IN list the planner
+    // cannot walk the seed's index range in document order and stop at the limit; it visits every document of
+    // the seed (a hub: thousands) before the LIMIT applies. Walk the rarer entity, probe the other.
+    PLAIN: {
+      DOCUMENT: `SELECT json_group_array(document_id) AS documents FROM (
+         SELECT w.document_id FROM co_doc_entity w
+          WHERE w.entity_id = @walk
+            AND EXISTS (SELECT 1 FROM co_doc_entity o WHERE o.document_id = w.document_id AND o.entity_id = @probe)
+          ORDER BY w.document_id LIMIT @evidenceLimit)`,
+      SENTENCE: `SELECT json_group_array(document_id) AS documents FROM (
+         SELECT DISTINCT w.document_id FROM co_sent_entity w
+          WHERE w.entity_id = @walk
+            AND EXISTS (SELECT 1 FROM co_sent_entity o WHERE o.document_id = w.document_id AND o.sentence = w.sentence
+                        AND o.entity_id = @probe)
+          ORDER BY w.document_id LIMIT @evidenceLimit)`,
+    },
   } as const;
+  const plainEvidenceStatements = {
+    DOCUMENT: db.prepare<Record<string, unknown>, { documents: string }>(evidenceSql.PLAIN.DOCUMENT),
+    SENTENCE: db.prepare<Record<string, unknown>, { documents: string }>(evidenceSql.PLAIN.SENTENCE),
+  };
   const evidenceStatement = (level: CoMentionLevel, walk: 'group' | 'partner') =>
     db.prepare<Record<string, unknown>, { documents: string }>(evidenceSql[level][walk]);
   const evidenceStatements = {
@@ -202,8 +222,10 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
       const seedUnits = q.level === 'DOCUMENT' ? seedCounts.docs : seedCounts.sents;
       for (const p of page.items) {
         const partnerUnits = q.level === 'DOCUMENT' ? p.partnerDocumentCount : p.partnerSentenceCount;
-        const statement = evidenceStatements[q.level][seedUnits <= partnerUnits ? 'group' : 'partner'];
-        const row = statement.get({ group: groupJson, partner: p.entityId, evidenceLimit });
+        const seedIsRarer = seedUnits <= partnerUnits;
+        const row = q.rollUp
+          ? evidenceStatements[q.level][seedIsRarer ? 'group' : 'partner'].get({ group: groupJson, partner: p.entityId, evidenceLimit })
+          : plainEvidenceStatements[q.level].get({ walk: seedIsRarer ? q.entity : p.entityId, probe: seedIsRarer ? p.entityId : q.entity, evidenceLimit });
         evidenceOf.set(p.entityId, JSON.parse(row?.documents ?? '[]') as string[]);
       }
     }
