@@ -72,7 +72,7 @@ export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | n
   neo4jUri: { env: 'NEO4J_URI', default: null, doc: 'Neo4j 5 URI, e.g. neo4j://localhost:7687' },
   neo4jUser: { env: 'NEO4J_USER', default: 'neo4j', doc: 'Neo4j user' },
   neo4jPassword: { env: 'NEO4J_PASSWORD', default: null, doc: 'Neo4j password' },
-  labeler: { env: 'VANER_LABELER', default: 'auto', doc: '`auto` (model bundle if present, else dictionary), `model`, `dictionary`, `union`' },
+  labeler: { env: 'VANER_LABELER', default: 'auto', doc: '`auto` (dictionary for the types the KB covers, the VANER model for the other types of its bundle; dictionary only without a bundle), `model` (VANER for every type), `dictionary`, `union` (dictionary spans first, the model adds the rest)' },
   modelDir: { env: 'VANER_MODEL_DIR', default: path.join(PROJECT_ROOT, 'models', 'vaner-small'), doc: 'VANER model bundle directory' },
   kbDir: { env: 'VANER_KB_DIR', default: path.join(PROJECT_ROOT, 'data', 'kb'), doc: 'vocabularies imported by `vaner kb import`' },
   executionProviders: { env: 'VANER_EXECUTION_PROVIDERS', default: 'cpu', doc: 'ONNX Runtime providers in order of preference, e.g. `cuda,cpu`' },

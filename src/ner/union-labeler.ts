@@ -6,13 +6,28 @@ import { VanerError } from '../errors.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import type { EntityType, Labeler, Span } from './types.js';
 
+export interface UnionOptions {
+  /**
+   * How overlapping spans of different labelers are resolved:
+   * `confidence` — the rule between the model's own types (higher confidence, then longer, then type order);
+   * `priority` — a span of an earlier labeler wins over any overlapping span of a later one (e.g. a curated
+   * dictionary first, the model filling what it does not cover); within one labeler, `confidence` applies.
+   * @defaultValue 'confidence'
+   */
+  readonly overlap?: 'confidence' | 'priority';
+}
+
 /**
  * Unions labelers. `types` is the union of theirs, in order of first appearance (which also breaks overlap ties);
  * `version` joins the parts' `kind:version` with `+`. Each call asks every part for the requested types it
  * supports, in parallel. `close()` is idempotent and closes every part even if one fails.
  * @throws VanerError('BAD_USER_INPUT') when given no labelers
  */
-export function createUnionLabeler(labelers: readonly Labeler[]): Labeler {
+export function createUnionLabeler(labelers: readonly Labeler[], options: UnionOptions = {}): Labeler {
+  const overlap = options.overlap ?? 'confidence';
+  if (overlap !== 'confidence' && overlap !== 'priority') {
+    throw new VanerError('CONFIG_INVALID', `options.overlap: must be 'confidence' or 'priority', got ${String(overlap)}`);
+  }
   if (labelers.length === 0) throw new VanerError('BAD_USER_INPUT', 'createUnionLabeler: needs at least one labeler');
   const types: EntityType[] = [];
   for (const l of labelers) for (const t of l.types) if (!types.includes(t)) types.push(t);
@@ -34,7 +49,15 @@ export function createUnionLabeler(labelers: readonly Labeler[]): Labeler {
           return l.label(inputs, { ...(options.signal === undefined ? {} : { signal: options.signal }), types: own });
         }),
       );
-      return inputs.map((_, i) => resolveOverlaps(parts.flatMap((p) => p[i] ?? []), types));
+      if (overlap === 'confidence') return inputs.map((_, i) => resolveOverlaps(parts.flatMap((p) => p[i] ?? []), types));
+      return inputs.map((_, i) => {
+        const kept: Span[] = [];
+        for (const part of parts) {
+          const own = resolveOverlaps(part[i] ?? [], types);
+          for (const span of own) if (!kept.some((k) => k.start < span.end && span.start < k.end)) kept.push(span);
+        }
+        return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+      });
     },
     close() {
       closing ??= (async () => {
