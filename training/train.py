@@ -8,6 +8,8 @@
   python3 training/train.py export     --config training/configs/small.json --out models/vaner-small
   python3 training/train.py tiny       --out test/fixtures/tiny-bundle
   python3 training/train.py all        --config training/configs/small.json --out models/vaner-small
+  python3 training/train.py all        --config training/configs/llama2-7b-lora.json \
+                                       --set base.hf_dir=/models/Llama-2-7b-hf --out models/vaner-llama2-7b
 """
 from __future__ import annotations
 
@@ -35,10 +37,12 @@ def main(argv=None) -> int:
     # threads spin-waiting on cores that other processes hold). Use --threads 2 (or more) on an idle host.
     ap.add_argument("--threads", type=int, default=int(os.environ.get("VANER_THREADS", "1")))
     ap.add_argument("--dev-limit", type=int, default=None)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
+                    help="override a config value, e.g. --set base.hf_dir=/models/Llama-2-7b-hf (repeatable)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     default_cfg = "tiny.json" if args.command == "tiny" else "small.json"
-    cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg))
+    cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg), overrides=args.set)
     if args.command == "tokenizer":
         P.stage_tokenizer(cfg)
     elif args.command == "pack-data":

@@ -38,6 +38,7 @@ def prf(tp: int, n_pred: int, n_gold: int) -> Dict[str, float]:
 
 
 @torch.no_grad()
+@torch.no_grad()  # no autograd graph: a 7B model's activations would otherwise be kept per batch
 def predict_tags(model, enc: Encoder, items: Sequence[dict], max_tokens: int = 8192,
                  max_batch: int = 64) -> List[List[int]]:
     """Word-level argmax tags (head 0) for each item; long items are windowed like the runtime does."""

@@ -42,8 +42,8 @@ def export_onnx(model: VanerForTokenClassification, path: str) -> None:
             opset_version=OPSET, do_constant_folding=True,
         )
     import onnx
-    m = onnx.load(path)
-    onnx.checker.check_model(m)
+    # By path: works for graphs over 2 GB too (torch writes their weights as external data next to model.onnx).
+    onnx.checker.check_model(path)
 
 
 def sha256_file(path: str) -> str:
@@ -60,7 +60,8 @@ def reference_logits(model: VanerForTokenClassification, enc: Encoder, examples:
     for ex in examples:
         ids, labels, starts = enc.encode_item(ex["instruction"], ex["words"], [0] * len(ex["words"]))[0]
         seqs.append((ids, labels))
-    ids, mask, _ = collate(seqs)
+    special = getattr(enc.tok, "special", None) or {"padId": PAD_ID}
+    ids, mask, _ = collate(seqs, pad_id=special["padId"])
     with torch.no_grad():
         logits = model.eval()(ids, mask)
     return {
@@ -103,7 +104,7 @@ def architecture(model: VanerForTokenClassification) -> dict:
     }
 
 
-def write_bundle(out_dir: str, model: VanerForTokenClassification, tok: SpTokenizer, *, name: str, version: str,
+def write_bundle(out_dir: str, model: VanerForTokenClassification, tok, *, name: str, version: str,
                  entity_types: List[dict], max_length: int, training_data: List[str], metrics: dict,
                  model_card: str, reference_examples: Sequence[dict] = (), parity_words: Sequence[str] = (),
                  write_parity: bool = False) -> dict:
@@ -112,7 +113,13 @@ def write_bundle(out_dir: str, model: VanerForTokenClassification, tok: SpTokeni
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
     export_onnx(model, onnx_path)
-    write_hf_json(tok, os.path.join(out_dir, "tokenizer.json"))
+    if getattr(tok, "json_path", None):
+        # A checkpoint tokenizer ships as is (byte-identical): the runtime must see exactly what training saw.
+        shutil.copyfile(tok.json_path, os.path.join(out_dir, "tokenizer.json"))
+        special = dict(tok.special)
+    else:
+        write_hf_json(tok, os.path.join(out_dir, "tokenizer.json"))
+        special = {"bosId": BOS_ID, "sepId": SEP_ID, "padId": PAD_ID}
     types_in_head = []
     for t in entity_types:
         if t["type"] not in types_in_head:
@@ -128,7 +135,7 @@ def write_bundle(out_dir: str, model: VanerForTokenClassification, tok: SpTokeni
         "entityTypes": [{"type": t["type"], "head": 0, "dataset": t["dataset"], "instruction": t["instruction"]}
                         for t in entity_types],
         "maxLength": max_length,
-        "special": {"bosId": BOS_ID, "sepId": SEP_ID, "padId": PAD_ID},
+        "special": special,
         "io": {"inputIds": "input_ids", "attentionMask": "attention_mask", "logits": "logits"},
         "tokenizer": "tokenizer.json",
         "weights": {"file": "model.onnx", "sha256": sha256_file(onnx_path), "quantized": False,
@@ -153,7 +160,12 @@ def write_bundle(out_dir: str, model: VanerForTokenClassification, tok: SpTokeni
     if write_parity:
         parity_path = os.path.join(out_dir, "tokenizer-parity.json")
         with open(parity_path, "w", encoding="utf-8") as f:
-            json.dump(parity_fixture(tok, parity_words), f, ensure_ascii=False, indent=1)
+            if getattr(tok, "json_path", None):
+                from .hf_tokenizer import hf_parity_fixture
+                fixture = hf_parity_fixture(tok, parity_words, [t["instruction"] for t in entity_types])
+            else:
+                fixture = parity_fixture(tok, parity_words)
+            json.dump(fixture, f, ensure_ascii=False, indent=1)
     if ref_path is None:
         # Shipped bundles carry no reference file; check parity through a temporary one.
         enc = Encoder(tok, max_length)

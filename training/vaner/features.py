@@ -24,7 +24,9 @@ class Encoder:
     def prefix(self, instruction: str) -> List[int]:
         ids = self._instr_cache.get(instruction)
         if ids is None:
-            ids = [BOS_ID] + self.tok.encode(instruction) + [SEP_ID]
+            # A checkpoint tokenizer (hf_tokenizer.HfTokenizer) carries its own special ids; ours are fixed.
+            special = getattr(self.tok, "special", None) or {"bosId": BOS_ID, "sepId": SEP_ID}
+            ids = [special["bosId"]] + self.tok.encode(instruction) + [special["sepId"]]
             self._instr_cache[instruction] = ids
         return ids
 
@@ -53,10 +55,11 @@ class Encoder:
         return windows
 
 
-def collate(batch: Sequence[Tuple[List[int], List[int]]]) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Right-pad to the longest sequence: input_ids, attention_mask, labels."""
+def collate(batch: Sequence[Tuple[List[int], List[int]]], pad_id: int = PAD_ID
+            ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Right-pad to the longest sequence (with ``pad_id``): input_ids, attention_mask, labels."""
     n = max(len(x[0]) for x in batch)
-    ids = torch.full((len(batch), n), PAD_ID, dtype=torch.long)
+    ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
     mask = torch.zeros((len(batch), n), dtype=torch.long)
     labels = torch.full((len(batch), n), IGNORE, dtype=torch.long)
     for i, (x, y) in enumerate(batch):

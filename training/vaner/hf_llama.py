@@ -118,17 +118,20 @@ def config_from_hf(hf: dict, **overrides) -> VanerConfig:
 
 
 def load_hf_llama(directory: str, num_label_heads: int = 1, bidirectional: bool = True,
-                  with_lm_head: bool = False, dtype: Optional[torch.dtype] = None) -> VanerForTokenClassification:
+                  with_lm_head: bool = False, dtype: Optional[torch.dtype] = None,
+                  device: Optional[str] = None) -> VanerForTokenClassification:
     """Builds the model from ``config.json`` and copies every backbone weight; raises if one is missing or
-    has the wrong shape (a silently half-loaded LLaMA would train, badly)."""
+    has the wrong shape (a silently half-loaded LLaMA would train, badly).
+
+    ``dtype`` (e.g. bfloat16) is the dtype the model is *built* in, so a 7B checkpoint never exists in float32
+    (28 GB); ``device`` ("cuda") builds it on the GPU directly (PyTorch >= 2.0), so host RAM holds only one
+    checkpoint shard at a time."""
     with open(os.path.join(directory, "config.json")) as f:
         hf = json.load(f)
     if hf.get("rope_scaling"):
         raise ValueError("rope_scaling checkpoints are not supported")
     cfg = config_from_hf(hf, num_label_heads=num_label_heads, bidirectional=bidirectional)
-    model = VanerForTokenClassification(cfg, with_lm_head=with_lm_head)
-    if dtype is not None:
-        model = model.to(dtype)
+    model = _build(cfg, with_lm_head, dtype, device)
     own = model.state_dict()
     expected = {k for k in own if k.startswith("model.") or (with_lm_head and k == "lm_head.weight")}
     loaded = set()
@@ -142,11 +145,30 @@ def load_hf_llama(directory: str, num_label_heads: int = 1, bidirectional: bool 
                 raise KeyError(f"unexpected tensor {name} in {directory}")
             if tuple(own[name].shape) != tuple(t.shape):
                 raise ValueError(f"{name}: checkpoint shape {tuple(t.shape)} != model {tuple(own[name].shape)}")
-            own[name].copy_(t.to(own[name].dtype))
+            own[name].copy_(t.to(device=own[name].device, dtype=own[name].dtype))
             loaded.add(name)
     if with_lm_head and cfg.tie_lm_head:
         loaded.add("lm_head.weight")
     missing = sorted(expected - loaded)
     if missing:
         raise KeyError(f"missing from checkpoint: {missing[:5]}{' ...' if len(missing) > 5 else ''}")
+    return model
+
+
+def _build(cfg: VanerConfig, with_lm_head: bool, dtype: Optional[torch.dtype], device: Optional[str]
+           ) -> VanerForTokenClassification:
+    prev = torch.get_default_dtype()
+    if dtype is not None:
+        torch.set_default_dtype(dtype)
+    try:
+        if device and device != "cpu":
+            if not hasattr(torch.device(device), "__enter__"):
+                raise RuntimeError(f"building on {device} needs PyTorch >= 2.0 (torch {torch.__version__})")
+            with torch.device(device):
+                model = VanerForTokenClassification(cfg, with_lm_head=with_lm_head)
+        else:
+            model = VanerForTokenClassification(cfg, with_lm_head=with_lm_head)
+    finally:
+        torch.set_default_dtype(prev)
+    # RoPE tables stay float32 (built from float32 aranges) whatever the default dtype was.
     return model

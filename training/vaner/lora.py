@@ -8,7 +8,7 @@ names and exports to ONNX with no LoRA ops. ``peft`` is used only when asked and
 from __future__ import annotations
 
 import math
-from typing import Iterable, List, Sequence
+from typing import Iterable, List, Optional, Sequence
 
 import torch
 from torch import nn
@@ -17,7 +17,8 @@ DEFAULT_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj
 
 
 class LoRALinear(nn.Module):
-    def __init__(self, base: nn.Linear, r: int, alpha: float, dropout: float):
+    def __init__(self, base: nn.Linear, r: int, alpha: float, dropout: float,
+                 adapter_dtype: Optional[torch.dtype] = None):
         super().__init__()
         if r <= 0:
             raise ValueError(f"LoRA rank must be > 0, got {r}")
@@ -25,14 +26,15 @@ class LoRALinear(nn.Module):
         self.r = r
         self.scaling = alpha / r
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        self.lora_A = nn.Parameter(torch.empty(r, base.in_features, dtype=base.weight.dtype,
-                                               device=base.weight.device))
-        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r, dtype=base.weight.dtype,
-                                               device=base.weight.device))
+        # adapter_dtype float32 over a bf16 base: the small adapters train in full precision (as peft does).
+        dt = adapter_dtype or base.weight.dtype
+        self.lora_A = nn.Parameter(torch.empty(r, base.in_features, dtype=dt, device=base.weight.device))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r, dtype=dt, device=base.weight.device))
         nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))  # as peft: B = 0 so training starts at the base
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.base(x) + (self.dropout(x) @ self.lora_A.t() @ self.lora_B.t()) * self.scaling
+        delta = (self.dropout(x.to(self.lora_A.dtype)) @ self.lora_A.t() @ self.lora_B.t()) * self.scaling
+        return self.base(x) + delta.to(x.dtype)
 
     def merged_linear(self) -> nn.Linear:
         out = nn.Linear(self.base.in_features, self.base.out_features, bias=self.base.bias is not None,
@@ -47,7 +49,8 @@ class LoRALinear(nn.Module):
 
 def apply_lora(model: nn.Module, r: int = 8, alpha: float = 16.0, dropout: float = 0.05,
                target_modules: Sequence[str] = DEFAULT_TARGETS,
-               trainable_extra: Sequence[str] = ("score",), use_peft: bool = False) -> List[str]:
+               trainable_extra: Sequence[str] = ("score",), use_peft: bool = False,
+               adapter_dtype: Optional[torch.dtype] = None) -> List[str]:
     """Wraps every ``nn.Linear`` whose attribute name is in ``target_modules``; freezes everything else except
     parameters under ``trainable_extra``. Returns the wrapped module paths."""
     if use_peft:
@@ -58,7 +61,7 @@ def apply_lora(model: nn.Module, r: int = 8, alpha: float = 16.0, dropout: float
     for parent_name, parent in list(model.named_modules()):
         for child_name, child in list(parent.named_children()):
             if child_name in target_modules and isinstance(child, nn.Linear):
-                setattr(parent, child_name, LoRALinear(child, r, alpha, dropout))
+                setattr(parent, child_name, LoRALinear(child, r, alpha, dropout, adapter_dtype))
                 wrapped.append(f"{parent_name}.{child_name}" if parent_name else child_name)
     if not wrapped:
         raise ValueError(f"no nn.Linear named any of {list(target_modules)}")

@@ -14,6 +14,7 @@ import math
 from typing import Optional
 
 import torch
+import torch.utils.checkpoint
 from torch import nn
 import torch.nn.functional as F
 
@@ -184,7 +185,9 @@ class LlamaModel(nn.Module):
         bias = self.attention_bias(attention_mask, x.dtype)
         for layer in self.layers:
             if self.gradient_checkpointing and self.training:
-                x = torch.utils.checkpoint.checkpoint(layer, x, cos, sin, bias)
+                # Non-reentrant: with a frozen embedding (LoRA) no checkpoint input requires grad, and the
+                # reentrant variant would then silently give the adapters no gradient.
+                x = torch.utils.checkpoint.checkpoint(layer, x, cos, sin, bias, use_reentrant=False)
             else:
                 x = layer(x, cos, sin, bias)
         return self.norm(x)
@@ -220,7 +223,8 @@ class VanerForTokenClassification(nn.Module):
     def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Logits [batch, seq, heads, labels]."""
         h = self.model(input_ids, attention_mask)
-        logits = self.score(h)
+        # A bf16 backbone (LLaMA LoRA runs) keeps a float32 head; a no-op (nothing traced) for float32 models.
+        logits = self.score(h.to(self.score.weight.dtype))
         return logits.reshape(input_ids.shape[0], input_ids.shape[1], self.config.num_label_heads,
                               self.config.num_labels)
 

@@ -17,7 +17,7 @@ import random
 import sys
 import time
 from collections import Counter
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -43,12 +43,48 @@ def log(msg: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} {msg}", flush=True)
 
 
-def load_config(path: str) -> dict:
+def apply_override(cfg: dict, assignment: str) -> None:
+    """``--set a.b.c=value``: value parsed as JSON when it parses (numbers, true, null, lists), else a string."""
+    key, sep, raw = assignment.partition("=")
+    if not sep or not key:
+        raise ValueError(f"--set expects key.path=value, got {assignment!r}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    node = cfg
+    parts = key.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ValueError(f"--set {key}: {part} is not an object in the config")
+    node[parts[-1]] = value
+
+
+def load_config(path: str, overrides: Sequence[str] = ()) -> dict:
+    """Reads a JSON config, applies ``--set`` overrides, expands ``$VARS`` in ``base.hf_dir``."""
     with open(path) as f:
         cfg = json.load(f)
+    for o in overrides:
+        apply_override(cfg, o)
+    base = cfg.get("base")
+    if base and isinstance(base.get("hf_dir"), str):
+        base["hf_dir"] = os.path.expanduser(os.path.expandvars(base["hf_dir"]))
     cfg.setdefault("workdir", os.path.join(REPO, ".train-data", cfg["name"]))
     os.makedirs(cfg["workdir"], exist_ok=True)
     return cfg
+
+
+def hf_dir(cfg: dict) -> Optional[str]:
+    """The Hugging Face checkpoint directory of a LLaMA run (``base.hf_dir``, or legacy ``finetune.init_hf``);
+    None for runs that train their own tokenizer and model."""
+    d = (cfg.get("base") or {}).get("hf_dir") or cfg.get("finetune", {}).get("init_hf")
+    if not d:
+        return None
+    if "$" in d or not os.path.isdir(d):
+        raise ValueError(f"base.hf_dir {d!r} is not a directory: set it with --set base.hf_dir=/path/to/Llama-2-7b-hf "
+                         f"or export the environment variable the config names")
+    return d
 
 
 def _wd(cfg: dict, name: str) -> str:
@@ -64,7 +100,11 @@ def _kb_sample(n: int, rng: random.Random) -> List[str]:
     return allnames[:n]
 
 
-def stage_tokenizer(cfg: dict) -> SpTokenizer:
+def stage_tokenizer(cfg: dict):
+    if hf_dir(cfg):
+        tok = load_tokenizer(cfg)
+        log(f"[tokenizer] using the checkpoint's own tokenizer: {tok.describe()}, special {tok.special}")
+        return tok
     tc = cfg["tokenizer"]
     rng = random.Random(cfg.get("seed", 0))
     texts = list(D.corpus_texts())
@@ -92,7 +132,12 @@ def stage_tokenizer(cfg: dict) -> SpTokenizer:
     return tok
 
 
-def load_tokenizer(cfg: dict) -> SpTokenizer:
+def load_tokenizer(cfg: dict):
+    """``SpTokenizer`` (our sentencepiece model) or, for a LLaMA run, the checkpoint's ``HfTokenizer``."""
+    d = hf_dir(cfg)
+    if d:
+        from .hf_tokenizer import HfTokenizer
+        return HfTokenizer(d, sep_token=(cfg.get("base") or {}).get("sep_token"))
     return SpTokenizer.load(_wd(cfg, "spm.model"))
 
 
@@ -117,6 +162,18 @@ def stage_pack(cfg: dict) -> None:
     dc = cfg["data"]
     rng = random.Random(cfg.get("seed", 0))
     tok = load_tokenizer(cfg)
+    if hf_dir(cfg) and cfg.get("pretrain", {}).get("steps", 0):
+        raise ValueError("pretrain.steps must be 0 for a Hugging Face checkpoint run (the checkpoint is pre-trained)")
+    if dc.get("train_records") or dc.get("dev_records"):
+        if not (dc.get("train_records") and dc.get("dev_records")):
+            raise ValueError("data.train_records and data.dev_records go together (record files, data.write_records)")
+        # Ready-made records (data.read_records format), e.g. a custom corpus; no corpus reading, no DBR.
+        train, dev = D.read_records(dc["train_records"]), D.read_records(dc["dev_records"])
+        D.write_records(_wd(cfg, "train-records.jsonl.gz"), train)
+        D.write_records(_wd(cfg, "dev-records.jsonl.gz"), dev)
+        log(f"[pack] records from {dc['train_records']}: train {len(train)}, dev {len(dev)}")
+        _log_token_stats(tok, train, dc["max_length"])
+        return
     train = D.supervised_records("train", include_extra=dc.get("include_extra", True))
     train = _cap_by_source(train, dc.get("source_caps", {}), rng)
     dev = D.supervised_records("devel")
@@ -153,6 +210,8 @@ def stage_pack(cfg: dict) -> None:
     D.write_records(_wd(cfg, "dev-records.jsonl.gz"), dev)
     log(f"[pack] train records {len(train) + len(dbr)} {dict(Counter(r['src'] for r in train + dbr))}")
     log(f"[pack] dev records {len(dev)} {dict(Counter(r['src'] for r in dev))}")
+    if hf_dir(cfg):
+        _log_token_stats(tok, train + dbr, dc["max_length"])
     # Pre-training stream.
     pc = cfg.get("pretrain", {})
     if pc.get("steps", 0) > 0 and not os.path.exists(_wd(cfg, "pretrain-ids.npy")):
@@ -171,6 +230,16 @@ def stage_pack(cfg: dict) -> None:
         log(f"[pack] pre-training stream: {len(arr)} tokens from {len(docs)} documents")
 
 
+def _log_token_stats(tok, recs: List[dict], max_length: int) -> None:
+    """Encodes every word type with the run's tokenizer (fails early if it cannot encode) and logs lengths."""
+    types = sorted({w for r in recs for w in r["words"]})
+    lens = [len(tok.encode(w)) for w in types]
+    long_recs = sum(1 for r in recs if sum(len(tok.encode(w)) for w in r["words"]) > max_length - 32)
+    what = tok.describe() if hasattr(tok, "describe") else f"sentencepiece ({tok.vocab_size} ids)"
+    log(f"[pack] {what}: {len(types)} word types, {sum(lens) / max(1, len(lens)):.2f} tokens/type, "
+        f"{long_recs} records over ~{max_length - 32} word tokens (split into windows)")
+
+
 # -------------------------------------------------------------------------------------------------- training
 
 def build_model(cfg: dict, tok: SpTokenizer) -> VanerForTokenClassification:
@@ -182,20 +251,26 @@ def build_model(cfg: dict, tok: SpTokenizer) -> VanerForTokenClassification:
 
 def save_ckpt(model, path: str, stats: dict) -> None:
     tmp = path + ".tmp"
-    state = {k: v.detach().float().cpu() for k, v in model.state_dict().items()}
+    # bf16 stays bf16 (a 7B checkpoint: 13.5 GB, not 27); load_ckpt widens into the float32 model.
+    state = {k: v.detach().cpu() if v.dtype == torch.bfloat16 else v.detach().float().cpu()
+             for k, v in model.state_dict().items()}
     torch.save({"config": model.config.to_dict(), "state": state, "stats": stats}, tmp)
     os.replace(tmp, path)
 
 
 def load_ckpt(path: str) -> (VanerForTokenClassification, dict):
     ck = torch.load(path, map_location="cpu")
-    model = VanerForTokenClassification(VanerConfig.from_dict(ck["config"]))
+    # LLaMA fine-tunes have no pre-training head (untied, not loaded): build one only when the state has it.
+    model = VanerForTokenClassification(VanerConfig.from_dict(ck["config"]),
+                                        with_lm_head="lm_head.weight" in ck["state"])
     model.load_state_dict(ck["state"])
     return model, ck.get("stats", {})
 
 
 def stage_pretrain(cfg: dict) -> dict:
     pc = cfg["pretrain"]
+    if hf_dir(cfg):
+        raise ValueError("pretrain is for our own small models; a Hugging Face checkpoint run starts at finetune")
     tok = load_tokenizer(cfg)
     model = build_model(cfg, tok)
     stream = np.load(_wd(cfg, "pretrain-ids.npy"))
@@ -248,15 +323,34 @@ def evaluate_dev(cfg: dict, model, tok: SpTokenizer, limit: Optional[int] = None
     return out
 
 
+def _base_dtype(cfg: dict, dev: str) -> torch.dtype:
+    """``base.dtype`` ("bfloat16" / "float16" / "float32"), default: bfloat16 on CUDA (a 7B model is 13.5 GB
+    instead of 27 GB), float32 on CPU (CPU bf16 matmuls are slow and torch 1.13 lacks some bf16 CPU kernels)."""
+    name = (cfg.get("base") or {}).get("dtype") or ("bfloat16" if dev.startswith("cuda") else "float32")
+    if name not in ("bfloat16", "float16", "float32"):
+        raise ValueError(f"base.dtype must be bfloat16, float16 or float32, got {name!r}")
+    return getattr(torch, name)
+
+
 def stage_finetune(cfg: dict, init: Optional[str] = None) -> dict:
     fc = cfg["finetune"]
     tok = load_tokenizer(cfg)
     init = init or (_wd(cfg, "pretrain.pt") if os.path.exists(_wd(cfg, "pretrain.pt")) else None)
-    if fc.get("init_hf"):
-        # A Hugging Face LLaMA directory (VANER: LLaMA-2-7B). Its vocabulary must be the bundle tokenizer's.
+    dev = device_of(cfg)
+    base_dir = hf_dir(cfg)
+    if base_dir:
+        # A Hugging Face LLaMA directory (VANER: LLaMA-2-7B) with its own tokenizer (load_tokenizer), a new BIO head.
         from .hf_llama import load_hf_llama
-        model, prev = load_hf_llama(fc["init_hf"]), {}
-        log(f"[finetune] initialised from Hugging Face checkpoint {fc['init_hf']}")
+        dtype = _base_dtype(cfg, dev)
+        model = load_hf_llama(base_dir, num_label_heads=cfg.get("model", {}).get("num_label_heads", 1),
+                              dtype=dtype, device=dev if dev != "cpu" else None)
+        torch.manual_seed(cfg.get("seed", 0))
+        model.score.reset_parameters()
+        model.score.float()  # the head trains fully, in float32 (forward casts the bf16 hidden states)
+        model.model.gradient_checkpointing = bool(fc.get("gradient_checkpointing", False))
+        prev = {}
+        log(f"[finetune] initialised from Hugging Face checkpoint {base_dir} ({dtype}, {dev}); "
+            f"{tok.describe()}, special {tok.special}")
     elif init:
         model, prev = load_ckpt(init)
         log(f"[finetune] initialised from {init}")
@@ -265,6 +359,8 @@ def stage_finetune(cfg: dict, init: Optional[str] = None) -> dict:
     if model.config.vocab_size != tok.vocab_size:
         raise ValueError(f"model vocab {model.config.vocab_size} != tokenizer vocab {tok.vocab_size}")
     lora_cfg = fc.get("lora")
+    if base_dir and not lora_cfg and not fc.get("full_finetune"):
+        raise ValueError("a Hugging Face checkpoint run needs finetune.lora (or finetune.full_finetune: true)")
     if lora_cfg:
         from .lora import apply_lora
         wrapped = apply_lora(model, r=lora_cfg.get("r", 8), alpha=lora_cfg.get("alpha", 16.0),
@@ -272,10 +368,10 @@ def stage_finetune(cfg: dict, init: Optional[str] = None) -> dict:
                              target_modules=tuple(lora_cfg.get("target_modules", ("q_proj", "k_proj", "v_proj",
                                                                                   "o_proj", "gate_proj", "up_proj",
                                                                                   "down_proj"))),
-                             use_peft=bool(lora_cfg.get("use_peft", False)))
+                             use_peft=bool(lora_cfg.get("use_peft", False)),
+                             adapter_dtype=torch.float32)
         log(f"[finetune] LoRA r={lora_cfg.get('r', 8)} on {len(wrapped)} modules; trainable "
             f"{sum(p.numel() for p in model.parameters() if p.requires_grad)} parameters")
-    dev = device_of(cfg)
     model.to(dev)
     rng = random.Random(cfg.get("seed", 0))
     recs = D.read_records(_wd(cfg, "train-records.jsonl.gz"))
@@ -300,13 +396,15 @@ def stage_finetune(cfg: dict, init: Optional[str] = None) -> dict:
     stats = train_loop(model, windows, steps=fc["steps"], lr=fc["lr"], max_tokens=fc["max_tokens"],
                        max_batch=fc["max_batch"], seed=cfg.get("seed", 0), warmup=fc.get("warmup", 100),
                        time_budget_s=fc.get("time_budget_s"), on_checkpoint=ckpt, log=log,
-                       log_every=fc.get("log_every", 50), device=dev)
+                       log_every=fc.get("log_every", 50), device=dev, grad_accum=fc.get("grad_accum", 1))
     stats["epoch_tokens"] = ntok
     stats["items"] = len(items)
     if lora_cfg:
         from .lora import merge_lora
         merge_lora(model)
         stats["lora"] = lora_cfg
+    if base_dir:
+        stats["base"] = base_dir
     save_ckpt(model, path, {"pretrain": prev.get("pretrain"), "finetune": stats})
     log(f"[finetune] done: {json.dumps(stats)}")
     return stats
@@ -327,6 +425,11 @@ def model_card(cfg: dict, model, stats: dict, metrics: dict, extra: str = "") ->
     c = model.config
     pre = stats.get("pretrain") or {}
     fin = stats.get("finetune") or {}
+    base = fin.get("base")
+    tok_desc = (f"the checkpoint's tokenizer.json, copied unchanged; base checkpoint {os.path.basename(base)}"
+                if base else "sentencepiece unigram")
+    tuning = (f"LoRA r={fin['lora'].get('r', 8)} alpha={fin['lora'].get('alpha', 16.0)}, merged before export"
+              if fin.get("lora") else "full fine-tuning")
     lines = [
         f"# {cfg['name']} ({cfg['version']})", "",
         "VANER-style biomedical NER labeler (arXiv 2404.17835): a LLaMA-architecture encoder with the causal mask "
@@ -334,13 +437,13 @@ def model_card(cfg: dict, model, stats: dict, metrics: dict, extra: str = "") ->
         "", "## Architecture", "",
         f"hidden {c.hidden_size}, layers {c.num_hidden_layers}, heads {c.num_attention_heads} "
         f"(kv {c.num_key_value_heads}), intermediate {c.intermediate_size}, vocab {c.vocab_size} "
-        f"(sentencepiece unigram), RoPE theta {c.rope_theta}, RMSNorm eps {c.rms_norm_eps}, bidirectional "
+        f"({tok_desc}), RoPE theta {c.rope_theta}, RMSNorm eps {c.rms_norm_eps}, bidirectional "
         f"{c.bidirectional}; {model.num_parameters()} parameters exported. Max input length "
         f"{cfg['data']['max_length']} tokens.",
         "", "## Training", "",
         f"* Pre-training (masked tokens; lower-cased SumPubMed abstracts + cased corpus text + KB names): "
         f"{pre.get('steps', 0)} steps, {pre.get('tokens', 0)} tokens seen, {pre.get('seconds', 0)} s.",
-        f"* Instruction tuning (full fine-tuning): {fin.get('steps', 0)} steps, {fin.get('tokens', 0)} tokens "
+        f"* Instruction tuning ({tuning}): {fin.get('steps', 0)} steps, {fin.get('tokens', 0)} tokens "
         f"seen ({fin.get('items', 0)} items, {fin.get('epoch_tokens', 0)} tokens per epoch), "
         f"{fin.get('seconds', 0)} s.",
         f"* Data: {', '.join(training_data(cfg))}.",
@@ -380,7 +483,10 @@ def stage_export(cfg: dict, out_dir: str, ckpt: Optional[str] = None, dev_limit:
     tok = load_tokenizer(cfg)
     model, stats = load_ckpt(ckpt or _wd(cfg, "finetune.pt"))
     model.eval()
+    # Dev metrics on the GPU when there is one (a 7B model on CPU would take hours); ONNX export runs on CPU.
+    model.to(device_of(cfg))
     metrics = evaluate_dev(cfg, model, tok, limit=dev_limit)
+    model.cpu()
     slim = {k: {m: v[m] for m in ("precision", "recall", "f1")} for k, v in metrics.items()}
     ets = entity_types(cfg)
     ref_examples = []
@@ -403,13 +509,17 @@ def stage_export(cfg: dict, out_dir: str, ckpt: Optional[str] = None, dev_limit:
         metrics={"development": slim}, model_card=model_card(cfg, model, stats, metrics, extra_card),
         reference_examples=ref_examples, parity_words=parity_words, write_parity=parity)
     if not parity:
-        # Shipped bundles: check the JS tokenizer against sentencepiece on many corpus words (temp fixture).
+        # Shipped bundles: check the JS tokenizer against the training encoder on many corpus words (temp fixture).
         import tempfile
         from .export import node_check
         from .tokenizer import parity_fixture
         recs = D.read_records(_wd(cfg, "train-records.jsonl.gz"))
         words = sorted({w for r in recs for w in r["words"]})
-        fixture = parity_fixture(tok, words, n=min(len(words), parity_sample))
+        if hf_dir(cfg):
+            from .hf_tokenizer import hf_parity_fixture
+            fixture = hf_parity_fixture(tok, words, [t["instruction"] for t in ets], n=parity_sample)
+        else:
+            fixture = parity_fixture(tok, words, n=min(len(words), parity_sample))
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
             json.dump(fixture, f, ensure_ascii=False)
         try:
