@@ -43,31 +43,12 @@ def _refuse_test(path: str) -> None:
 
 def read_conll(path: str) -> List[Tuple[List[str], List[int]]]:
     """CoNLL ``token<TAB>tag`` with blank lines between sentences; tags B/I/O with optional ``-Type`` suffix."""
-    _refuse_test(path)
-    out: List[Tuple[List[str], List[int]]] = []
-    words: List[str] = []
-    tags: List[int] = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if words:
-                    out.append((words, tags))
-                words, tags = [], []
-                continue
-            parts = line.split("\t")
-            if parts[0] == "-DOCSTART-":
-                continue
-            tag = parts[-1].strip()
-            words.append(parts[0])
-            tags.append(1 if tag.startswith("B") else 2 if tag.startswith("I") else 0)
-    if words:
-        out.append((words, tags))
-    return out
+    return [(words, [1 if t.startswith("B") else 2 if t.startswith("I") else 0 for t in tags])
+            for words, tags in read_conll_typed(path)]
 
 
 def read_conll_typed(path: str) -> List[Tuple[List[str], List[str]]]:
-    """Like read_conll but keeps the raw tag strings (JNLPBA devel: B-protein, I-DNA ...)."""
+    """CoNLL sentences with the raw tag strings (JNLPBA devel: B-protein, I-DNA ...); read_conll maps them to 0/1/2."""
     _refuse_test(path)
     out: List[Tuple[List[str], List[str]]] = []
     words: List[str] = []
