@@ -1,0 +1,12 @@
+/**
+ * The domain module: types shared by every layer (formats, labelers, knowledge base, stores, jobs,
+ * API). It imports nothing from the rest of the project, so any module may depend on it without
+ * depending on another layer (docs/architecture.md).
+ */
+export { ENTITY_TYPES, isEntityType, type EntityType } from './entity-types.js';
+export type * from './labeler.js';
+export type * from './entities.js';
+export type * from './documents.js';
+export type * from './paging.js';
+export type * from './co-mentions.js';
+export type * from './curation.js';
