@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { CoMentionArgs, EntityRecord, MentionInput, Store } from '../src/store/port.js';
+import type { CoMentionArgs, EntityRecord, MentionInput } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 
 const reuseAt = process.argv.indexOf('--reuse');

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EntityRecord } from '../src/store/port.js';
+import type { EntityRecord } from '../src/domain/index.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 
 const count = Number(process.argv[2] ?? 100_000);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { VanerError } from './errors.js';
-import type { EntityType, Labeler } from './ner/types.js';
+import type { EntityType, Labeler } from './domain/index.js';
 import type { Linker } from './kb/linker-types.js';
 import type { Store } from './store/port.js';
 import type { JobQueue, QueueWorker } from './jobs/port.js';

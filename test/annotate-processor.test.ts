@@ -6,9 +6,9 @@ import { VanerError } from '../src/errors.js';
 import { createAnnotateProcessor, openInProcessQueue } from '../src/jobs/index.js';
 import type { JobProgress, QueueJob } from '../src/jobs/port.js';
 import type { Linker, LinkResult } from '../src/kb/linker-types.js';
-import type { EntityType, LabelInput, LabelOptions, Labeler, Span } from '../src/ner/types.js';
+import type { EntityType, LabelInput, LabelOptions, Labeler, Span, StoredDocument } from '../src/domain/index.js';
 import { openEmbeddedStore } from '../src/store/index.js';
-import type { Store, StoredDocument } from '../src/store/port.js';
+import type { Store } from '../src/store/port.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-annotate-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

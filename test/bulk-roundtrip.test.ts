@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDocuments, type DocumentRecord, type FormatName } from '../src/formats/index.js';
 import { exportDocuments, type ExportFormat } from '../src/jobs/document-export.js';
-import { openEmbeddedStore, type MentionInput } from '../src/store/index.js';
+import { type MentionInput } from '../src/domain/index.js';
+import { openEmbeddedStore } from '../src/store/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SAMPLE = path.join(ROOT, 'bench', 'ner-sample.PubTator.txt');

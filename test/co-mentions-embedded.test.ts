@@ -12,7 +12,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkPairCounts, gSquared, npmi, signedLogLikelihoodRatio } from '../src/store/association-scores.js';
 import { graphFanOut } from '../src/store/co-mention-graph.js';
 import { openEmbeddedStore } from '../src/store/index.js';
-import type { EntityRecord, MentionInput, Store, StoredDocument } from '../src/store/port.js';
+import type { EntityRecord, MentionInput, StoredDocument } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-co-mentions-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -19,9 +19,9 @@ import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
 import { createEntityLinker } from '../src/kb/entity-linker.js';
 import { createLiveLinker, type LiveLinker } from '../src/kb/live-linker.js';
 import { silentLogger } from '../src/log.js';
-import type { Labeler } from '../src/ner/types.js';
-import type { EntityName, EntityRecord, Store } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import type { Labeler, EntityName, EntityRecord } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 
 const CURATOR: Principal = { keyId: '0000000000000001', owner: 'dr-curator', role: 'curator' };
 const READER: Principal = { keyId: '0000000000000002', owner: 'a-reader', role: 'reader' };

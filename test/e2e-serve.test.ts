@@ -24,9 +24,9 @@ import { createDictionaryLabeler, createExactLinker } from '../src/kb/index.js';
 import { silentLogger } from '../src/log.js';
 import { createApp, databasePath, type App } from '../src/main.js';
 import { createUnionLabeler } from '../src/ner/index.js';
-import type { Labeler } from '../src/ner/types.js';
-import type { EntityRecord, Store } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import type { Labeler, EntityRecord } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 
 /** A handful of real records (MeSH descriptor ids; names and entry terms as in MeSH / CTD MEDIC). */
 const KB: EntityRecord[] = [

@@ -14,8 +14,9 @@ import { submitDocuments } from '../src/graphql/submit-documents.js';
 import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { createLogger, silentLogger, type Logger } from '../src/log.js';
-import type { EntityRecord, MentionInput, Store } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import type { EntityRecord, MentionInput } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 
 const LIMITS = { maxDocumentChars: 200, maxBatchDocuments: 5 };
 const BIG = { maxDocumentChars: 200, maxBatchDocuments: 50 };

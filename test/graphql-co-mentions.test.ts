@@ -19,8 +19,9 @@ import { typeDefs } from '../src/graphql/schema.js';
 import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { silentLogger } from '../src/log.js';
-import type { EntityRecord, MentionInput, Store, StoredDocument } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import type { EntityRecord, MentionInput, StoredDocument } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 
 const ADMIN = { keyId: '0000000000000000', owner: 'test-admin', role: 'admin' as const };
 const LIMITS = { maxDocumentChars: 200, maxBatchDocuments: 5 };

@@ -16,7 +16,7 @@ import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { silentLogger } from '../src/log.js';
 import type { Store } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
 const run = promisify(execFile);

@@ -12,7 +12,7 @@ import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { createLogger } from '../src/log.js';
 import type { Store } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 
 const require = createRequire(import.meta.url);
 const MAX_BODY = 4096;

@@ -18,8 +18,9 @@ import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { silentLogger } from '../src/log.js';
 import { databasePath } from '../src/main.js';
-import type { EntityRecord, Store } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import type { EntityRecord } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 
 const ENTITIES: EntityRecord[] = [
   { id: 'MESH:D008012', type: 'CHEMICAL', name: 'Lidocaine', synonyms: ['Lignocaine'], parentIds: [], treeNumbers: ['D02.065.277'], source: 'mesh-2024' },

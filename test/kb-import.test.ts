@@ -12,7 +12,7 @@ import { importKnowledgeBase } from '../src/kb/import-knowledge-base.js';
 import { readDictionaryExclusions } from '../src/kb/dictionary-exclusions.js';
 import { readKnowledgeBaseNames } from '../src/kb/knowledge-base-source.js';
 import { openEmbeddedStore } from '../src/store/index.js';
-import type { EntityName } from '../src/store/port.js';
+import type { EntityName } from '../src/domain/index.js';
 
 const tsv = (rows: string[][]): string => rows.map((r) => r.join('\t')).join('\n') + '\n';
 

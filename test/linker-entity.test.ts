@@ -3,8 +3,7 @@ import { createEntityLinker } from '../src/kb/entity-linker.js';
 import { calibratedConfidence, DEFAULT_CALIBRATION, fitLogistic, type LinkFeatures } from '../src/kb/link-calibration.js';
 import { compositeReadings } from '../src/kb/composite-mentions.js';
 import { buildNgramIndex } from '../src/kb/ngram-index.js';
-import type { EntityType, Span } from '../src/ner/types.js';
-import type { EntityName } from '../src/store/port.js';
+import type { EntityType, Span, EntityName } from '../src/domain/index.js';
 
 const n = (entityId: string, type: EntityType, name: string, origin = 'vocabulary'): EntityName => ({ entityId, type, name, origin });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createExactLinker } from '../src/kb/exact-linker.js';
-import type { EntityType, Span } from '../src/ner/types.js';
-import type { EntityName } from '../src/store/port.js';
+import type { EntityType, Span, EntityName } from '../src/domain/index.js';
 
 const n = (entityId: string, type: EntityType, name: string, origin = 'vocabulary'): EntityName => ({ entityId, type, name, origin });
 const span = (text: string, part: string, type: EntityType, from = 0): Span => {

@@ -13,7 +13,7 @@ import { createLabeler, createUnionLabeler, segmentDocument, type ModelLabeler }
 import type { Manifest } from '../src/ner/manifest.js';
 import { createSession, predict } from '../src/ner/predict.js';
 import type { SubwordEncoder } from '../src/ner/subword-tokenizer.js';
-import type { Span } from '../src/ner/types.js';
+import type { Span } from '../src/domain/index.js';
 import { createLogger, silentLogger } from '../src/log.js';
 
 // VANER_TEST_BUNDLE lets a developer run the same suite against another bundle (e.g. models/vaner-small).

@@ -7,7 +7,7 @@ import { importKnowledgeBase } from '../src/kb/index.js';
 import { silentLogger } from '../src/log.js';
 import { buildLabeler } from '../src/main.js';
 import { createUnionLabeler } from '../src/ner/index.js';
-import type { EntityType, Labeler, Span } from '../src/ner/types.js';
+import type { EntityType, Labeler, Span } from '../src/domain/index.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 
 /** A labeler that returns fixed spans (a test double of the labeler only). */

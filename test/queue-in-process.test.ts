@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openInProcessQueue } from '../src/jobs/index.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { openEmbeddedStore } from '../src/store/index.js';
-import { STORE_SCHEMA_VERSION } from '../src/store/sqlite-schema.js';
+import { STORE_SCHEMA_VERSION } from '../src/store/embedded/sqlite-schema.js';
 import { describeQueueConformance, QUEUE_CONFORMANCE_OPTIONS } from './conformance/queue-suite.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-queue-'));

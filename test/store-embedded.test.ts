@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedStore } from '../src/store/index.js';
-import { STORE_SCHEMA_VERSION } from '../src/store/sqlite-schema.js';
+import { STORE_SCHEMA_VERSION } from '../src/store/embedded/sqlite-schema.js';
 import type { Store } from '../src/store/port.js';
 import { describeStoreConformance } from './conformance/store-suite.js';
 

@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Linker } from '../kb/linker-types.js';
 import type { Logger } from '../log.js';
 import { buildLabeler, buildLinker, ensureKnowledgeBase, openStore, type LabelerChoice } from '../main.js';
-import type { Labeler } from '../ner/types.js';
+import type { Labeler } from '../domain/index.js';
 import type { Store } from '../store/port.js';
 
 /** The values of a command's --labeler flag (the VANER_LABELER choices). */

@@ -1,5 +1,5 @@
 import type { DocumentRecord } from '../formats/index.js';
-import type { EntityType, Labeler, Span } from '../ner/types.js';
+import type { EntityType, Labeler, Span } from '../domain/index.js';
 
 export interface LabelRecordsOptions {
   /** Documents per labeler call (the labeler batches sequences within it). @defaultValue 16 */

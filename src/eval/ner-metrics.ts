@@ -9,7 +9,7 @@
  *   denominator is 0 (no predictions → precision 0, not NaN).
  * - Only `types` are scored when given; mentions of other types are ignored on both sides.
  */
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 
 /** What scoring needs of a mention. */
 export interface ScoredSpan {

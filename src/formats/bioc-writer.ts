@@ -8,7 +8,7 @@ import { createOffsetConverter } from './code-point-offsets.js';
 import { formatPubTatorIds } from './entity-ids.js';
 import { pubTatorTypeName } from './entity-type-map.js';
 import type { StoredPassage } from './bioc-model.js';
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 
 /** A mention as written: UTF-16 offsets into the text, its type and linked ids. */
 export interface ExportMention {

@@ -15,7 +15,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 import { ioError, readAllBytes } from './byte-source.js';
 import { createOffsetConverter } from './code-point-offsets.js';
 import { formatError } from './format-error.js';

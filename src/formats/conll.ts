@@ -9,7 +9,7 @@
  * Malformed sequences follow conlleval: an `I-X` after `O` or after another type starts a new mention.
  */
 import path from 'node:path';
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 import { mapEntityType } from './entity-type-map.js';
 import { formatError } from './format-error.js';
 import { readLines } from './line-reader.js';

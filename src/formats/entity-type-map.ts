@@ -4,7 +4,7 @@
  * (GNormPlus `FamilyName`, NLM-Chem `OTHER`, …) are unknown: readers skip those mentions with a
  * counted warning rather than guessing.
  */
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 
 const BUILT_IN: Readonly<Record<string, EntityType>> = {
   chemical: 'CHEMICAL',

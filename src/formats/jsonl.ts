@@ -6,7 +6,7 @@
  * JavaScript's String.prototype.slice counts), and are verified like every other reader's.
  */
 import { z } from 'zod';
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 import { mapEntityType } from './entity-type-map.js';
 import { formatError } from './format-error.js';
 import { readLines } from './line-reader.js';

@@ -14,7 +14,7 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { VanerError } from '../errors.js';
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 import { createOffsetConverter } from './code-point-offsets.js';
 import { formatPubTatorIds, parsePubTatorIds } from './entity-ids.js';
 import { mapEntityType, pubTatorTypeName } from './entity-type-map.js';

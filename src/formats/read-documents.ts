@@ -1,4 +1,4 @@
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 import { readBiocJson } from './bioc-json.js';
 import { readBiocXml } from './bioc-xml.js';
 import { readBrat } from './brat.js';

@@ -2,7 +2,7 @@
  * Records every reader yields. Offsets are UTF-16 code unit offsets into `text`, end exclusive
  * (the labeler contract in src/ner/types.ts), whatever the source format counted in.
  */
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 
 /** One annotated mention from a gold file. */
 export interface GoldMention {

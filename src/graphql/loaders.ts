@@ -6,7 +6,8 @@
 import DataLoader from 'dataloader';
 import { VanerError } from '../errors.js';
 import type { JobInfo, JobQueue } from '../jobs/port.js';
-import type { Entity, Mention, Store, StoredDocument } from '../store/port.js';
+import type { Entity, Mention, StoredDocument } from '../domain/index.js';
+import type { Store } from '../store/port.js';
 
 export interface Loaders {
   /** null for an unknown id; a merged id resolves to its target entity. */

@@ -8,7 +8,7 @@
  * middle edge costs at most one page of extra rows. This works for any store whose order is stable.
  */
 import { VanerError } from '../errors.js';
-import type { Page, PageArgs } from '../store/port.js';
+import type { Page, PageArgs } from '../domain/index.js';
 
 /** Largest `first` a client may ask for. */
 export const MAX_PAGE_SIZE = 100;

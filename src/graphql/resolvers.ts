@@ -7,8 +7,7 @@
 import type { ApiKeyInfo, ApiKeyStore, Role } from '../auth/index.js';
 import { VanerError } from '../errors.js';
 import type { JobInfo } from '../jobs/port.js';
-import type { EntityType } from '../ner/types.js';
-import type { Entity, Mention, ReviewState, StoredDocument } from '../store/port.js';
+import type { EntityType, Entity, Mention, ReviewState, StoredDocument } from '../domain/index.js';
 import { coMentionsResolvers } from './co-mentions/resolvers.js';
 import type { GraphQLContext } from './context.js';
 import { curationResolvers } from './curation/resolvers.js';

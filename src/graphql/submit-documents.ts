@@ -12,7 +12,8 @@
  */
 import { VanerError, type ErrorCode } from '../errors.js';
 import type { JobInfo, JobQueue } from '../jobs/port.js';
-import type { DocumentInput, PutOutcome, Store, StoredDocument } from '../store/port.js';
+import type { DocumentInput, PutOutcome, StoredDocument } from '../domain/index.js';
+import type { Store } from '../store/port.js';
 import { checkPassages, passagesMetadata, type PassageInput } from './jobs/passages.js';
 
 export interface SubmitLimits {

@@ -7,8 +7,8 @@
 import { isVanerError, VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Linker, LinkResult } from '../kb/linker-types.js';
-import type { Labeler, Span } from '../ner/types.js';
-import type { MentionInput, Store, StoredDocument } from '../store/index.js';
+import type { Labeler, Span, MentionInput, StoredDocument } from '../domain/index.js';
+import type { Store } from '../store/index.js';
 import type { DocumentFailure, Processor } from './port.js';
 import { sentenceIndexer } from './sentence-index.js';
 

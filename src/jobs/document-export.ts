@@ -17,7 +17,8 @@ import {
   type ExportDocument,
   type ExportMention,
 } from '../formats/bioc-writer.js';
-import type { DocumentFilter, Mention, Store, StoredDocument } from '../store/index.js';
+import type { DocumentFilter, Mention, StoredDocument } from '../domain/index.js';
+import type { Store } from '../store/index.js';
 
 export type ExportFormat = 'pubtator' | 'biocjson' | 'bioc' | 'jsonl';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['pubtator', 'biocjson', 'bioc', 'jsonl'];

@@ -1,4 +1,4 @@
-import type { Span } from '../ner/types.js';
+import type { Span } from '../domain/index.js';
 
 /**
  * A short form defined right after a recognised long form, "hemorrhagic cystitis (HC)": letters,

@@ -1,9 +1,6 @@
 import { VanerError } from '../errors.js';
-import { ENTITY_TYPES, isEntityType } from '../ner/types.js';
-import type { EntityType, LabelInput, LabelOptions, Labeler, Span } from '../ner/types.js';
-import type { EntityName } from '../store/port.js';
-import { foldPlural, isJoinerNorm, isWordyNorm, nameKeyTokens, normalizeName, tokenizeForMatch } from './normalize.js';
-import type { MatchToken } from './normalize.js';
+import { ENTITY_TYPES, isEntityType, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span, type EntityName } from '../domain/index.js';
+import { foldPlural, isJoinerNorm, isWordyNorm, nameKeyTokens, normalizeName, tokenizeForMatch, type MatchToken } from './normalize.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
 import { DEFAULT_STOP_NAMES } from './stop-names.js';
 import { TokenTrie } from './token-trie.js';

@@ -6,9 +6,7 @@
  * unlinked. Curation deltas (a synonym added or removed, a merge) apply in place without a rebuild.
  */
 import { VanerError } from '../errors.js';
-import { isEntityType } from '../ner/types.js';
-import type { EntityType, Span } from '../ner/types.js';
-import type { EntityName, LinkMethod } from '../store/port.js';
+import { isEntityType, type EntityType, type Span, type EntityName, type LinkMethod } from '../domain/index.js';
 import { abbreviationMap, findAbbreviations } from './abbreviations.js';
 import { compositeReadings } from './composite-mentions.js';
 import { calibratedConfidence, DEFAULT_CALIBRATION, type CandidateSource, type LinkCalibration, type LinkFeatures } from './link-calibration.js';

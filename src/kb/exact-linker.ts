@@ -1,7 +1,5 @@
 import { VanerError } from '../errors.js';
-import { isEntityType } from '../ner/types.js';
-import type { EntityType, Span } from '../ner/types.js';
-import type { EntityName } from '../store/port.js';
+import { isEntityType, type EntityType, type Span, type EntityName } from '../domain/index.js';
 import type { LinkResult, Linker } from './linker-types.js';
 import { normalizeName } from './normalize.js';
 

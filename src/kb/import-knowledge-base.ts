@@ -1,8 +1,7 @@
 import { VanerError } from '../errors.js';
-import type { Logger } from '../log.js';
-import { silentLogger } from '../log.js';
-import type { EntityType } from '../ner/types.js';
-import type { EntityName, EntityRecord, ImportSummary, Store } from '../store/port.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { EntityType, EntityName, EntityRecord, ImportSummary } from '../domain/index.js';
+import type { Store } from '../store/port.js';
 import { readKnowledgeBase } from './knowledge-base-source.js';
 
 export interface ImportKnowledgeBaseOptions {

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import type { EntityType } from '../ner/types.js';
-import type { EntityName, EntityRecord } from '../store/port.js';
-import { readCorpusNames } from './import/corpus-names.js';
-import type { CorpusName } from './import/corpus-names.js';
+import type { EntityType, EntityName, EntityRecord } from '../domain/index.js';
+import { readCorpusNames, type CorpusName } from './import/corpus-names.js';
 import { readCtdMedic } from './import/ctd-medic.js';
 import { readMeshChemicalDescriptors } from './import/mesh-descriptors.js';
 import { readMeshSupplementaryChemicals } from './import/mesh-supplementary.js';

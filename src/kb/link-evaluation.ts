@@ -4,7 +4,7 @@
  * other is given; gold `-1` mentions are excluded and counted), and document-level normalisation
  * precision/recall/F1 end to end (the set of (document, id) pairs a labeler+linker produced vs gold).
  */
-import type { EntityType } from '../ner/types.js';
+import type { EntityType } from '../domain/index.js';
 
 export interface AccuracyRow {
   readonly type: EntityType;

@@ -1,5 +1,4 @@
-import type { EntityType, Span } from '../ner/types.js';
-import type { LinkMethod } from '../store/port.js';
+import type { EntityType, Span, LinkMethod } from '../domain/index.js';
 
 /** The outcome of linking one span; entityId null = explicitly left unlinked. */
 export interface LinkResult {

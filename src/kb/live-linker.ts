@@ -5,9 +5,9 @@
  * revision change the edits do not explain (a vocabulary re-import) rebuilds it from the store.
  * Confirmed and relinked mentions become curated-link priors as they arrive.
  */
-import type { Logger } from '../log.js';
-import { silentLogger } from '../log.js';
-import type { CurationEdit, Store } from '../store/port.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { CurationEdit } from '../domain/index.js';
+import type { Store } from '../store/port.js';
 import type { EntityLinker } from './entity-linker.js';
 import type { LinkResult, Linker } from './linker-types.js';
 

@@ -12,4 +12,3 @@ export { resolveOverlaps, type RankedSpan } from './span-overlaps.js';
 export { readManifest, loadBundle, type Bundle } from './bundle.js';
 export type { Manifest } from './manifest.js';
 export type { ExecutionProvider, BatchTiming, SessionThread } from './predict.js';
-export * from './types.js';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { VanerError } from '../errors.js';
-import { ENTITY_TYPES, type EntityType } from './types.js';
+import { ENTITY_TYPES, type EntityType } from '../domain/index.js';
 
 const nonNegInt = z.number().int().min(0);
 const posInt = z.number().int().min(1);

@@ -24,7 +24,7 @@ import {
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
-import { ENTITY_TYPES, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from './types.js';
+import { ENTITY_TYPES, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
 import type { Word } from './word-splitter.js';
 
 /** Options of {@link createLabeler}. */

@@ -1,58 +1,6 @@
 /**
- * The labeler contract shared by the dictionary labeler and the VANER model runtime.
- * Spans are character offsets into the input text (UTF-16 code units, as String.prototype.slice),
- * end exclusive. For text without characters outside the Basic Multilingual Plane these equal
- * Unicode code point offsets (PubTator, BioC, Python).
+ * Moved to the domain module (src/domain/). This re-export only keeps branches written before the
+ * move compiling while they rebase; import from src/domain/index.js instead. Removed in the next step
+ * of issue 13 (docs/architecture.md).
  */
-export const ENTITY_TYPES = [
-  'CHEMICAL',
-  'DISEASE',
-  'GENE',
-  'SPECIES',
-  'PROTEIN',
-  'DNA',
-  'RNA',
-  'CELL_LINE',
-  'CELL_TYPE',
-  'VARIANT',
-] as const;
-export type EntityType = (typeof ENTITY_TYPES)[number];
-
-export function isEntityType(value: string): value is EntityType {
-  return (ENTITY_TYPES as readonly string[]).includes(value);
-}
-
-export interface LabelInput {
-  /** Caller's id, echoed for logs only. */
-  readonly id: string;
-  readonly text: string;
-}
-
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-  readonly type: EntityType;
-  /** Always text.slice(start, end) of the input. */
-  readonly text: string;
-  /** In [0, 1]; null when the labeler has no notion of confidence. */
-  readonly confidence: number | null;
-}
-
-export interface LabelOptions {
-  /** Checked between batches; an aborted signal rejects with a VanerError('CANCELLED'). */
-  readonly signal?: AbortSignal;
-  /** Restrict to these types (default: all the labeler supports). */
-  readonly types?: readonly EntityType[];
-}
-
-export interface Labeler {
-  /** 'dictionary', 'vaner', or 'union'. */
-  readonly kind: string;
-  /** Model or dictionary version recorded on every mention it produces. */
-  readonly version: string;
-  readonly types: readonly EntityType[];
-  /** One result array per input, same order and length. */
-  label(inputs: readonly LabelInput[], options?: LabelOptions): Promise<Span[][]>;
-  /** Idempotent; releases sessions and threads. */
-  close(): Promise<void>;
-}
+export * from '../domain/index.js';

@@ -4,7 +4,7 @@
  */
 import { VanerError } from '../errors.js';
 import { resolveOverlaps } from './span-overlaps.js';
-import type { EntityType, Labeler, Span } from './types.js';
+import type { EntityType, Labeler, Span } from '../domain/index.js';
 
 export interface UnionOptions {
   /**

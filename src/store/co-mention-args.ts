@@ -3,8 +3,7 @@
  * the same inputs with the same errors.
  */
 import { VanerError } from '../errors.js';
-import { isEntityType, type EntityType } from '../ner/types.js';
-import type { CoMentionGraphArgs, CoMentionLevel, CoMentionOrder } from './port.js';
+import { isEntityType, type EntityType, type CoMentionGraphArgs, type CoMentionLevel, type CoMentionOrder } from '../domain/index.js';
 
 export const CO_MENTION_LEVELS: readonly CoMentionLevel[] = ['DOCUMENT', 'SENTENCE'];
 export const CO_MENTION_ORDERS: readonly CoMentionOrder[] = ['COUNT', 'NPMI', 'LLR'];

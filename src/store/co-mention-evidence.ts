@@ -7,7 +7,7 @@
 import { VanerError } from '../errors.js';
 import { splitSentences } from '../ner/sentence-splitter.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { CoMentionEvidence, CoMentionLevel, EvidenceMention, Page } from './port.js';
+import type { CoMentionEvidence, CoMentionLevel, EvidenceMention, Page } from '../domain/index.js';
 
 /** A counting mention of one of the two entities, its entity id already resolved to the merge target. */
 export interface EvidenceMentionRow {

@@ -9,7 +9,7 @@
  */
 import type { GraphSettings } from './co-mention-args.js';
 import type { ScoredPartner } from './co-mention-ranking.js';
-import type { CoMentionGraph, CoMentionGraphEdge, CoMentionGraphNode } from './port.js';
+import type { CoMentionGraph, CoMentionGraphEdge, CoMentionGraphNode } from '../domain/index.js';
 
 export interface GraphSource {
   /**

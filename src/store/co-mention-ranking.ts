@@ -6,7 +6,7 @@
 import { VanerError } from '../errors.js';
 import { npmi, signedLogLikelihoodRatio } from './association-scores.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { CoMention, CoMentionLevel, CoMentionOrder, Page } from './port.js';
+import type { CoMention, CoMentionLevel, CoMentionOrder, Page } from '../domain/index.js';
 
 /** Counts of one partner of a seed (or of a rolled-up seed group). */
 export interface PartnerCounts {

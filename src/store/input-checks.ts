@@ -3,8 +3,7 @@
  * messages, because both run the same conformance suite. Checked before anything reaches a database.
  */
 import { VanerError } from '../errors.js';
-import { isEntityType, type EntityType } from '../ner/types.js';
-import type { AnnotationProvenance, DocumentInput, EntityName, EntityRecord, LinkMethod, MentionInput, ReviewState } from './port.js';
+import { isEntityType, type EntityType, type AnnotationProvenance, type DocumentInput, type EntityName, type EntityRecord, type LinkMethod, type MentionInput, type ReviewState } from '../domain/index.js';
 
 /** Every link method a stored mention may carry. */
 export const LINK_METHODS: readonly LinkMethod[] = ['exact', 'normalized', 'abbreviation', 'approximate', 'curator', 'composite'];

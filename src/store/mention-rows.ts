@@ -2,7 +2,7 @@
  * The stored form of an annotated mention, shared by both store adapters: the fields written for
  * one MentionInput under one annotation run, and the curator verdicts that survive re-annotation.
  */
-import type { AnnotationProvenance, MentionInput, ReviewState } from './port.js';
+import type { AnnotationProvenance, MentionInput, ReviewState } from '../domain/index.js';
 
 /** A curator's verdict on a stored mention, carried over to the same span when it is annotated again. */
 export interface KeptVerdict {

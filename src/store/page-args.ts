@@ -1,5 +1,5 @@
 import { VanerError } from '../errors.js';
-import type { PageArgs } from './port.js';
+import type { PageArgs } from '../domain/index.js';
 
 /** Largest page any store call returns; the GraphQL layer enforces its own, smaller limits. */
 export const MAX_PAGE_SIZE = 10_000;

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AnnotationProvenance, CoMention, CoMentionArgs, CoMentionEvidence, CoMentionGraph, DocumentInput, EntityName, EntityRecord, Mention, MentionInput, Store, StoredDocument } from '../../src/store/port.js';
+import type { AnnotationProvenance, CoMention, CoMentionArgs, CoMentionEvidence, CoMentionGraph, DocumentInput, EntityName, EntityRecord, Mention, MentionInput, StoredDocument } from '../../src/domain/index.js';
+import type { Store } from '../../src/store/port.js';
 
 const ASTHMA: EntityRecord = {
   id: 'MESH:D001249', type: 'DISEASE', name: 'Asthma', synonyms: ['Bronchial Asthma', 'Asthmas'],

@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from '../../config.js';
 import { isVanerError, VanerError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { createLabeler, segmentDocument, type BatchTiming, type ExecutionProvider } from '../../ner/index.js';
-import type { LabelInput } from '../../ner/types.js';
+import type { LabelInput } from '../../domain/index.js';
 
 const USAGE =
   'usage: vaner bench ner [--bundle DIR] [--input FILE] [--docs N] [--docs-per-call K] [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main]';

@@ -22,8 +22,7 @@ import { FEATURE_NAMES, fitLogistic, type LinkCalibration, type LinkFeatures } f
 import { createAccuracyTally, documentNormalizationScores, type AccuracyRow, type PrfRow } from '../../kb/link-evaluation.js';
 import type { Linker } from '../../kb/linker-types.js';
 import { buildLinker } from '../../main.js';
-import type { EntityType, Labeler, Span } from '../../ner/types.js';
-import type { EntityName } from '../../store/port.js';
+import type { EntityType, Labeler, Span, EntityName } from '../../domain/index.js';
 import { parseChoice } from '../args.js';
 import { openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { VanerError } from '../../errors.js';
 import { computeNerMetrics, type EvalDocument, type ScoredSpan, formatMetricsTable, metricsToJson } from '../../eval/index.js';
 import { readDocuments, resolveFormat, createWarningTally } from '../../formats/index.js';
-import { ENTITY_TYPES, isEntityType, type EntityType } from '../../ner/types.js';
+import { ENTITY_TYPES, isEntityType, type EntityType } from '../../domain/index.js';
 import { parseChoice, parseIntegerFlag } from '../args.js';
 import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';

@@ -10,7 +10,7 @@ import { createWarningTally } from '../../formats/warning-tally.js';
 import { createEntityLinker, readAnnotationCounts, readAnnotationNameCounts, readKnowledgeBaseNames } from '../../kb/index.js';
 import type { Linker } from '../../kb/linker-types.js';
 import { buildLinker, databasePath, ensureKnowledgeBase } from '../../main.js';
-import type { Span } from '../../ner/types.js';
+import type { Span } from '../../domain/index.js';
 import { openEmbeddedStore } from '../../store/index.js';
 import type { Store } from '../../store/port.js';
 import { parseChoice, parseCommandArgs } from '../args.js';

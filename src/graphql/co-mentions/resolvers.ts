@@ -7,19 +7,9 @@
  */
 import DataLoader from 'dataloader';
 import { VanerError } from '../../errors.js';
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType, CoMention, CoMentionEvidence, CoMentionGraphNode, CoMentionLevel, CoMentionOrder, Entity, EvidenceMention, Mention } from '../../domain/index.js';
 import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } from '../../store/co-mention-args.js';
-import type {
-  CoMention,
-  CoMentionEvidence,
-  CoMentionGraphNode,
-  CoMentionLevel,
-  CoMentionOrder,
-  Entity,
-  EvidenceMention,
-  Mention,
-  Store,
-} from '../../store/port.js';
+import type { Store } from '../../store/port.js';
 import type { GraphQLContext } from '../context.js';
 import { checkFirst, storeConnection, type Connection } from '../pagination.js';
 

@@ -2,7 +2,7 @@
  * Resolvers of the curation SDL (schema.ts here). Authorisation is the @auth wrapper's job
  * (graphql/authorization.ts); these record the caller's principal as the edit's actor.
  */
-import type { CurationEdit } from '../../store/port.js';
+import type { CurationEdit } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { checkFirst, storeConnection } from '../pagination.js';
 

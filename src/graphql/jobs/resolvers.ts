@@ -3,7 +3,7 @@ import { VanerError } from '../../errors.js';
 import { exportOneDocument, type ExportFormat } from '../../jobs/document-export.js';
 import type { JobInfo, JobState } from '../../jobs/port.js';
 import { reannotate } from '../../jobs/reannotate.js';
-import type { StoredDocument } from '../../store/port.js';
+import type { StoredDocument } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { checkFirst } from '../pagination.js';
 

@@ -1,4 +1,4 @@
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType } from '../../domain/index.js';
 import { formatError, readTsvRows } from './tsv-lines.js';
 
 /** One mention string annotated with a concept in the training/development corpora, and how often. */

@@ -1,4 +1,4 @@
-import type { EntityRecord } from '../../store/port.js';
+import type { EntityRecord } from '../../domain/index.js';
 import { formatError, readTsvLines, splitList } from './tsv-lines.js';
 
 /** A CTD MEDIC disease and the alternative ids (OMIM, DO) that CTD maps onto it. */

@@ -1,6 +1,5 @@
-import type { EntityRecord } from '../../store/port.js';
-import type { MeshTrees } from './mesh-trees.js';
-import { parentsFromTrees } from './mesh-trees.js';
+import type { EntityRecord } from '../../domain/index.js';
+import { parentsFromTrees, type MeshTrees } from './mesh-trees.js';
 import { formatError, readTsvRows } from './tsv-lines.js';
 
 const HEADER = ['DescriptorUI', 'DescriptorName', 'ConceptUI', 'TermUI', 'TermName'];

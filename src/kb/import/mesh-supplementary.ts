@@ -1,4 +1,4 @@
-import type { EntityRecord } from '../../store/port.js';
+import type { EntityRecord } from '../../domain/index.js';
 import { formatError, readTsvRows } from './tsv-lines.js';
 
 const HEADER = ['mesh_id', 'name', 'sources'];

@@ -11,14 +11,13 @@
  */
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import { VanerError } from '../../errors.js';
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType, CoMention, CoMentionArgs, CoMentionEvidence, CoMentionEvidenceArgs, CoMentionGraph, CoMentionGraphArgs, CoMentionLevel, CoMentionOrder, Page } from '../../domain/index.js';
 import { checkEvidenceLimit, checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp, type GraphSettings } from '../co-mention-args.js';
 import { assembleEvidence, decodeEvidenceCursor, evidencePage, type EvidenceMentionRow, type EvidenceUnit } from '../co-mention-evidence.js';
 import { buildCoMentionGraph } from '../co-mention-graph.js';
 import { pageRanked, rankPartners, scorePartners, toCoMentionPage, type PartnerCounts, type ScoredPartner, type ScoringBase } from '../co-mention-ranking.js';
 import { checkTypes } from '../input-checks.js';
 import { checkPageArgs } from '../page-args.js';
-import type { CoMention, CoMentionArgs, CoMentionEvidence, CoMentionEvidenceArgs, CoMentionGraph, CoMentionGraphArgs, CoMentionLevel, CoMentionOrder, Page } from '../port.js';
 import * as Q from './statements.js';
 
 /** What the co-mention queries need from the store: a read unit of work and id resolution. */

@@ -14,25 +14,12 @@
 import neo4j, { type Driver, type ManagedTransaction, type QueryResult } from 'neo4j-driver';
 import { VanerError, isVanerError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType, CurationEdit, DocumentFilter, Entity, EntityName, ImportSummary, LinkMethod, Mention, Page, PutDocumentResult, ReviewState, StoredDocument } from '../../domain/index.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { newId } from '../ids.js';
 import { nameKey } from '../name-key.js';
 import { checkPageArgs } from '../page-args.js';
-import type {
-  CurationEdit,
-  DocumentFilter,
-  Entity,
-  EntityName,
-  ImportSummary,
-  LinkMethod,
-  Mention,
-  Page,
-  PutDocumentResult,
-  ReviewState,
-  Store,
-  StoredDocument,
-} from '../port.js';
+import type { Store } from '../port.js';
 import { documentTextHash } from '../text-hash.js';
 import { checkDocument, checkMention, checkName, checkNonEmpty, checkProvenance, checkRecord, checkReview, checkTypes } from '../input-checks.js';
 import { newMentionRow, verdictKey, type KeptVerdict } from '../mention-rows.js';

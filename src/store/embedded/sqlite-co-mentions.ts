@@ -7,17 +7,16 @@
  * memory (co-mention-ranking.ts); a roll-up query counts distinct documents (sentences) of the seed
  * group at query time from co_doc_entity / co_sent_entity, since group pairs cannot be precomputed.
  */
-import { VanerError } from '../errors.js';
-import type { EntityType } from '../ner/types.js';
-import { checkEvidenceLimit, type GraphSettings } from './co-mention-args.js';
-import { assembleEvidence, decodeEvidenceCursor, evidencePage, type EvidenceMentionRow, type EvidenceUnit } from './co-mention-evidence.js';
-import { buildCoMentionGraph } from './co-mention-graph.js';
-import { pageRanked, rankPartners, scorePartners, toCoMentionPage, type PartnerCounts, type ScoredPartner } from './co-mention-ranking.js';
-import type { CoMention, CoMentionEvidence, CoMentionGraph, CoMentionLevel, CoMentionOrder, Page } from './port.js';
+import { VanerError } from '../../errors.js';
+import type { EntityType, CoMention, CoMentionEvidence, CoMentionGraph, CoMentionLevel, CoMentionOrder, Page } from '../../domain/index.js';
+import { checkEvidenceLimit, type GraphSettings } from '../co-mention-args.js';
+import { assembleEvidence, decodeEvidenceCursor, evidencePage, type EvidenceMentionRow, type EvidenceUnit } from '../co-mention-evidence.js';
+import { buildCoMentionGraph } from '../co-mention-graph.js';
+import { pageRanked, rankPartners, scorePartners, toCoMentionPage, type PartnerCounts, type ScoredPartner } from '../co-mention-ranking.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 // Kept here as well: the store's public index has always exported it from this module.
-export { DEFAULT_EVIDENCE_LIMIT } from './co-mention-args.js';
+export { DEFAULT_EVIDENCE_LIMIT } from '../co-mention-args.js';
 
 /** Resolved, validated arguments of one coMentions call. */
 export interface CoMentionQuery {

@@ -4,13 +4,12 @@
  * writes its audit row; edits that change names bump the KB revision so running linkers see them.
  * (Merges and reviews live with the entities and mentions they change: sqlite-kb.ts, sqlite-documents.ts.)
  */
-import { VanerError } from '../errors.js';
-import type { EntityType } from '../ner/types.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { newId } from './ids.js';
-import { checkNonEmpty } from './input-checks.js';
-import { nameKey } from './name-key.js';
-import type { CuratedLink, CurationEdit, Entity, Mention, Page } from './port.js';
+import { VanerError } from '../../errors.js';
+import type { EntityType, CuratedLink, CurationEdit, Entity, Mention, Page } from '../../domain/index.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { newId } from '../ids.js';
+import { checkNonEmpty } from '../input-checks.js';
+import { nameKey } from '../name-key.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import type { DocumentRepository } from './sqlite-documents.js';
 import type { KbRepository } from './sqlite-kb.js';

@@ -5,8 +5,8 @@
  *
  * Append new migrations; never edit one that has shipped.
  */
-import { VanerError } from '../errors.js';
-import { CO_MENTION_MIGRATION_SQL } from './co-mention-schema.js';
+import { VanerError } from '../../errors.js';
+import { CO_MENTION_MIGRATION_SQL } from '../co-mention-schema.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 const MIGRATIONS: readonly string[] = [

@@ -2,12 +2,13 @@
  * The embedded store: the Store port over one SQLite file (better-sqlite3, synchronous). Several
  * processes may share the file: WAL, a busy timeout, and IMMEDIATE write transactions make that safe.
  */
-import { VanerError } from '../errors.js';
-import { silentLogger, type Logger } from '../log.js';
-import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } from './co-mention-args.js';
-import { checkTypes } from './input-checks.js';
-import { checkPageArgs } from './page-args.js';
-import type { EntityName, Store } from './port.js';
+import { VanerError } from '../../errors.js';
+import { silentLogger, type Logger } from '../../log.js';
+import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } from '../co-mention-args.js';
+import { checkTypes } from '../input-checks.js';
+import { checkPageArgs } from '../page-args.js';
+import type { EntityName } from '../../domain/index.js';
+import type { Store } from '../port.js';
 import { createCoMentionQueries } from './sqlite-co-mentions.js';
 import { createCurationRepository } from './sqlite-curation.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';

@@ -2,12 +2,11 @@
  * The knowledge-base half of the embedded store: entities, their names, merges, and the revision
  * counter linkers cache on. Synchronous functions over one connection; the store wraps them in promises.
  */
-import { VanerError } from '../errors.js';
-import type { EntityType } from '../ner/types.js';
-import { newId } from './ids.js';
-import { checkName, checkNonEmpty, checkRecord } from './input-checks.js';
-import { nameKey } from './name-key.js';
-import type { Entity, EntityName, EntityRecord, ImportSummary } from './port.js';
+import { VanerError } from '../../errors.js';
+import type { EntityType, Entity, EntityName, EntityRecord, ImportSummary } from '../../domain/index.js';
+import { newId } from '../ids.js';
+import { checkName, checkNonEmpty, checkRecord } from '../input-checks.js';
+import { nameKey } from '../name-key.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 /** Records per write transaction: large enough to amortise commits, small enough not to starve other writers. */

@@ -5,7 +5,7 @@
  * are not optional.
  */
 import Database from 'better-sqlite3';
-import { VanerError } from '../errors.js';
+import { VanerError } from '../../errors.js';
 
 export type SqliteDatabase = Database.Database;
 

@@ -2,26 +2,14 @@
  * The document half of the embedded store: documents, their mentions, review state, and the
  * entity-centric lists. Synchronous functions over one connection; the store wraps them in promises.
  */
-import { VanerError } from '../errors.js';
-import type { EntityType } from '../ner/types.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { newId } from './ids.js';
-import { checkDocument, checkMention, checkProvenance, checkReview } from './input-checks.js';
-import { newMentionRow, verdictKey, type KeptVerdict } from './mention-rows.js';
-import type {
-  AnnotationProvenance,
-  DocumentFilter,
-  DocumentInput,
-  LinkMethod,
-  Mention,
-  MentionInput,
-  Page,
-  PutDocumentResult,
-  ReviewState,
-  StoredDocument,
-} from './port.js';
+import { VanerError } from '../../errors.js';
+import type { EntityType, AnnotationProvenance, DocumentFilter, DocumentInput, LinkMethod, Mention, MentionInput, Page, PutDocumentResult, ReviewState, StoredDocument } from '../../domain/index.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { newId } from '../ids.js';
+import { checkDocument, checkMention, checkProvenance, checkReview } from '../input-checks.js';
+import { newMentionRow, verdictKey, type KeptVerdict } from '../mention-rows.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
-import { documentTextHash } from './text-hash.js';
+import { documentTextHash } from '../text-hash.js';
 
 /**
  * SQL for "the entity and everything merged into it" given a resolved `@entity`. Merge chains are
