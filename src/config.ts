@@ -48,6 +48,7 @@ const fields = z.object({
   maxQueryDepth: int(1, 1000),
   maxQueryCost: int(1, 1_000_000_000),
   maxAliases: int(0, 100_000),
+  maxResponseBytes: int(1024, 1_000_000_000),
   rateLimitPerSecond: z.coerce.number().min(0).max(1_000_000),
   rateLimitBurst: int(1, 1_000_000),
 });
@@ -92,6 +93,7 @@ export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | n
   maxQueryDepth: { env: 'VANER_MAX_QUERY_DEPTH', default: '10', doc: 'deepest field nesting of a GraphQL operation' },
   maxQueryCost: { env: 'VANER_MAX_QUERY_COST', default: '5000', doc: 'largest estimated cost of a GraphQL operation (lists weighted by `first`)' },
   maxAliases: { env: 'VANER_MAX_ALIASES', default: '30', doc: 'most aliased fields in one GraphQL document' },
+  maxResponseBytes: { env: 'VANER_MAX_RESPONSE_BYTES', default: '16777216', doc: 'most bytes of strings (texts, exports, names) in one GraphQL response; larger answers are RESPONSE_TOO_LARGE' },
   rateLimitPerSecond: { env: 'VANER_RATE_LIMIT_PER_SECOND', default: '20', doc: 'sustained API requests per second per key (per address without a key); 0 = off' },
   rateLimitBurst: { env: 'VANER_RATE_LIMIT_BURST', default: '40', doc: 'requests a key (or address) may make at once' },
 };

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COMPLEX'
+  | 'RESPONSE_TOO_LARGE'
   | 'INTERNAL';
 
 export interface VanerErrorOptions {

@@ -399,13 +399,14 @@ describe('coMentionGraph', () => {
       return operationCost(schema, doc, doc.definitions[0] as OperationDefinitionNode);
     };
     const deep = (limit: number) => `{ coMentionGraph(seedIds: ["MESH:D008012"], limit: ${limit}) { nodes { entity { parents { parents { name } } } } edges { a } } }`;
-    // parents{name} 1, parents{…} 1 + 10·1, entity 1 + 11, nodes 1 + limit·12, edges 1 + limit·0, graph 1 + those.
-    expect(cost(deep(500))).toBe(1 + (1 + 500 * 12) + 1);
-    expect(cost(deep(100))).toBe(1 + (1 + 100 * 12) + 1);
-    expect(cost('{ coMentionGraph(seedIds: ["x"]) { nodes { entity { name } } } }')).toBe(1 + (1 + 100 * 1)); // default limit 100
+    // parents{name} 1, parents{…} 1 + 10·1, entity 1 + 11, nodes 1 + limit·12, edges 1 + limit·0,
+    // graph 1 + its work (500, field-costs.ts) + one seed + those.
+    expect(cost(deep(500))).toBe(1 + 500 + 1 + (1 + 500 * 12) + 1);
+    expect(cost(deep(100))).toBe(1 + 500 + 1 + (1 + 100 * 12) + 1);
+    expect(cost('{ coMentionGraph(seedIds: ["x", "y"]) { nodes { entity { name } } } }')).toBe(1 + 500 + 2 + (1 + 100 * 1)); // default limit 100
     const refused = await run(deep(500));
     expect(codes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
-    expect(refused.errors![0]!.extensions!['details']).toEqual({ limit: 'cost', value: 6003, max: 5000 });
+    expect(refused.errors![0]!.extensions!['details']).toEqual({ limit: 'cost', value: 6504, max: 5000 });
     expect((await run(deep(100))).errors).toBeUndefined();
   });
 });

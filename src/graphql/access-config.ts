@@ -11,6 +11,6 @@ export function apiAccessFromConfig(config: Config, keys: ApiKeyStore | null): P
       anonymousRead: anonymousReadEnabled(config.anonymousRead, config.host),
       rateLimit: { perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst },
     },
-    queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxAliases: config.maxAliases },
+    queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxAliases: config.maxAliases, maxResponseBytes: config.maxResponseBytes },
   };
 }

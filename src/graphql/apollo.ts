@@ -21,6 +21,7 @@ import {
   type QueryLimits,
 } from './query-limits.js';
 import { resolvers } from './resolvers.js';
+import { responseSizePlugin } from './response-size.js';
 import { typeDefs } from './schema.js';
 
 export interface ApolloOptions {
@@ -29,7 +30,7 @@ export interface ApolloOptions {
   readonly introspection?: boolean;
   /** When given, shutdown waits for its in-flight requests (graceful drain). */
   readonly httpServer?: Server;
-  /** @defaultValue DEFAULT_QUERY_LIMITS (depth 10, cost 5000, aliases 30) */
+  /** @defaultValue DEFAULT_QUERY_LIMITS (depth 10, cost 5000, aliases 30, 16 MiB of response) */
   readonly queryLimits?: QueryLimits;
 }
 
@@ -57,6 +58,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     // Apollo's default landing page loads its sandbox from a CDN; the IDE is served locally instead.
     ApolloServerPluginLandingPageDisabled(),
     costLimitPlugin(limits.maxCost),
+    responseSizePlugin<GraphQLContext>(limits.maxResponseBytes),
   ];
   if (options.httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }));
   return new ApolloServer<GraphQLContext>({

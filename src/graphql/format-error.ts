@@ -30,6 +30,7 @@ const CLIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'FORBIDDEN',
   'RATE_LIMITED',
   'QUERY_TOO_COMPLEX',
+  'RESPONSE_TOO_LARGE',
 ]);
 
 /** Backend outages: the code is useful (retry later), the underlying message is not for clients. */

@@ -4,18 +4,24 @@
  * variables, so it runs once the operation is resolved). Each violation is QUERY_TOO_COMPLEX with
  * `details` naming the limit, the measured value and the configured maximum.
  *
- * Cost model: a field with a selection set costs 1 plus its multiplier times the cost of its
- * selection set; scalar fields cost nothing (they are read from an object already loaded). The
- * multiplier of a field with a `first` argument is `first` (the argument, its variable or the
- * schema default, at most MAX_PAGE_SIZE: larger values are refused by the resolver anyway); of
- * another list field, LIST_WEIGHT, except `edges`, which the connection's `first` already counted.
+ * Cost model: a field with a selection set costs 1 plus its work (field-costs.ts: searches,
+ * exports, co-mention rankings...) plus the length of its list arguments plus its multiplier times
+ * the cost of its selection set; a scalar field costs its work and list arguments (most cost 0:
+ * they are read from an object already loaded). The multiplier of a field with a `first` argument
+ * is `first` (the argument, its variable or the schema default, at most MAX_PAGE_SIZE: larger values
+ * are refused by the resolver anyway); of a list field with a list argument and no `first`
+ * (`documentsByExternalId(externalIds: [...])`), the argument's length; of another list field,
+ * LIST_WEIGHT, except `edges`, which the connection's `first` already counted.
  * A field with a `limit` argument (coMentionGraph: at most `limit` edges and `limit` + seeds nodes)
  * is one object, but its list fields (`nodes`, `edges`) are multiplied by that `limit` (at most
  * MAX_GRAPH_LIMIT) instead of LIST_WEIGHT, so a 500-edge graph asking each node's entity costs 500
  * entity loads, not 10.
+ * Depth and cost are computed once per fragment (memoised), never once per spread path: fragments
+ * that each spread the next one twice would otherwise cost 2^n walks for n fragments.
  * Introspection (`__schema`, `__type`) is measured like any other field, except that `ofType`
  * chains do not add depth: they are how type references nest (NonNull of List of ...) and each link
  * is one object, and GraphiQL's own introspection query needs nine of them.
+ * The bytes of a response are capped separately (response-size.ts).
  */
 import {
   GraphQLError,
@@ -32,7 +38,9 @@ import {
 } from 'graphql';
 import { VanerError } from '../errors.js';
 import { MAX_GRAPH_LIMIT } from '../store/co-mention-args.js';
+import { FIELD_COSTS } from './field-costs.js';
 import { MAX_PAGE_SIZE } from './pagination.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-size.js';
 
 export interface QueryLimits {
   /** Deepest field nesting (a top-level field has depth 1). @defaultValue 10 */
@@ -41,9 +49,11 @@ export interface QueryLimits {
   readonly maxCost: number;
   /** Most aliased fields in the document. @defaultValue 30 */
   readonly maxAliases: number;
+  /** Most bytes of strings in one response (response-size.ts). @defaultValue 16 MiB */
+  readonly maxResponseBytes: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 5000, maxAliases: 30 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 5000, maxAliases: 30, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES };
 
 /** Weight of a list field without `first` (a document's mentions, an entity's synonyms...). */
 export const LIST_WEIGHT = 10;
@@ -110,32 +120,48 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 }
 
 /**
- * The depth of a selection set: fragments are expanded (each at most once per path, so a fragment
- * cycle, which validation reports separately, cannot loop here).
+ * Measures depth with each fragment's depth computed once (memoised by name). Walking every spread
+ * path instead is exponential: fragments that each spread the next one twice make 2^n paths from a
+ * few hundred bytes of query. A fragment met again while it is being measured (a cycle, which
+ * validation reports separately) counts 0 here.
  */
-function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: ReadonlySet<string>): number {
-  if (!set) return 0;
-  let max = 0;
-  for (const sel of set.selections) {
-    if (sel.kind === Kind.FIELD) {
-      const add = sel.name.value === 'ofType' ? 0 : 1;
-      max = Math.max(max, add + depthOf(sel.selectionSet, fragments, seen));
-    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      max = Math.max(max, depthOf(sel.selectionSet, fragments, seen));
-    } else {
-      const name = sel.name.value;
-      const fragment = fragments.get(name);
-      if (fragment && !seen.has(name)) max = Math.max(max, depthOf(fragment.selectionSet, fragments, new Set([...seen, name])));
+function depthMeter(fragments: Map<string, FragmentDefinitionNode>): (set: SelectionSetNode | undefined) => number {
+  const memo = new Map<string, number>();
+  const visiting = new Set<string>();
+  const depthOf = (set: SelectionSetNode | undefined): number => {
+    if (!set) return 0;
+    let max = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        const add = sel.name.value === 'ofType' ? 0 : 1;
+        max = Math.max(max, add + depthOf(sel.selectionSet));
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        max = Math.max(max, depthOf(sel.selectionSet));
+      } else {
+        max = Math.max(max, fragmentDepth(sel.name.value));
+      }
     }
-  }
-  return max;
+    return max;
+  };
+  const fragmentDepth = (name: string): number => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    if (!fragment || visiting.has(name)) return 0;
+    visiting.add(name);
+    const depth = depthOf(fragment.selectionSet);
+    visiting.delete(name);
+    memo.set(name, depth);
+    return depth;
+  };
+  return depthOf;
 }
 
 /** Validation rule: every operation's depth is at most `maxDepth`. */
 export function depthLimitRule(maxDepth: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(node: OperationDefinitionNode) {
-      const depth = depthOf(node.selectionSet, fragmentsOf(context.getDocument()), new Set());
+      const depth = depthMeter(fragmentsOf(context.getDocument()))(node.selectionSet);
       if (depth > maxDepth) {
         context.reportError(tooComplex(`the operation is nested ${depth} levels deep; the limit is ${maxDepth}`, { limit: 'depth', value: depth, max: maxDepth }));
       }
@@ -190,7 +216,7 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
 interface FieldShape {
   readonly name: string;
   readonly type: { toString(): string };
-  readonly args: readonly { readonly name: string; readonly defaultValue?: unknown }[];
+  readonly args: readonly { readonly name: string; readonly type: { toString(): string }; readonly defaultValue?: unknown }[];
 }
 
 function fieldsOf(type: unknown): Record<string, FieldShape> {
@@ -219,16 +245,48 @@ function sizeArg(field: FieldNode, def: FieldShape, name: string, variables: Rea
 }
 
 /**
- * The multiplier of one field. `listSize` is the parent field's `limit` (the most items each of its
- * lists holds), when the parent has that argument.
+ * The total length of a field's list arguments (`documentsByExternalId(externalIds: [...])`,
+ * `coMentionGraph(seedIds: [...])`): each element is a lookup. A literal list counts its items, a
+ * variable its array's length; a single value where a list is expected counts 1 (GraphQL's input
+ * coercion), null counts 0.
  */
-function multiplier(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>, introspection: boolean, listSize: number | undefined): number {
+function listArgumentLength(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>): number {
+  let total = 0;
+  for (const arg of def.args) {
+    if (!arg.type.toString().startsWith('[')) continue;
+    const node = field.arguments?.find((a) => a.name.value === arg.name);
+    if (!node) continue;
+    const value = node.value.kind === Kind.VARIABLE ? variables[node.value.name.value] : node.value;
+    if (Array.isArray(value)) total += value.length;
+    else if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === Kind.LIST) total += (value as { values: readonly unknown[] }).values.length;
+    else if (value !== null && value !== undefined && (value as { kind?: unknown }).kind !== Kind.NULL) total += 1;
+  }
+  return total;
+}
+
+/**
+ * The multiplier of one field. `listSize` is the parent field's `limit` (the most items each of its
+ * lists holds), when the parent has that argument; `listArgs` is the length of the field's own list
+ * arguments (a list result without `first` has one item per argument element).
+ */
+function multiplier(field: FieldNode, def: FieldShape, variables: Readonly<Record<string, unknown>>, introspection: boolean, listSize: number | undefined, listArgs: number): number {
   if (def.args.some((a) => a.name === 'first')) return sizeArg(field, def, 'first', variables, MAX_PAGE_SIZE);
-  if (typeRef(def).list && def.name !== 'edges') return listSize ?? (introspection ? INTROSPECTION_LIST_WEIGHT : LIST_WEIGHT);
+  if (typeRef(def).list && def.name !== 'edges') {
+    if (listArgs > 0) return listArgs;
+    return listSize ?? (introspection ? INTROSPECTION_LIST_WEIGHT : LIST_WEIGHT);
+  }
   return 1;
 }
 
-/** The estimated cost of an operation (see the module comment). */
+/** Costs past this are reported as this (exponential fan-out would otherwise print as Infinity). */
+const COST_CEILING = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The estimated cost of an operation (see the module comment). Each fragment's cost is computed
+ * once per list size it is spread under (memoised), so fragments that spread each other
+ * exponentially many times cost linear time to price; a fragment met again while it is being
+ * priced (a cycle, refused by validation) costs 0.
+ */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -237,32 +295,50 @@ export function operationCost(
 ): number {
   const fragments = fragmentsOf(document);
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  const costOf = (set: SelectionSetNode, type: unknown, seen: ReadonlySet<string>, listSize?: number): number => {
+  const memo = new Map<string, number>();
+  const visiting = new Set<string>();
+  const typeName = (type: unknown): string => (type as { name?: string } | null)?.name ?? '';
+  const fragmentCost = (name: string, type: unknown, listSize: number | undefined): number => {
+    const key = `${name}\u0000${listSize ?? ''}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    if (!fragment || visiting.has(key)) return 0;
+    visiting.add(key);
+    const cond = schema.getType(fragment.typeCondition.name.value) ?? type;
+    const cost = costOf(fragment.selectionSet, cond, listSize);
+    visiting.delete(key);
+    memo.set(key, cost);
+    return cost;
+  };
+  const costOf = (set: SelectionSetNode, type: unknown, listSize?: number): number => {
     let total = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        if (!sel.selectionSet) continue;
         const name = sel.name.value;
         // __schema and __type are answered by graphql itself and absent from getFields().
         const def = name === '__schema' || name === '__type' ? null : fieldsOf(type)[name];
-        if (def === undefined) continue; // unknown field: validation reports it
+        if (def === undefined) continue; // unknown field (or __typename): validation reports it
+        const work = def ? (FIELD_COSTS[`${typeName(type)}.${name}`] ?? 0) : 0;
+        const listArgs = def ? listArgumentLength(sel, def, variables) : 0;
+        if (!sel.selectionSet) {
+          total += work + listArgs;
+          continue;
+        }
         const childType = def ? schema.getType(typeRef(def).name) : schema.getType(name === '__schema' ? '__Schema' : '__Type');
         if (!childType) continue;
         const introspection = childType.name.startsWith('__');
-        const mult = def ? multiplier(sel, def, variables, introspection, listSize) : 1;
+        const mult = def ? multiplier(sel, def, variables, introspection, listSize, listArgs) : 1;
         const childListSize = def && def.args.some((a) => a.name === 'limit') ? sizeArg(sel, def, 'limit', variables, MAX_GRAPH_LIMIT) : undefined;
-        total += 1 + mult * costOf(sel.selectionSet, childType, seen, childListSize);
+        total += 1 + work + listArgs + mult * costOf(sel.selectionSet, childType, childListSize);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        total += costOf(sel.selectionSet, cond ?? type, seen, listSize);
+        total += costOf(sel.selectionSet, cond ?? type, listSize);
       } else {
-        const fragment = fragments.get(sel.name.value);
-        if (!fragment || seen.has(sel.name.value)) continue;
-        const cond = schema.getType(fragment.typeCondition.name.value) ?? type;
-        total += costOf(fragment.selectionSet, cond, new Set([...seen, sel.name.value]), listSize);
+        total += fragmentCost(sel.name.value, type, listSize);
       }
     }
-    return total;
+    return Math.min(total, COST_CEILING);
   };
-  return root ? costOf(operation.selectionSet, root, new Set()) : 0;
+  return root ? costOf(operation.selectionSet, root) : 0;
 }
