@@ -27,6 +27,7 @@ const ENTITIES: EntityRecord[] = [
   { id: 'MESH:D001145', type: 'DISEASE', name: 'Arrhythmias, Cardiac', synonyms: ['Arrhythmia'], parentIds: [], treeNumbers: ['C14.280.067'], source: 'ctd-medic' },
 ];
 const TEXT = 'Lidocaine caused arrhythmia.';
+const BIG_TEXT = 'Lidocaine caused arrhythmia. '.repeat(34_483).slice(0, 1_000_000);
 
 const INJECTIONS = ["' OR 1=1 --", '"; DROP TABLE documents; --', 'MATCH (n) DETACH DELETE n', "') UNION SELECT * FROM api_keys --", '%', '*'];
 const CONTROL = ['abc\u0000def', 'line\nbreak', 'esc\u001b[2J', 'bidi\u202Etxt.exe', 'del\u007f', 'c1\u0085'];
@@ -90,6 +91,8 @@ beforeAll(async () => {
   await store.upsertEntities(ENTITIES);
   const [put] = await store.putDocuments([{ externalId: 'H:1', title: null, text: TEXT }]);
   documentId = put!.document.id;
+  // A document at the size limit (1,000,000 characters): what amplification attacks aim at.
+  await store.putDocuments([{ externalId: 'BIG:1', title: null, text: BIG_TEXT }]);
   await store.replaceMentions(documentId, put!.document.textHash, [
     { start: 0, end: 9, text: 'Lidocaine', type: 'CHEMICAL', confidence: null, entityId: 'MESH:D008012', linkMethod: 'exact', matchedName: 'Lidocaine', linkConfidence: 1, sentence: 0 },
     { start: 17, end: 27, text: 'arrhythmia', type: 'DISEASE', confidence: null, entityId: 'MESH:D001145', linkMethod: 'exact', matchedName: 'arrhythmia', linkConfidence: 1, sentence: 0 },
@@ -200,6 +203,104 @@ describe('query shape limits', () => {
     const tenMb = await send(envelope.replace('"t":""', `"t":"${'a'.repeat(10_000_000)}"`), { authorization: `Bearer ${key.submitter}` });
     expect(tenMb.status).toBe(200);
     expect(onlyError(tenMb)).toEqual(['DOCUMENT_TOO_LARGE', 'text has 10000000 characters; the limit is 1000000']);
+  });
+});
+
+describe('amplification', () => {
+  /** A query whose fragments F0..F(n-1) each spread the next one twice: 2^n spread paths. */
+  const fanOut = (n: number, leaf: string, wrap = (inner: string) => inner) =>
+    `query { entity(id: "MESH:D008012") { ...F0 } } ${Array.from({ length: n }, (_, i) =>
+      `fragment F${i} on Entity { ${wrap(`...F${i + 1} ...F${i + 1}`)} }`).join(' ')} fragment F${n} on Entity { ${leaf} }`;
+
+  it('exponential fragment fan-out (2^40 paths) is priced in linear time and refused by cost', async () => {
+    const started = performance.now();
+    const r = await gql(fanOut(40, 'parents { id }'));
+    const ms = performance.now() - started;
+    expect(r.status).toBe(400);
+    const [code, message] = onlyError(r);
+    expect(code).toBe('QUERY_TOO_COMPLEX');
+    expect(message).toMatch(/^the operation's estimated cost is \d+; the limit is 5000$/);
+    expect(r.body.errors[0].extensions.details).toMatchObject({ limit: 'cost', max: 5000 });
+    expect(r.body.errors[0].extensions.details.value).toBeGreaterThan(2 ** 40);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('fan-out through nested fields is refused by depth, just as fast; a small fan-out runs', async () => {
+    const started = performance.now();
+    const deep = await gql(fanOut(30, 'id', (inner) => `parents { ${inner} }`));
+    expect(deep.status).toBe(400);
+    // entity 1 + 30 parents + id.
+    expect(onlyError(deep)).toEqual(['QUERY_TOO_COMPLEX', 'the operation is nested 32 levels deep; the limit is 10']);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // Four levels: the spreads merge at execution; the cost counts each spread (16 paths · parents 1 + 10).
+    const ok = await gql(fanOut(4, 'parents { id } name'));
+    expect(ok.body).toEqual({ data: { entity: { parents: [], name: 'Lidocaine' } } });
+  });
+
+  it('every expensive field, aliased up to the alias limit, exceeds the cost budget; one alias runs', async () => {
+    const EXPENSIVE = [
+      'searchEntities(query: "li", first: 1) { id }',
+      'document(externalId: "H:1") { export(format: PUBTATOR) }',
+      'coMentions(entityId: "MESH:D008012", first: 1) { totalCount }',
+      'entity(id: "MESH:D008012") { coMentions(first: 1) { totalCount } }',
+      'coMentionEvidence(a: "MESH:D008012", b: "MESH:D001145", first: 1) { totalCount }',
+      'coMentions(entityId: "MESH:D008012", first: 1) { edges { node { evidenceItems(first: 1) { totalCount } } } }',
+      'coMentionGraph(seedIds: ["MESH:D008012"], limit: 1) { truncated }',
+    ];
+    for (const field of EXPENSIVE) {
+      const one = await gql(`{ a0: ${field} }`);
+      expect(one.status, `${field}: ${JSON.stringify(one.body)}`).toBe(200);
+      expect(one.body.errors, field).toBeUndefined();
+      const thirty = await gql(`{ ${Array.from({ length: 30 }, (_, i) => `a${i}: ${field}`).join(' ')} }`);
+      expect(thirty.status, field).toBe(400);
+      expect(onlyError(thirty)[0], field).toBe('QUERY_TOO_COMPLEX');
+      expect(thirty.body.errors[0].extensions.details.limit, field).toBe('cost');
+    }
+  });
+
+  it('a page of exports costs per document: documents(first: 20) { export } is refused, first: 5 runs', async () => {
+    const q = (n: number) => `{ documents(first: ${n}) { edges { node { export(format: JSONL) } } } }`;
+    const refused = await gql(q(20));
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', details: { limit: 'cost', value: 1 + 20 * (1 + 1 + 500), max: 5000 } });
+    const ok = await gql(q(5));
+    expect(ok.body.data.documents.edges).toHaveLength(2);
+  });
+
+  it('list arguments are priced by their length: documentsByExternalId with 600 ids', async () => {
+    const ids = Array.from({ length: 600 }, (_, i) => `PMID:${i}`);
+    // Each id is a lookup (600) and a document (600 times its selection: text 5 + export 500).
+    const exportAll = await gql('query($ids: [String!]!) { documentsByExternalId(externalIds: $ids) { id export(format: PUBTATOR) } }', { ids });
+    expect(exportAll.status).toBe(400);
+    expect(exportAll.body.errors[0].extensions.details).toEqual({ limit: 'cost', value: 1 + 600 + 600 * 500, max: 5000 });
+    // Inline lists count the same way.
+    const inline = await gql(`{ documentsByExternalId(externalIds: [${ids.map((id) => JSON.stringify(id)).join(', ')}]) { id export(format: PUBTATOR) } }`);
+    expect(inline.body.errors[0].extensions.details.value).toBe(1 + 600 + 600 * 500);
+    // Affordable: 600 lookups of ids and texts (1 + 600 + 600 * 5) run and answer null for unknown ids.
+    const texts = await gql('query($ids: [String!]!) { documentsByExternalId(externalIds: $ids) { id text } }', { ids: [...ids.slice(1), 'H:1'] });
+    expect(texts.status).toBe(200);
+    expect(texts.body.data.documentsByExternalId).toHaveLength(600);
+    expect(texts.body.data.documentsByExternalId.filter((d: unknown) => d !== null)).toEqual([{ id: documentId, text: TEXT }]);
+    // The same 600 lookups of the 1M-character document would answer 600 MB: capped, not built.
+    const big = await gql('query($ids: [String!]!) { documentsByExternalId(externalIds: $ids) { text } }', { ids: Array(600).fill('BIG:1') });
+    expect(big.status).toBe(200);
+    expect(big.body.data).toBeNull();
+    expect(onlyError(big)[0]).toBe('RESPONSE_TOO_LARGE');
+    // More than 1000 ids: refused before any lookup.
+    expect(onlyError(await gql('query($ids: [String!]!) { documentsByExternalId(externalIds: $ids) { id } }', { ids: Array(1001).fill('x') }))).toEqual(['BAD_USER_INPUT', 'at most 1000 externalIds per call']);
+  });
+
+  it('a response over VANER_MAX_RESPONSE_BYTES (16 MiB) is one RESPONSE_TOO_LARGE error; 16 aliases of a 1M-character text fit', async () => {
+    const texts = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: document(externalId: "BIG:1") { text }`).join(' ')} }`;
+    const fits = await gql(texts(16));
+    expect(fits.status).toBe(200);
+    expect(fits.body.data.a15.text).toHaveLength(1_000_000);
+    const started = performance.now();
+    const over = await gql(texts(30));
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(over.body).toEqual({ data: null, errors: [{
+      message: 'the response exceeds 16777216 bytes; ask for fewer or smaller fields (smaller pages, fewer aliases)',
+      extensions: { code: 'RESPONSE_TOO_LARGE', details: { limit: 'responseBytes', value: 17_000_000, max: 16_777_216 } },
+    }] });
   });
 });
 
