@@ -91,7 +91,7 @@ export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | n
   anonymousRead: { env: 'VANER_ANONYMOUS_READ', default: 'auto', doc: 'reads without an API key: `auto` (only when VANER_HOST is a loopback address), `true`, `false`; writes always need a key' },
   firstAdminKey: { env: 'VANER_FIRST_ADMIN_KEY', default: 'true', doc: '`serve` creates and prints (once, to stderr) an admin key when no API key has ever existed' },
   maxQueryDepth: { env: 'VANER_MAX_QUERY_DEPTH', default: '10', doc: 'deepest field nesting of a GraphQL operation' },
-  maxQueryCost: { env: 'VANER_MAX_QUERY_COST', default: '5000', doc: 'largest estimated cost of a GraphQL operation (lists weighted by `first`)' },
+  maxQueryCost: { env: 'VANER_MAX_QUERY_COST', default: '5000', doc: 'largest estimated cost of a GraphQL operation (lists weighted by `first` or their list argument\'s length, searches, exports and co-mentions by their work; docs/access-control.md)' },
   maxAliases: { env: 'VANER_MAX_ALIASES', default: '30', doc: 'most aliased fields in one GraphQL document' },
   maxResponseBytes: { env: 'VANER_MAX_RESPONSE_BYTES', default: '16777216', doc: 'most bytes of strings (texts, exports, names) in one GraphQL response; larger answers are RESPONSE_TOO_LARGE' },
   rateLimitPerSecond: { env: 'VANER_RATE_LIMIT_PER_SECOND', default: '20', doc: 'sustained API requests per second per key (per address without a key); 0 = off' },
