@@ -194,8 +194,13 @@ describe('vaner eval ner', () => {
   it('scores CoNLL gold on the text rebuilt from its tokens', async () => {
     const file = path.join(dataDir, 'gold.conll');
     writeFileSync(file, ['Lithium\tB-Chemical', 'carbonate\tI-Chemical', 'causes\tO', 'cyanosis\tB-Disease', '.\tO', '', 'Heart\tB-Disease', 'failure\tO', ''].join('\n'));
-    const result = await vaner('eval', 'ner', '--gold', file, '--format', 'conll');
+    const result = await vaner('eval', 'ner', '--gold', file, '--input-format', 'conll');
     expect(result.code).toBe(0);
+    // The old spelling still works (eval has no output format to confuse it with), with a warning.
+    const old = await vaner('eval', 'ner', '--gold', file, '--format', 'conll');
+    expect([old.code, old.stdout]).toEqual([0, result.stdout]);
+    expect(old.stderr).toContain('warning: --format means the output format in other commands; use --input-format for the gold file\n');
+    expect(result.stderr).not.toContain('warning: --format');
     expect(result.stdout.split('\n')).toEqual([
       'type      precision  recall      f1  tp  fp  fn',
       'CHEMICAL     100.00  100.00  100.00   1   0   0',

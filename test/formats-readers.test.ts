@@ -206,7 +206,7 @@ describe('readText and detectFormat', () => {
   it('reads through readDocuments with auto detection and counts PubTator documents cheaply', async () => {
     const file = write('1|t|T\n1|a|A\n\n2|t|U\n2|a|B\n\n', 'two.pubtator');
     expect((await all(readDocuments(file))).map((d) => d.externalId)).toEqual(['1', '2']);
-    expect(await countDocuments(file, 'pubtator')).toBe(2);
-    expect(await countDocuments(file, 'conll')).toBeNull();
+    expect(await countDocuments([{ path: file, format: 'pubtator' }])).toBe(2);
+    expect(await countDocuments([{ path: file, format: 'conll' }])).toBeNull();
   });
 });

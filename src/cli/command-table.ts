@@ -40,3 +40,8 @@ export function resolveCommand(argv: readonly string[]): { entry: CommandEntry; 
   const one = COMMANDS.find((c) => c.name === first);
   return one ? { entry: one, rest: argv.slice(1) } : null;
 }
+
+/** The words that start two-word commands ('kb', 'keys', 'eval', 'bench'), each with its subcommands. */
+export function commandGroup(word: string): CommandEntry[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${word} `));
+}

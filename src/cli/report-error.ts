@@ -9,6 +9,8 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['BAD_USER_INPUT', 'CONFIG_I
  */
 export function reportError(error: unknown, env: Readonly<Record<string, string | undefined>>, write: (text: string) => void = (t) => process.stderr.write(t)): number {
   const debug = env.VANER_DEBUG === '1';
+  // The reader of our stdout went away (`vaner annotate f | head`): nothing to report, like cat.
+  if ((error as { code?: unknown } | null)?.code === 'EPIPE') return 0;
   if (isVanerError(error)) {
     write(`error [${error.code}]: ${error.message}\n`);
     if (debug) writeStack(error, write);

@@ -1,7 +1,8 @@
 /** Document formats: streaming readers (PubTator, plain text, JSONL, CoNLL, BRAT) and the PubTator writer. */
 export type { DocumentRecord, FormatName, FormatWarning, GoldMention, GoldRelation, ReaderOptions } from './types.js';
 export { FORMAT_NAMES } from './types.js';
-export { readDocuments, resolveFormat, countDocuments, type ReadDocumentsOptions } from './read-documents.js';
+export { readDocuments, readPlanned, resolveFormat, countDocuments, type ReadDocumentsOptions } from './read-documents.js';
+export { planInputs, describeInputs, type PlannedInput } from './input-plan.js';
 export { detectFormat } from './detect-format.js';
 export { readPubTator, formatPubTatorDocument, writePubTator, pubTatorText, type PubTatorDocument } from './pubtator.js';
 export { readText, readTextFile } from './text.js';

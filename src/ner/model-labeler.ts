@@ -205,7 +205,8 @@ function buildLabeler(
     const sequences: PredictInput[] = [];
     const firstSequence = docs.map((d) => {
       const first = sequences.length;
-      for (const perPass of d.encoding.sequences) sequences.push(...perPass);
+      // Loops, not push(...spread): a long document has more windows and spans than a call takes arguments.
+      for (const perPass of d.encoding.sequences) for (const sequence of perPass) sequences.push(sequence);
       return first;
     });
 
@@ -233,7 +234,7 @@ function buildLabeler(
           if (head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
           const perWindow = windows.map((w, k) => headProbabilities(out.rows[base + k]!, w.end - w.start, out.heads, out.labels, head));
           const merged = mergeWindows(windows, perWindow, doc.words.length, out.labels);
-          spans.push(...decodeType(merged, doc.words.length, type));
+          for (const span of decodeType(merged, doc.words.length, type)) spans.push(span);
         }
       });
       results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types)));

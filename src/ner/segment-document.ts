@@ -21,7 +21,9 @@ export function segmentDocument(text: string): SegmentedDocument {
   const sentences: WordRange[] = [];
   for (const s of splitSentences(text)) {
     const start = words.length;
-    words.push(...splitWords(text, s.start, s.end));
+    // A loop, not push(...spread): a sentence of a one-line multi-megabyte text has more words than
+    // a call may take arguments ("Maximum call stack size exceeded").
+    for (const word of splitWords(text, s.start, s.end)) words.push(word);
     if (words.length > start) sentences.push({ start, end: words.length });
   }
   return { words, sentences };

@@ -1,20 +1,20 @@
 /** `vaner eval ner`: strict entity-level P/R/F1 of a labeler against a gold file. */
-import path from 'node:path';
 import { VanerError } from '../../errors.js';
 import { computeNerMetrics, type EvalDocument, type ScoredSpan, formatMetricsTable, metricsToJson } from '../../eval/index.js';
-import { readDocuments, resolveFormat, createWarningTally } from '../../formats/index.js';
+import { planInputs, readPlanned, createWarningTally, type PlannedInput } from '../../formats/index.js';
 import { ENTITY_TYPES, isEntityType, type EntityType } from '../../domain/index.js';
 import { parseChoice, parseIntegerFlag } from '../args.js';
 import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
 import { parseEvalArgs, writeWarnings } from '../eval-common.js';
+import { openCliInputs, type CliInput } from '../input-files.js';
 import { labelRecords } from '../label-records.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
 const GOLD_FORMATS = ['auto', 'pubtator', 'conll', 'brat', 'jsonl'] as const;
 
-export const HELP = `usage: vaner eval ner --gold <file> [--format pubtator|conll|brat] [--labeler auto|model|dictionary|union] [--types CHEMICAL,DISEASE] [--json]
+export const HELP = `usage: vaner eval ner --gold <file> [--input-format pubtator|conll|brat|jsonl] [--labeler auto|model|dictionary|union] [--types CHEMICAL,DISEASE] [--json]
 
 Labels the text of every gold document and prints strict entity-level precision, recall and F1
 (exact start, end and type) per type and micro-averaged. Only types that occur in the gold file are
@@ -23,7 +23,8 @@ tokens (joined by single spaces), so offsets compare directly.
 
 options:
   --gold FILE          gold file or BRAT directory (required)
-  --format F           auto (default), pubtator, conll, brat, jsonl
+  --input-format F     gold format: auto (default), pubtator, conll, brat, jsonl; --format is an
+                       old spelling, still accepted here (the output is chosen with --json)
   --labeler L          auto, model, dictionary, union (default VANER_LABELER)
   --types T1,T2        restrict to these types (${ENTITY_TYPES.join(', ')})
   --default-type T     CoNLL: type of bare B/I tags
@@ -36,6 +37,7 @@ options:
 
 export async function run(argv: string[], env: Env): Promise<number> {
   const values = parseEvalArgs(argv, 'ner', HELP, {
+    'input-format': { type: 'string' },
     format: { type: 'string' },
     labeler: { type: 'string' },
     types: { type: 'string' },
@@ -44,23 +46,41 @@ export async function run(argv: string[], env: Env): Promise<number> {
     'batch-size': { type: 'string' },
   });
   if (values === null) return 0;
-  const format = parseChoice('format', values.format, GOLD_FORMATS) ?? 'auto';
+  if (values.format !== undefined && values['input-format'] !== undefined) {
+    throw new VanerError('BAD_USER_INPUT', '--format is the old spelling of --input-format; give only --input-format');
+  }
+  const format = parseChoice(values['input-format'] !== undefined ? 'input-format' : 'format', values['input-format'] ?? values.format, GOLD_FORMATS) ?? 'auto';
+  if (values.format !== undefined) process.stderr.write('warning: --format means the output format in other commands; use --input-format for the gold file\n');
   const labelerChoice = parseChoice('labeler', values.labeler, LABELER_CHOICES);
   const requested = values.types === undefined ? null : parseTypes('types', values.types);
   const defaultType = values['default-type'] === undefined ? undefined : parseTypes('default-type', values['default-type'])[0];
   const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
 
   // Resolve (and so check) the gold file before opening the store: a typo must not cost a KB import.
-  const goldFile = path.resolve(values.gold);
-  const goldFormat = await resolveFormat(goldFile, format);
+  const opened = await openCliInputs([values.gold]);
+  const [gold] = opened.inputs as [CliInput];
+  let goldPlan: PlannedInput[];
+  try {
+    goldPlan = await planInputs(gold.path, format);
+  } catch (error) {
+    await opened.dispose();
+    throw error;
+  }
   const abort = new AbortController();
   const shutdown = waitForShutdownSignal();
   void shutdown.signal.then(() => abort.abort());
-  const resources = await openAnnotationResources(config, labelerChoice ?? config.labeler, logger);
+  let resources: Awaited<ReturnType<typeof openAnnotationResources>>;
+  try {
+    resources = await openAnnotationResources(config, labelerChoice ?? config.labeler, logger);
+  } catch (error) {
+    shutdown.dispose();
+    await opened.dispose();
+    throw error;
+  }
   const tally = createWarningTally();
   try {
-    const records = readDocuments(goldFile, {
-      format: goldFormat,
+    const records = readPlanned(goldPlan, {
+      ...(gold.spooled ? { label: gold.label } : {}),
       onWarning: tally.add,
       offsetMismatch: values['skip-mismatched'] ? 'skip' : 'error',
       ...(defaultType ? { defaultType } : {}),
@@ -94,6 +114,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   } finally {
     shutdown.dispose();
     await resources.close();
+    await opened.dispose();
   }
 }
 

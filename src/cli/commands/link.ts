@@ -15,9 +15,11 @@ import { openEmbeddedStore } from '../../store/index.js';
 import type { Store } from '../../store/port.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
+import { noDocumentError } from '../document-checks.js';
+import { openCliInputs, type CliInput, type CliInputs } from '../input-files.js';
 import type { Env } from '../dispatch.js';
 
-export const HELP = `usage: vaner link <file> [--format pubtator] [--kb DIR]
+export const HELP = `usage: vaner link <file|-> [--format pubtator] [--kb DIR]
 
 Reads a PubTator file with mentions, ignores any ids it has, links every mention with the entity
 linker and prints the same documents and mentions with the linker's ids: MeSH ids bare (as PubTator
@@ -37,7 +39,6 @@ export async function run(argv: string[], env: Env): Promise<number> {
   }
   if (positionals.length !== 1) throw new VanerError('BAD_USER_INPUT', `link takes exactly one file, got ${positionals.length}; see \`vaner link --help\``);
   parseChoice('format', values.format, ['pubtator'] as const);
-  const file = path.resolve(positionals[0] as string);
 
   let store: Store | null = null;
   let linker: Linker;
@@ -58,8 +59,13 @@ export async function run(argv: string[], env: Env): Promise<number> {
     }
   }
   const tally = createWarningTally();
+  let opened: CliInputs | null = null;
   try {
-    for await (const record of readDocuments(file, { format: 'pubtator', onWarning: tally.add })) {
+    opened = await openCliInputs(positionals);
+    const [input] = opened.inputs as [CliInput];
+    let documents = 0;
+    for await (const record of readDocuments(input.path, { format: 'pubtator', onWarning: tally.add, ...(input.spooled ? { label: input.label } : {}) })) {
+      documents += 1;
       const gold = record.mentions ?? [];
       const spans: Span[] = gold.map((m) => ({ start: m.start, end: m.end, type: m.type, text: m.text, confidence: null }));
       const links = await linker.link(record.text, spans);
@@ -73,8 +79,10 @@ export async function run(argv: string[], env: Env): Promise<number> {
       if (!process.stdout.write(text)) await once(process.stdout, 'drain');
     }
     for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
+    if (documents === 0) throw noDocumentError(input.label, [{ path: input.path, format: 'pubtator' }]);
     return 0;
   } finally {
+    await opened?.dispose();
     await store?.close();
   }
 }

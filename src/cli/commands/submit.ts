@@ -1,23 +1,26 @@
 /** `vaner submit`: streams documents from files to a running API in submitDocuments batches. */
-import path from 'node:path';
 import { VanerError, isVanerError } from '../../errors.js';
 import { documentTextHash } from '../../store/index.js';
-import { countDocuments, readDocuments, resolveFormat, FORMAT_NAMES, type DocumentRecord, type FormatName, createWarningTally } from '../../formats/index.js';
+import { countDocuments, planInputs, readPlanned, FORMAT_NAMES, type DocumentRecord, type PlannedInput, createWarningTally } from '../../formats/index.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
+import { displayPath, noDocumentError } from '../document-checks.js';
 import { createGraphQLClient, type GraphQLClient } from '../graphql-client.js';
+import { openCliInputs, type CliInputs } from '../input-files.js';
 import { createProgress } from '../progress.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-export const HELP = `usage: vaner submit <files...> [--url URL] [--batch-size N] [--format auto|${FORMAT_NAMES.join('|')}] [--wait] [--resume]
+export const HELP = `usage: vaner submit <files...|-> [--url URL] [--batch-size N] [--input-format auto|${FORMAT_NAMES.join('|')}] [--wait] [--resume]
 
-Reads documents from the files (streaming; gzip detected) and sends them to the API with the
+Reads documents from the files (streaming; gzip detected; - or /dev/stdin for standard input; a
+directory's files each in their own format) and sends them to the API with the
 submitDocuments mutation, N at a time. Transient failures (network, HTTP 429/502/503/504, store or
 queue unavailable) are retried with exponential backoff. Annotations in the files (PubTator
 mentions, ...) are not sent: the server annotates the text itself. Resubmitting is safe: documents
 are idempotent by externalId. Exit status 1 when a document was rejected or failed. BioC passages
-are sent along and kept for export. Writing needs an API key with the submitter role in
+are sent along and kept for export. An input without any document is an error (exit status 2).
+Writing needs an API key with the submitter role in
 VANER_API_KEY (vaner keys create --role submitter --owner NAME).
 
 Batches are also cut so a request body stays under --max-body-bytes; a single document larger than
@@ -30,7 +33,8 @@ too large is split in halves and resent.
 options:
   --url URL         GraphQL endpoint (default http://VANER_HOST:VANER_PORT/graphql, i.e. http://127.0.0.1:4000/graphql)
   --batch-size N    documents per request, 1-1000 (default 100)
-  --format F        input format (default auto: by extension and content)
+  --input-format F  input format (default auto: per file, by extension and content); --format is
+                    an old spelling, still accepted here (submit has no output format)
   --resume          skip documents already stored with the same title and text (see above)
   --max-body-bytes N  largest request body to send (default VANER_MAX_BODY_BYTES, 10485760)
   --wait            poll the annotation jobs until they finish and report their failures
@@ -114,6 +118,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     {
       url: { type: 'string' },
       'batch-size': { type: 'string' },
+      'input-format': { type: 'string' },
       format: { type: 'string' },
       wait: { type: 'boolean' },
       resume: { type: 'boolean' },
@@ -132,7 +137,12 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const batchSize = parseIntegerFlag('batch-size', values['batch-size'], 1, 1000) ?? 100;
   const pollMs = parseIntegerFlag('poll-ms', values['poll-ms'], 50, 60_000) ?? 1000;
   const retries = parseIntegerFlag('retries', values.retries, 0, 20) ?? 5;
-  const format = parseChoice('format', values.format, ['auto', ...FORMAT_NAMES] as const) ?? 'auto';
+  if (values.format !== undefined && values['input-format'] !== undefined) {
+    throw new VanerError('BAD_USER_INPUT', '--format is the old spelling of --input-format; give only --input-format');
+  }
+  const formatFlag = values['input-format'] !== undefined ? 'input-format' : 'format';
+  const format = parseChoice(formatFlag, values['input-format'] ?? values.format, ['auto', ...FORMAT_NAMES] as const) ?? 'auto';
+  if (values.format !== undefined) process.stderr.write('warning: --format means the output format in other commands; use --input-format for the input of submit\n');
   const { config, logger } = loadCliConfig(env);
   const maxBodyBytes = parseIntegerFlag('max-body-bytes', values['max-body-bytes'], 8192, 1_000_000_000) ?? config.maxBodyBytes;
   const bodyBudget = maxBodyBytes - BODY_OVERHEAD_BYTES;
@@ -154,16 +164,23 @@ export async function run(argv: string[], env: Env): Promise<number> {
     signal: abort.signal,
     onRetry: (attempt, delayMs, reason) => logger.warn('retrying request', { attempt, delayMs, reason }),
   });
+  let opened: CliInputs | null = null;
   try {
-    const files = positionals.map((f) => path.resolve(f));
-    const formats: FormatName[] = [];
+    opened = await openCliInputs(positionals);
+    const files = opened.inputs;
+    const warnings = createWarningTally();
+    const plans: PlannedInput[][] = [];
     let total: number | null = 0;
-    // Fast first pass (PubTator, JSONL) so the bar can show an ETA; other formats show the rate only.
+    // Fast first pass (PubTator, JSONL, text) so the bar can show an ETA; other formats show the rate only.
     for (const file of files) {
-      const resolved = await resolveFormat(file, format);
-      formats.push(resolved);
-      const count = await countDocuments(file, resolved);
+      const plan = await planInputs(file.path, format, { onWarning: warnings.add });
+      plans.push(plan);
+      const count = await countDocuments(plan);
       total = count === null || total === null ? null : total + count;
+    }
+    if (total === 0) {
+      for (const line of warnings.lines()) process.stderr.write(`warning: ${line}\n`);
+      throw noDocumentError(files.map((f) => f.label).join(', '), plans.flat());
     }
 
     const started = Date.now();
@@ -171,8 +188,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
     const rejected = new ReasonTally();
     const failed = new ReasonTally();
     const jobIds: string[] = [];
-    const warnings = createWarningTally();
     let sent = 0;
+    let read = 0;
     /** Size of the batch being sent, counted as failed when the run stops on it. */
     let inFlight = 0;
     let interrupted = false;
@@ -222,11 +239,12 @@ export async function run(argv: string[], env: Env): Promise<number> {
       let batch: DocumentRecord[] = [];
       let batchBytes = 0;
       outer: for (const [i, file] of files.entries()) {
-        for await (const record of readDocuments(file, { format: formats[i] as FormatName, onWarning: warnings.add })) {
+        for await (const record of readPlanned(plans[i] as PlannedInput[], { onWarning: warnings.add, ...(file.spooled ? { label: file.label } : {}) })) {
           if (abort.signal.aborted) {
             interrupted = true;
             break outer;
           }
+          read += 1;
           const bytes = Buffer.byteLength(JSON.stringify(toInput(record)), 'utf8') + 1;
           if (bytes > bodyBudget) {
             // Alone over the body limit: the server could never take it. Report, do not send.
@@ -258,6 +276,10 @@ export async function run(argv: string[], env: Env): Promise<number> {
       throw error;
     }
     progress.stop();
+    if (read === 0 && !interrupted) {
+      for (const line of warnings.lines()) process.stderr.write(`warning: ${line}\n`);
+      throw noDocumentError(files.map((f) => f.label).join(', '), plans.flat());
+    }
     printSummary();
 
     if (values.wait && !interrupted && jobIds.length > 0) {
@@ -284,6 +306,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     }
   } finally {
     shutdown.dispose();
+    await opened?.dispose();
   }
 }
 
@@ -327,10 +350,4 @@ async function waitForJobs(client: GraphQLClient, ids: readonly string[], pollMs
     }
   }
   return { done, failed, failures, cancelled: signal.aborted };
-}
-
-/** A path relative to the working directory when it lies below it, else absolute. */
-function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
