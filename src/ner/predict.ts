@@ -6,14 +6,11 @@
  * onnxruntime-node 1.30 bundles only the CPU provider in its npm tarball; the CUDA 12 provider libraries
  * (`libonnxruntime_providers_cuda.so`, `_shared.so`, `_tensorrt.so`) are downloaded from NuGet
  * (Microsoft.ML.OnnxRuntime.Gpu.Linux) by its postinstall script, node_modules/onnxruntime-node/script/install.js.
- * That script exits early when its install flag is `skip`, which this repository's `.npmrc` sets
- * (`onnxruntime-node-install=skip`, seen by the script as `npm_config_onnxruntime_node_install`) so that CPU-only
- * machines do not download the GPU package. `parseInstallFlag()` in script/install-utils.js reads
- * `process.env.ONNXRUNTIME_NODE_INSTALL` *before* that npm config, so on a Linux x64 host with CUDA 12 and cuDNN 9:
- *   `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`
- * (or delete the `.npmrc` line and run `npm install`; without a flag the script installs `cuda12` on linux/x64),
- * then set `VANER_EXECUTION_PROVIDERS=cuda,cpu`. The deprecated `ONNXRUNTIME_NODE_INSTALL_CUDA=v12` does NOT work
- * here: it is consulted only when the main flag is unset, and `.npmrc` sets it to `skip`.
+ * This repository denies that script (`"allowScripts": { "onnxruntime-node": false }` in package.json, npm's
+ * install-script policy) so that CPU-only and offline machines do not download the GPU package; on a Linux x64
+ * host with CUDA 12 and cuDNN 9, run it directly:
+ *   `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install`
+ * (`parseInstallFlag()` in script/install-utils.js reads that variable), then set `VANER_EXECUTION_PROVIDERS=cuda,cpu`.
  *
  * Threading. `session.run` is *not* off the main thread in onnxruntime-node 1.30: dist/backend.js wraps the native
  * call in `setImmediate`, and the binding's `run` is synchronous (dist/binding.d.ts: "a simple synchronized
