@@ -7,6 +7,6 @@ export { ENTITY_TYPES, isEntityType, type EntityType } from './entity-types.js';
 export type * from './labeler.js';
 export type * from './entities.js';
 export type * from './documents.js';
-export type * from './paging.js';
+export { keysetPage, takePage, type Page, type PageArgs } from './paging.js';
 export type * from './co-mentions.js';
 export type * from './curation.js';

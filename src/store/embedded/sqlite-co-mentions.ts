@@ -48,7 +48,11 @@ interface PartnerRow {
   partnerSentenceCount: number;
 }
 
-export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
+/**
+ * `run` executes each synchronous read of the graph walk (the store passes its connection gate, so a
+ * hop never reads inside another caller's open curation transaction).
+ */
+export function createCoMentionQueries(db: SqliteDatabase, run: <T>(fn: () => T) => Promise<T> = async (fn) => fn()): CoMentionQueries {
   // The partner's type is its KB type, or its first mention's type when the KB does not know the id.
   const plainPartners = db.prepare<Record<string, unknown>, PartnerRow>(
     `SELECT p.b AS entityId, p.docs AS documentCount, p.sents AS sentenceCount,
@@ -259,11 +263,11 @@ export function createCoMentionQueries(db: SqliteDatabase): CoMentionQueries {
     coMentionGraph: (seeds, settings) =>
       buildCoMentionGraph(seeds, settings, {
         // One read transaction per hop: each hop sees one consistent snapshot.
-        partners: async (ids) => rankedMany(ids, settings),
-        frequencies: async (ids) => {
+        partners: (ids) => run(() => rankedMany(ids, settings)),
+        frequencies: (ids) => run(() => {
           const found = new Map(frequencies.all(JSON.stringify(ids)).map((r) => [r.entityId, r]));
           return ids.map((id) => ({ documentCount: found.get(id)?.docs ?? 0, sentenceCount: found.get(id)?.sents ?? 0 }));
-        },
+        }),
       }),
   };
 }

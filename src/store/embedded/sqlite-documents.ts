@@ -1,19 +1,20 @@
 /**
- * The document half of the embedded store: documents, their mentions, review state, and the
- * entity-centric lists. Synchronous functions over one connection; the store wraps them in promises.
+ * The documents-and-mentions part of the embedded store: documents, their mentions, and the
+ * entity-centric lists (review and relinking are curation: sqlite-curation.ts). Synchronous functions over one connection; the store wraps them in promises.
  */
 import { VanerError } from '../../errors.js';
-import type { EntityType, AnnotationProvenance, DocumentFilter, DocumentInput, LinkMethod, Mention, MentionInput, Page, PutDocumentResult, ReviewState, StoredDocument } from '../../domain/index.js';
+import { keysetPage, type EntityType, type AnnotationProvenance, type DocumentFilter, type DocumentInput, type LinkMethod, type Mention, type MentionInput, type Page, type PutDocumentResult, type ReviewState, type StoredDocument } from '../../domain/index.js';
+import { inKeyOrder } from '../batch-order.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { newId } from '../ids.js';
-import { checkDocument, checkMention, checkProvenance, checkReview } from '../input-checks.js';
+import { checkDocument, checkMention, checkProvenance } from '../input-checks.js';
 import { newMentionRow, verdictKey, type KeptVerdict } from '../mention-rows.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { documentTextHash } from '../text-hash.js';
 
 /**
  * SQL for "the entity and everything merged into it" given a resolved `@entity`. Merge chains are
- * kept flat (see mergeEntities), so one level is complete.
+ * kept flat by the curation service's merge, so one level is complete.
  */
 export const ENTITY_MEMBERS_SQL = '(SELECT @entity UNION SELECT id FROM entities WHERE merged_into = @entity)';
 
@@ -100,7 +101,6 @@ export interface DocumentRepository {
   getMentions(ids: readonly string[]): (Mention | null)[];
   /** `entity` must already be resolved. */
   getMentionsByEntity(entity: string, first: number, after: string | null): Page<Mention>;
-  reviewMention(mentionId: string, state: ReviewState, actor: string): Mention;
 }
 
 export function createDocumentRepository(db: SqliteDatabase): DocumentRepository {
@@ -130,9 +130,6 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
     'SELECT * FROM mentions WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start_offset, end_offset, id',
   );
   const mentionsByIds = db.prepare<[string], MentionRow>('SELECT * FROM mentions WHERE id IN (SELECT value FROM json_each(?))');
-  const mentionById = db.prepare<[string], MentionRow>('SELECT * FROM mentions WHERE id = ?');
-  const setReview = db.prepare('UPDATE mentions SET review = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?');
-  const insertEdit = db.prepare('INSERT INTO curation_edits (id, at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)');
 
   const documentWhere = `
        (@entity IS NULL OR EXISTS (SELECT 1 FROM mentions m
@@ -194,45 +191,20 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
     return true;
   });
 
-  const reviewTx = db.transaction((mentionId: string, state: ReviewState, actor: string): Mention => {
-    const row = mentionById.get(mentionId);
-    if (row === undefined) throw new VanerError('NOT_FOUND', `mention ${mentionId} not found`, { details: { mentionId } });
-    const at = new Date().toISOString();
-    setReview.run(state, actor, at, mentionId);
-    insertEdit.run(newId('edit'), at, actor, 'review-mention', mentionId, JSON.stringify({ review: row.review }), JSON.stringify({ review: state }));
-    return toMention(mentionById.get(mentionId)!);
-  });
-
-  const inOrder = <R, T>(keys: readonly string[], rows: R[], keyOf: (row: R) => string | null, map: (row: R) => T): (T | null)[] => {
-    const found = new Map<string, T>();
-    for (const row of rows) {
-      const key = keyOf(row);
-      if (key !== null) found.set(key, map(row));
-    }
-    return keys.map((k) => found.get(k) ?? null);
-  };
-
   return {
     putDocuments(docs) {
       docs.forEach(checkDocument);
       // One IMMEDIATE transaction per document: a failure leaves earlier documents stored, never half a document.
       return docs.map((doc) => putOne.immediate(doc));
     },
-    getDocuments: (ids) => inOrder(ids, byIds.all(JSON.stringify(ids)), (r) => r.id, toDocument),
-    getDocumentsByExternalId: (ids) => inOrder(ids, byExternalIds.all(JSON.stringify(ids)), (r) => r.external_id, toDocument),
+    getDocuments: (ids) => inKeyOrder(ids, byIds.all(JSON.stringify(ids)).map(toDocument), (d) => d.id),
+    getDocumentsByExternalId: (ids) => inKeyOrder(ids, byExternalIds.all(JSON.stringify(ids)).map(toDocument), (d) => d.externalId),
     listDocuments: db.transaction((first: number, after: string | null, filter: DocumentFilter, entity: string | null): Page<StoredDocument> => {
       const afterId = after === null ? null : (decodeCursor('documents', after, ['string'])[0] as string);
       const annotated = filter.annotated === undefined || filter.annotated === null ? null : filter.annotated ? 1 : 0;
       const params = { entity, prefix: filter.externalIdPrefix ?? null, annotated };
-      const rows = listPage.all({ ...params, after: afterId, limit: first + 1 });
-      const items = rows.slice(0, first).map(toDocument);
-      const last = items.at(-1);
-      return {
-        items,
-        totalCount: listCount.get(params)!.n,
-        endCursor: last === undefined ? null : encodeCursor('documents', [last.id]),
-        hasNextPage: rows.length > first,
-      };
+      const rows = listPage.all({ ...params, after: afterId, limit: first + 1 }).map(toDocument);
+      return keysetPage(rows, first, listCount.get(params)!.n, (last) => encodeCursor('documents', [last.id]));
     }),
     replaceMentions(documentId, textHash, mentions, provenance) {
       checkProvenance(provenance);
@@ -247,22 +219,11 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
       }
       return documentIds.map((id) => grouped.get(id) ?? []);
     },
-    getMentions: (ids) => inOrder(ids, mentionsByIds.all(JSON.stringify(ids)), (r) => r.id, toMention),
+    getMentions: (ids) => inKeyOrder(ids, mentionsByIds.all(JSON.stringify(ids)).map(toMention), (m) => m.id),
     getMentionsByEntity: db.transaction((entity: string, first: number, after: string | null): Page<Mention> => {
       const key = after === null ? [null, null, null] : decodeCursor('entity-mentions', after, ['string', 'number', 'string']);
-      const rows = entityMentionPage.all({ entity, afterDoc: key[0], afterStart: key[1], afterId: key[2], limit: first + 1 });
-      const items = rows.slice(0, first).map(toMention);
-      const last = items.at(-1);
-      return {
-        items,
-        totalCount: entityMentionCount.get({ entity })!.n,
-        endCursor: last === undefined ? null : encodeCursor('entity-mentions', [last.documentId, last.start, last.id]),
-        hasNextPage: rows.length > first,
-      };
+      const rows = entityMentionPage.all({ entity, afterDoc: key[0], afterStart: key[1], afterId: key[2], limit: first + 1 }).map(toMention);
+      return keysetPage(rows, first, entityMentionCount.get({ entity })!.n, (last) => encodeCursor('entity-mentions', [last.documentId, last.start, last.id]));
     }),
-    reviewMention(mentionId, state, actor) {
-      checkReview(state, actor);
-      return reviewTx.immediate(mentionId, state, actor);
-    },
   };
 }

@@ -1,11 +1,10 @@
 /**
- * The knowledge-base half of the embedded store: entities, their names, merges, and the revision
+ * The knowledge-base part of the embedded store: entities, their names, merge resolution, and the revision
  * counter linkers cache on. Synchronous functions over one connection; the store wraps them in promises.
  */
 import { VanerError } from '../../errors.js';
 import type { EntityType, Entity, EntityName, EntityRecord, ImportSummary } from '../../domain/index.js';
-import { newId } from '../ids.js';
-import { checkName, checkNonEmpty, checkRecord } from '../input-checks.js';
+import { checkName, checkRecord } from '../input-checks.js';
 import { nameKey } from '../name-key.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
@@ -34,7 +33,6 @@ export interface KbRepository {
   searchEntities(query: string, type: EntityType | null, first: number): Entity[];
   countEntities(): number;
   kbRevision(): number;
-  mergeEntities(sourceId: string, targetId: string, actor: string): Entity;
 }
 
 export function createKbRepository(db: SqliteDatabase): KbRepository {
@@ -86,9 +84,6 @@ export function createKbRepository(db: SqliteDatabase): KbRepository {
       WHERE entity_names_fts MATCH @phrase AND n.removed = 0`,
   );
   const searchByScan = searchStatement('SELECT n.entity_id, n.norm FROM entity_names n WHERE instr(n.norm, @key) > 0 AND n.removed = 0');
-  const insertEdit = db.prepare(
-    'INSERT INTO curation_edits (id, at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
 
   const importChunk = db.transaction((records: readonly EntityRecord[]): ImportSummary => {
     const now = new Date().toISOString();
@@ -201,28 +196,6 @@ export function createKbRepository(db: SqliteDatabase): KbRepository {
     return inserted;
   });
 
-  const mergeTx = db.transaction((sourceId: string, targetId: string, actor: string): string => {
-    const source = selectEntity.get(sourceId);
-    if (source === undefined) throw new VanerError('NOT_FOUND', `entity ${sourceId} not found`, { details: { field: 'sourceId' } });
-    if (selectEntity.get(targetId) === undefined) throw new VanerError('NOT_FOUND', `entity ${targetId} not found`, { details: { field: 'targetId' } });
-    if (source.merged_into !== null) {
-      throw new VanerError('CONFLICT', `entity ${sourceId} is already merged into ${source.merged_into}`, { details: { field: 'sourceId' } });
-    }
-    const finalTarget = resolveId(targetId);
-    if (finalTarget === null) throw new VanerError('INTERNAL', `merge chain of ${targetId} does not end`);
-    if (finalTarget === sourceId) throw new VanerError('BAD_USER_INPUT', 'cannot merge an entity into itself', { details: { field: 'targetId' } });
-    const target = selectEntity.get(finalTarget)!;
-    if (target.type !== source.type) {
-      throw new VanerError('BAD_USER_INPUT', `cannot merge a ${source.type} into a ${target.type}`, { details: { field: 'targetId' } });
-    }
-    // Flatten: whatever was merged into the source now points at the final target directly.
-    db.prepare('UPDATE entities SET merged_into = ?, updated_at = ? WHERE merged_into = ?').run(finalTarget, new Date().toISOString(), sourceId);
-    db.prepare('UPDATE entities SET merged_into = ?, curated = 1, updated_at = ? WHERE id = ?').run(finalTarget, new Date().toISOString(), sourceId);
-    insertEdit.run(newId('edit'), new Date().toISOString(), actor, 'merge-entity', sourceId, JSON.stringify({ mergedInto: null }), JSON.stringify({ mergedInto: finalTarget }));
-    bumpRevision.run();
-    return finalTarget;
-  });
-
   return {
     upsertEntities(records) {
       records.forEach(checkRecord);
@@ -256,10 +229,5 @@ export function createKbRepository(db: SqliteDatabase): KbRepository {
     },
     countEntities: () => countActive.get()!.n,
     kbRevision: () => selectRevision.get()!.value,
-    mergeEntities(sourceId, targetId, actor) {
-      checkNonEmpty([['sourceId', sourceId], ['targetId', targetId], ['actor', actor]]);
-      const target = mergeTx.immediate(sourceId, targetId, actor);
-      return readEntities([target])[0]!;
-    },
   };
 }

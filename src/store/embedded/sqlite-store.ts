@@ -10,7 +10,9 @@ import { checkPageArgs } from '../page-args.js';
 import type { EntityName } from '../../domain/index.js';
 import type { Store } from '../port.js';
 import { createCoMentionQueries } from './sqlite-co-mentions.js';
-import { createCurationRepository } from './sqlite-curation.js';
+import { createCurationService } from '../curation/curation-service.js';
+import { createConnectionGate } from './connection-gate.js';
+import { createCurationStorage } from './sqlite-curation.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';
 import { createDocumentRepository } from './sqlite-documents.js';
 import { createKbRepository } from './sqlite-kb.js';
@@ -38,20 +40,25 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   }
   const kb = createKbRepository(db);
   const documents = createDocumentRepository(db);
-  const coMentions = createCoMentionQueries(db);
-  const curation = createCurationRepository(db, kb, documents);
+  const coMentions = createCoMentionQueries(db, (fn) => gate.run(fn));
   // Readers opened by iterateNames; closed when their iteration ends or when the store closes.
   const readers = new Set<SqliteDatabase>();
   let closed = false;
-
+  const ensureOpen = (): void => {
+    if (closed) throw new VanerError('STORE_UNAVAILABLE', 'the store is closed');
+  };
+  const connection = createConnectionGate();
   /**
    * Runs a synchronous repository call as a promise, so callers see one asynchronous port for both
-   * adapters and errors arrive as rejections, never as synchronous throws.
+   * adapters and errors arrive as rejections, never as synchronous throws. Waits while a curation
+   * transaction holds the connection (connection-gate.ts).
    */
-  const run = async <T>(fn: () => T): Promise<T> => {
-    if (closed) throw new VanerError('STORE_UNAVAILABLE', 'the store is closed');
-    return fn();
+  const gate = {
+    run: <T>(fn: () => T): Promise<T> => connection.run(() => (ensureOpen(), fn())),
+    exclusive: <T>(fn: () => Promise<T>): Promise<T> => connection.exclusive(async () => (ensureOpen(), fn())),
   };
+  const run = gate.run;
+  const curation = createCurationService(createCurationStorage(db, gate, kb, documents), { getEntities: (ids) => run(() => kb.getEntities(ids)) });
   const resolve = (id: string): string => {
     if (typeof id !== 'string' || id === '') throw new VanerError('BAD_USER_INPUT', 'entityId must be a non-empty string', { details: { field: 'entityId' } });
     // An id the KB does not hold may still be linked by mentions; it then stands for itself.
@@ -104,11 +111,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     },
     countEntities: () => run(() => kb.countEntities()),
     kbRevision: () => run(() => kb.kbRevision()),
-    mergeEntities: (sourceId, targetId, actor) => run(() => kb.mergeEntities(sourceId, targetId, actor)),
-    addSynonym: (entityId, name, actor) => run(() => curation.addSynonym(entityId, name, actor)),
-    removeSynonym: (entityId, name, actor) => run(() => curation.removeSynonym(entityId, name, actor)),
-    curationEdits: (args) => run(() => curation.curationEdits(checkPageArgs(args), args.after ?? null)),
-    curatedLinks: () => run(() => curation.curatedLinks()),
+    ...curation,
 
     putDocuments: (docs) => run(() => documents.putDocuments(docs)),
     getDocuments: (ids) => run(() => documents.getDocuments(ids)),
@@ -126,8 +129,6 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     getMentionsByEntity: (entityId, args) => run(() => documents.getMentionsByEntity(resolve(entityId), checkPageArgs(args), args.after ?? null)),
     getDocumentsByEntity: (entityId, args) =>
       run(() => documents.listDocuments(checkPageArgs(args), args.after ?? null, {}, resolve(entityId))),
-    reviewMention: (mentionId, state, actor) => run(() => documents.reviewMention(mentionId, state, actor)),
-    relinkMention: (mentionId, entityId, actor) => run(() => curation.relinkMention(mentionId, entityId, actor)),
 
     coMentions: (entityId, args) =>
       run(() => {

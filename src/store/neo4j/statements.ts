@@ -226,13 +226,6 @@ SET m.entityId = $entityId, m.linkMethod = 'curator', m.matchedName = null, m.li
     m.review = 'confirmed', m.reviewedBy = $actor, m.reviewedAt = $now
 RETURN m {.*} AS mention`;
 
-/** The mention as stored (for the audit's "before"), under its write lock. */
-export const LOCK_MENTION_FOR_RELINK = `
-MATCH (m:Mention {id: $mentionId})
-SET m.locked = true
-REMOVE m.locked
-RETURN m {.*} AS mention`;
-
 /** Audit trail, oldest first; keyset-paged by edit id (time-ordered). */
 export const CURATION_EDITS_PAGE = `
 MATCH (c:CurationEdit)
@@ -380,12 +373,12 @@ MATCH (m:Mention)
 WHERE m.entityId IN members AND m.review <> 'rejected'
 RETURN count(m) AS count`;
 
-/** Write-locks a mention and returns its review state before a curator's change. */
+/** Write-locks a mention and returns it as stored (a curation edit's "before", or its result). */
 export const LOCK_MENTION = `
 MATCH (m:Mention {id: $mentionId})
 SET m.locked = true
 REMOVE m.locked
-RETURN m.review AS review`;
+RETURN m {.*} AS mention`;
 
 export const SET_REVIEW = `
 MATCH (m:Mention {id: $mentionId})

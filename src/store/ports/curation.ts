@@ -91,9 +91,11 @@ export interface CurationStorage {
    * (Neo4j retries transient failures), so it must not keep state outside the transaction.
    */
   curationTransaction<T>(work: (tx: CurationTransaction) => Promise<T>): Promise<T>;
-  /** Audit records with id greater than `afterId` (all when null), ascending by id, at most `limit`. */
-  curationEditRows(afterId: string | null, limit: number): Promise<CurationEdit[]>;
-  countCurationEdits(): Promise<number>;
+  /**
+   * In one read: audit records with id greater than `afterId` (all when null), ascending by id, at
+   * most `limit`; and how many records there are in all.
+   */
+  readCurationEdits(afterId: string | null, limit: number): Promise<{ edits: CurationEdit[]; totalCount: number }>;
   /** Distinct (text, type, final entity) of confirmed and curator-linked mentions, by text, type, entity. */
   curatedLinks(): Promise<CuratedLink[]>;
 }
