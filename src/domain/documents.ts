@@ -71,4 +71,6 @@ export interface DocumentFilter {
   readonly entityId?: string | null;
   readonly externalIdPrefix?: string | null;
   readonly annotated?: boolean | null;
+  /** Documents whose title or text contains this string (case-insensitive for ASCII letters). */
+  readonly text?: string | null;
 }

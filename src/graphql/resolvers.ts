@@ -11,9 +11,11 @@ import type { EntityType, Entity, Mention, ReviewState, StoredDocument } from '.
 import { coMentionsResolvers } from './co-mentions/resolvers.js';
 import type { GraphQLContext } from './context.js';
 import { curationResolvers } from './curation/resolvers.js';
+import { entityDetailsResolvers } from './entity-details/resolvers.js';
 import { jobsResolvers } from './jobs/resolvers.js';
 import { checkFirst, listConnection, storeConnection } from './pagination.js';
 import { submitDocuments, type SubmitDocumentInput } from './submit-documents.js';
+import { uploadsResolvers } from './uploads/resolvers.js';
 
 export { EVIDENCE_LIMIT } from './co-mentions/resolvers.js';
 
@@ -46,6 +48,8 @@ export const resolvers = {
   ReviewState: { UNREVIEWED: 'unreviewed', CONFIRMED: 'confirmed', REJECTED: 'rejected' },
   Role: { READER: 'reader', SUBMITTER: 'submitter', CURATOR: 'curator', ADMIN: 'admin' },
   ExportFormat: jobsResolvers.ExportFormat,
+  UploadFormat: uploadsResolvers.UploadFormat,
+  UploadEncoding: uploadsResolvers.UploadEncoding,
 
   Query: {
     health: async (_: unknown, __: unknown, ctx: GraphQLContext) => ({
@@ -69,11 +73,11 @@ export const resolvers = {
 
     documents: async (
       _: unknown,
-      args: PageArgsInput & { entityId?: string | null; externalIdPrefix?: string | null; annotated?: boolean | null },
+      args: PageArgsInput & { entityId?: string | null; externalIdPrefix?: string | null; annotated?: boolean | null; text?: string | null },
       ctx: GraphQLContext,
     ) => {
       const first = checkFirst(args.first, 20);
-      const filter = { entityId: args.entityId ?? null, externalIdPrefix: args.externalIdPrefix ?? null, annotated: args.annotated ?? null };
+      const filter = { entityId: args.entityId ?? null, externalIdPrefix: args.externalIdPrefix ?? null, annotated: args.annotated ?? null, text: args.text ?? null };
       const connection = await storeConnection(first, args.after, (page) => ctx.store.listDocuments({ ...page, filter }));
       primeDocuments(ctx, connection.edges.map((e) => e.node));
       return connection;
@@ -119,6 +123,7 @@ export const resolvers = {
     revokeApiKey: (_: unknown, args: { id: string }, ctx: GraphQLContext) => keyStore(ctx).revoke(args.id),
     ...curationResolvers.Mutation,
     ...jobsResolvers.Mutation,
+    ...uploadsResolvers.Mutation,
   },
   CurationEdit: curationResolvers.CurationEdit,
 
@@ -171,6 +176,7 @@ export const resolvers = {
       return connection;
     },
     ...coMentionsResolvers.Entity,
+    ...entityDetailsResolvers.Entity,
   },
 
   CoMention: coMentionsResolvers.CoMention,

@@ -4,7 +4,9 @@
  */
 import { coMentionsTypeDefs } from './co-mentions/schema.js';
 import { curationTypeDefs } from './curation/schema.js';
+import { entityDetailsTypeDefs } from './entity-details/schema.js';
 import { jobsTypeDefs } from './jobs/schema.js';
+import { uploadsTypeDefs } from './uploads/schema.js';
 
 export const typeDefs = /* GraphQL */ `
 """
@@ -81,8 +83,11 @@ type Query {
   job(id: ID!): Job
   "A document by id or by externalId (exactly one of them); null when unknown."
   document(id: ID, externalId: String): Document
-  "Documents, oldest first. first must be in [0, 100]."
-  documents(first: Int = 20, after: String, entityId: ID, externalIdPrefix: String, annotated: Boolean): DocumentConnection!
+  """
+  Documents, oldest first. first must be in [0, 100]. text keeps documents whose title or text
+  contains it (ASCII letters case-insensitive, at most 200 characters).
+  """
+  documents(first: Int = 20, after: String, entityId: ID, externalIdPrefix: String, annotated: Boolean, text: String): DocumentConnection!
   "An entity by id; a curator-merged id resolves to its target. null when unknown."
   entity(id: ID!): Entity
   "Entities whose name or synonym matches query. first must be in [0, 100]."
@@ -367,4 +372,6 @@ type CoMentionConnection {
 ${coMentionsTypeDefs}
 ${curationTypeDefs}
 ${jobsTypeDefs}
+${entityDetailsTypeDefs}
+${uploadsTypeDefs}
 `;

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { createApolloServer } from './apollo.js';
 import { createContext, type LabelerInfo } from './context.js';
+import { createDashboard, defaultDashboardDir } from './dashboard.js';
 import { INTERNAL_MESSAGE } from './format-error.js';
 import { createHttpAuth, principalOf } from './http-auth.js';
 import { createIde } from './ide.js';
@@ -47,6 +48,8 @@ export interface ApiServerDeps {
   };
   /** @defaultValue depth 10, cost 5000, aliases 30 */
   readonly queryLimits?: QueryLimits;
+  /** The built web dashboard served at / (null: none). @defaultValue this package's dist/web */
+  readonly dashboardDir?: string | null;
 }
 
 export interface ApiServer {
@@ -105,6 +108,9 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         else next();
       });
     }
+
+    const dashboardDir = deps.dashboardDir === undefined ? defaultDashboardDir() : deps.dashboardDir;
+    if (dashboardDir !== null) app.use(createDashboard({ dir: dashboardDir, reserved: [GRAPHQL_PATH, '/healthz', '/ide'] }));
 
     app.use(
       GRAPHQL_PATH,

@@ -100,3 +100,21 @@ export function checkReview(state: ReviewState, actor: string): void {
     throw new VanerError('BAD_USER_INPUT', 'actor must be a non-empty string', { details: { field: 'actor' } });
   }
 }
+
+/** Most characters of a document text filter: a search phrase, not a document. */
+export const MAX_TEXT_FILTER_CHARS = 200;
+
+/**
+ * The value both adapters compare a document text filter with: trimmed, ASCII letters lower-cased
+ * (SQLite's lower() folds ASCII only, so folding more here would miss matches), null when blank.
+ * BAD_USER_INPUT when longer than MAX_TEXT_FILTER_CHARS.
+ */
+export function textFilter(text: string | null | undefined): string | null {
+  if (text === undefined || text === null) return null;
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  if (trimmed.length > MAX_TEXT_FILTER_CHARS) {
+    throw new VanerError('BAD_USER_INPUT', `text filter longer than ${MAX_TEXT_FILTER_CHARS} characters`, { details: { field: 'text' } });
+  }
+  return trimmed.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}

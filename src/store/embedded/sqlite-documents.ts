@@ -7,7 +7,7 @@ import { keysetPage, type EntityType, type AnnotationProvenance, type DocumentFi
 import { inKeyOrder } from '../batch-order.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { newId } from '../ids.js';
-import { checkDocument, checkMention, checkProvenance } from '../input-checks.js';
+import { checkDocument, checkMention, checkProvenance, textFilter } from '../input-checks.js';
 import { newMentionRow, verdictKey, type KeptVerdict } from '../mention-rows.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { documentTextHash } from '../text-hash.js';
@@ -135,7 +135,8 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
        (@entity IS NULL OR EXISTS (SELECT 1 FROM mentions m
                                     WHERE m.document_id = d.id AND m.review != 'rejected' AND m.entity_id IN ${ENTITY_MEMBERS_SQL}))
    AND (@prefix IS NULL OR substr(d.external_id, 1, length(@prefix)) = @prefix)
-   AND (@annotated IS NULL OR (d.annotated_at IS NOT NULL) = @annotated)`;
+   AND (@annotated IS NULL OR (d.annotated_at IS NOT NULL) = @annotated)
+   AND (@text IS NULL OR instr(lower(d.text), @text) > 0 OR instr(lower(COALESCE(d.title, '')), @text) > 0)`;
   const listPage = db.prepare<Record<string, unknown>, DocumentRow>(
     `SELECT d.* FROM documents d WHERE (@after IS NULL OR d.id > @after) AND ${documentWhere} ORDER BY d.id LIMIT @limit`,
   );
@@ -202,7 +203,8 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
     listDocuments: db.transaction((first: number, after: string | null, filter: DocumentFilter, entity: string | null): Page<StoredDocument> => {
       const afterId = after === null ? null : (decodeCursor('documents', after, ['string'])[0] as string);
       const annotated = filter.annotated === undefined || filter.annotated === null ? null : filter.annotated ? 1 : 0;
-      const params = { entity, prefix: filter.externalIdPrefix ?? null, annotated };
+      // SQLite's lower() folds ASCII only; the same lower-casing on both sides keeps the match consistent.
+      const params = { entity, prefix: filter.externalIdPrefix ?? null, annotated, text: textFilter(filter.text) };
       const rows = listPage.all({ ...params, after: afterId, limit: first + 1 }).map(toDocument);
       return keysetPage(rows, first, listCount.get(params)!.n, (last) => encodeCursor('documents', [last.id]));
     }),

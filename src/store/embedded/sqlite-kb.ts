@@ -31,6 +31,8 @@ export interface KbRepository {
   /** The final target of `id` after merges, or null when unknown. */
   resolveId(id: string): string | null;
   searchEntities(query: string, type: EntityType | null, first: number): Entity[];
+  getChildEntities(entityId: string, first: number): Entity[];
+  getEntityNames(entityId: string): EntityName[];
   countEntities(): number;
   kbRevision(): number;
 }
@@ -63,6 +65,19 @@ export function createKbRepository(db: SqliteDatabase): KbRepository {
       WHERE n.removed = 0
         AND (e.id IN (SELECT value FROM json_each(@ids)) OR e.merged_into IN (SELECT value FROM json_each(@ids)))
       ORDER BY owner, e.merged_into IS NOT NULL, n.id`,
+  );
+  const selectNamesWithOrigin = db.prepare<{ id: string }, { entity_id: string; type: string; name: string; origin: string }>(
+    `SELECT n.entity_id, e.type, n.name, n.origin
+       FROM entity_names n JOIN entities e ON e.id = n.entity_id
+      WHERE n.removed = 0 AND (e.id = @id OR e.merged_into = @id)
+      ORDER BY e.merged_into IS NOT NULL, n.id`,
+  );
+  // instr() on the JSON text skips most rows cheaply; json_each then checks the exact id.
+  const selectChildren = db.prepare<{ needle: string; id: string; first: number }, { id: string }>(
+    `SELECT e.id FROM entities e
+      WHERE e.merged_into IS NULL AND instr(e.parents, @needle) > 0
+        AND EXISTS (SELECT 1 FROM json_each(e.parents) p WHERE p.value = @id)
+      ORDER BY e.name, e.id LIMIT @first`,
   );
   const countActive = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM entities WHERE merged_into IS NULL');
   const searchStatement = (candidates: string) =>
@@ -226,6 +241,17 @@ export function createKbRepository(db: SqliteDatabase): KbRepository {
       // The FTS phrase is a bound parameter; doubling quotes only keeps it one phrase inside FTS5's query language.
       const rows = statement.all({ key, phrase: `"${key.replaceAll('"', '""')}"`, type, first });
       return readEntities(rows.map((r) => r.id)).filter((e): e is Entity => e !== null);
+    },
+    getChildEntities(entityId, first) {
+      const id = resolveId(entityId);
+      if (id === null || first === 0) return [];
+      const rows = selectChildren.all({ needle: JSON.stringify(id), id, first });
+      return readEntities(rows.map((r) => r.id)).filter((e): e is Entity => e !== null);
+    },
+    getEntityNames(entityId) {
+      const id = resolveId(entityId);
+      if (id === null) return [];
+      return selectNamesWithOrigin.all({ id }).map((r) => ({ entityId: r.entity_id, type: r.type as EntityType, name: r.name, origin: r.origin }));
     },
     countEntities: () => countActive.get()!.n,
     kbRevision: () => selectRevision.get()!.value,

@@ -5,7 +5,7 @@
 import { VanerError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } from '../co-mention-args.js';
-import { checkTypes } from '../input-checks.js';
+import { checkNonEmpty, checkTypes } from '../input-checks.js';
 import { checkPageArgs } from '../page-args.js';
 import type { EntityName } from '../../domain/index.js';
 import type { Store } from '../port.js';
@@ -78,6 +78,17 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
         if (typeof query !== 'string') throw new VanerError('BAD_USER_INPUT', 'query must be a string', { details: { field: 'query' } });
         checkTypes(opts.type === undefined || opts.type === null ? [] : [opts.type]);
         return kb.searchEntities(query, opts.type ?? null, first);
+      }),
+    getChildEntities: (entityId, opts) =>
+      run(() => {
+        const first = checkPageArgs({ first: opts.first });
+        checkNonEmpty([['entityId', entityId]]);
+        return kb.getChildEntities(entityId, first);
+      }),
+    getEntityNames: (entityId) =>
+      run(() => {
+        checkNonEmpty([['entityId', entityId]]);
+        return kb.getEntityNames(entityId);
       }),
     iterateNames(types) {
       checkTypes(types);

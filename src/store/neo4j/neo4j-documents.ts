@@ -7,7 +7,7 @@ import { keysetPage, type DocumentFilter, type Mention, type Page, type PutDocum
 import { inKeyOrder } from '../batch-order.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { newId } from '../ids.js';
-import { checkDocument, checkMention, checkProvenance } from '../input-checks.js';
+import { checkDocument, checkMention, checkProvenance, textFilter } from '../input-checks.js';
 import { newMentionRow, verdictKey, type KeptVerdict } from '../mention-rows.js';
 import { checkPageArgs } from '../page-args.js';
 import type { DocumentStore } from '../ports/documents.js';
@@ -19,7 +19,7 @@ export function createNeo4jDocuments(unit: Unit): DocumentStore {
   const documentsPage = async (first: number, after: string | null, filter: DocumentFilter, entity: string | null): Promise<Page<StoredDocument>> => {
     const afterId = after === null ? null : (decodeCursor('documents', after, ['string'])[0] as string);
     const annotated = filter.annotated === undefined || filter.annotated === null ? null : filter.annotated;
-    const params = { entity, prefix: filter.externalIdPrefix ?? null, annotated };
+    const params = { entity, prefix: filter.externalIdPrefix ?? null, annotated, text: textFilter(filter.text) };
     return unit.read(async (tx) => {
       const rows = (await tx.run(Q.LIST_DOCUMENTS, { ...params, after: afterId, limit: int(first + 1) })).records.map((r) => toDocument(r.get('document') as Props));
       const total = num(single(await tx.run(Q.COUNT_DOCUMENTS, params), 'count')) ?? 0;

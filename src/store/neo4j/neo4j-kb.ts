@@ -6,7 +6,7 @@
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import { VanerError } from '../../errors.js';
 import type { Entity, EntityName, EntityType, ImportSummary } from '../../domain/index.js';
-import { checkName, checkRecord, checkTypes } from '../input-checks.js';
+import { checkName, checkNonEmpty, checkRecord, checkTypes } from '../input-checks.js';
 import { nameKey } from '../name-key.js';
 import { checkPageArgs } from '../page-args.js';
 import type { KnowledgeBaseStore } from '../ports/knowledge-base.js';
@@ -116,6 +116,32 @@ export function createNeo4jKnowledgeBase(unit: Unit): KnowledgeBaseStore {
       checkIdList(ids, 'ids');
       if (ids.length === 0) return [];
       return unit.read((tx) => loadEntities(tx, ids));
+    },
+
+    async getChildEntities(entityId, opts) {
+      const first = checkPageArgs({ first: opts.first });
+      checkNonEmpty([['entityId', entityId]]);
+      if (first === 0) return [];
+      return unit.read(async (tx) => {
+        const id = (await resolveIds(tx, [entityId])).get(entityId);
+        if (id === null || id === undefined) return [];
+        const ids = (await tx.run(Q.CHILD_ENTITIES, { id, first: int(first) })).records.map((r) => r.get('id') as string);
+        return (await loadEntities(tx, ids)).filter((e): e is Entity => e !== null);
+      });
+    },
+
+    async getEntityNames(entityId) {
+      checkNonEmpty([['entityId', entityId]]);
+      return unit.read(async (tx) => {
+        const id = (await resolveIds(tx, [entityId])).get(entityId);
+        if (id === null || id === undefined) return [];
+        return (await tx.run(Q.ENTITY_NAMES, { id })).records.map((r) => ({
+          entityId: r.get('entityId') as string,
+          type: r.get('type') as EntityType,
+          name: r.get('name') as string,
+          origin: r.get('origin') as string,
+        }));
+      });
     },
 
     async searchEntities(query, opts) {

@@ -105,6 +105,23 @@ CALL (c) {
   MERGE (c)-[:CHILD_OF]->(p)
 }`;
 
+/** Active names of $id and of the entities merged into it, with origin; the target's own first, by sequence. */
+export const ENTITY_NAMES = `
+MATCH (owner:Entity)
+WHERE owner.id = $id OR owner.mergedInto = $id
+MATCH (owner)-[:HAS_NAME]->(n:Name)
+WHERE NOT n.removed
+RETURN owner.id AS entityId, owner.type AS type, n.name AS name, n.origin AS origin
+ORDER BY owner.id <> $id, n.seq`;
+
+/** Active entities one level below $id in the tree (CHILD_OF edges follow parentIds), by name then id. */
+export const CHILD_ENTITIES = `
+MATCH (c:Entity)-[:CHILD_OF]->(:Entity {id: $id})
+WHERE c.mergedInto IS NULL
+RETURN c.id AS id
+ORDER BY c.name, c.id
+LIMIT $first`;
+
 /** For each id: the id of its final merge target, or null when the id is not an entity. */
 export const RESOLVE_ENTITIES = `
 UNWIND $ids AS id
@@ -295,6 +312,7 @@ MATCH (d:Document)
 WHERE ($after IS NULL OR d.id > $after)
   AND ($prefix IS NULL OR d.externalId STARTS WITH $prefix)
   AND ($annotated IS NULL OR (d.annotatedAt IS NOT NULL) = $annotated)
+  AND ($text IS NULL OR toLower(d.text) CONTAINS $text OR toLower(coalesce(d.title, '')) CONTAINS $text)
   AND (members IS NULL OR EXISTS {
         MATCH (d)-[:HAS_MENTION]->(m:Mention)
         WHERE m.entityId IN members AND m.review <> 'rejected'
@@ -309,6 +327,7 @@ WITH CASE WHEN $entity IS NULL THEN null
 MATCH (d:Document)
 WHERE ($prefix IS NULL OR d.externalId STARTS WITH $prefix)
   AND ($annotated IS NULL OR (d.annotatedAt IS NOT NULL) = $annotated)
+  AND ($text IS NULL OR toLower(d.text) CONTAINS $text OR toLower(coalesce(d.title, '')) CONTAINS $text)
   AND (members IS NULL OR EXISTS {
         MATCH (d)-[:HAS_MENTION]->(m:Mention)
         WHERE m.entityId IN members AND m.review <> 'rejected'

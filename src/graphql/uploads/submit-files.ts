@@ -1,0 +1,113 @@
+/**
+ * The submitFiles use case: files sent in a request body (what a browser can upload) are read with
+ * the same format readers as `vaner submit`, then stored and queued through submitDocuments in
+ * batches of the configured maximum, one job per batch. The files live in a private temporary
+ * directory for the duration of the call only; messages name the uploaded file, never that directory.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isVanerError, VanerError } from '../../errors.js';
+import type { JobQueue } from '../../jobs/port.js';
+import { readDocuments, resolveFormat, type DocumentRecord, type FormatName, type FormatWarning } from '../../formats/index.js';
+import type { Store } from '../../store/port.js';
+import { submitDocuments, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from '../submit-documents.js';
+
+/** Most files in one call (a BRAT collection is a .txt and an .ann per document). */
+export const MAX_UPLOAD_FILES = 2000;
+
+export interface UploadFile {
+  /** The file's name as the client had it; only its last path segment is used. */
+  readonly name: string;
+  readonly content: string;
+  /** @defaultValue 'utf8'; 'base64' for binary content such as gzip */
+  readonly encoding?: 'utf8' | 'base64' | null;
+}
+
+export interface FileSubmissionResult {
+  /** The formats the files were read as (detected per file unless one was named). */
+  readonly formats: FormatName[];
+  readonly documentCount: number;
+  /** One per batch of at most maxBatchDocuments documents, in file order. */
+  readonly submissions: SubmissionResult[];
+  /** What the readers skipped on purpose, e.g. `abstracts.txt:12: IGNORED_LINE ...`. */
+  readonly warnings: string[];
+}
+
+const SAFE_NAME = /^[^/\\\0]+$/;
+
+function checkFiles(files: readonly UploadFile[]): string[] {
+  if (files.length === 0) throw new VanerError('BAD_USER_INPUT', 'no files to submit', { details: { field: 'files' } });
+  if (files.length > MAX_UPLOAD_FILES) {
+    throw new VanerError('BAD_USER_INPUT', `at most ${MAX_UPLOAD_FILES} files per call, got ${files.length}`, { details: { field: 'files' } });
+  }
+  const names = files.map((f, index) => {
+    // Browsers send bare names; a path from another client keeps its last segment only.
+    const name = f.name.split(/[/\\]/).pop() ?? '';
+    if (name === '' || name === '.' || name === '..' || !SAFE_NAME.test(name)) {
+      throw new VanerError('BAD_USER_INPUT', `file ${index}: ${JSON.stringify(f.name)} is not a usable file name`, { details: { index, field: 'name' } });
+    }
+    return name;
+  });
+  const seen = new Set<string>();
+  names.forEach((name, index) => {
+    if (seen.has(name)) throw new VanerError('BAD_USER_INPUT', `file ${index}: ${name} is sent twice`, { details: { index, field: 'name' } });
+    seen.add(name);
+  });
+  return names;
+}
+
+/** The batch input of one record (BioC passages travel along so exports can rebuild them), as `vaner submit` sends it. */
+function toInput(r: DocumentRecord): SubmitDocumentInput {
+  const passages = (r.metadata as { passages?: unknown } | null | undefined)?.passages;
+  return {
+    externalId: r.externalId,
+    title: r.title,
+    text: r.text,
+    passages: Array.isArray(passages)
+      ? (passages as { offset: number; length: number; infons?: Record<string, string> }[]).map((p) => ({ offset: p.offset, length: p.length, type: p.infons?.type ?? null }))
+      : null,
+  };
+}
+
+/** Reads, stores and queues the uploaded files. INVALID_FORMAT / INVALID_UTF8 name the file and line. */
+export async function submitFiles(
+  store: Store,
+  queue: JobQueue,
+  limits: SubmitLimits,
+  files: readonly UploadFile[],
+  format: FormatName | 'auto' = 'auto',
+): Promise<FileSubmissionResult> {
+  const names = checkFiles(files);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vaner-upload-'));
+  // Readers name the file they read; clients know it by its uploaded name only.
+  const clientPath = (text: string): string => text.replaceAll(`${dir}${path.sep}`, '').replaceAll(dir, '(upload)');
+  try {
+    await Promise.all(files.map((f, i) => writeFile(path.join(dir, names[i]!), Buffer.from(f.content, f.encoding === 'base64' ? 'base64' : 'utf8'))));
+    // BRAT pairs a .txt with an .ann file: the collection is the directory. Every other format is read file by file.
+    const brat = format === 'brat' || (format === 'auto' && names.some((n) => n.toLowerCase().endsWith('.ann')));
+    const targets = brat ? [dir] : names.map((n) => path.join(dir, n));
+    const warnings: string[] = [];
+    const onWarning = (w: FormatWarning): void => {
+      if (warnings.length < 100) warnings.push(clientPath(`${w.file}:${w.line}: ${w.kind} ${w.message}`));
+    };
+    const records: DocumentRecord[] = [];
+    const used = new Set<FormatName>();
+    for (const target of targets) {
+      const resolved = await resolveFormat(target, brat ? 'brat' : format);
+      used.add(resolved);
+      for await (const record of readDocuments(target, { format: resolved, onWarning })) records.push(record);
+    }
+    if (records.length === 0) throw new VanerError('BAD_USER_INPUT', 'the files hold no documents', { details: { field: 'files' } });
+    const submissions: SubmissionResult[] = [];
+    for (let i = 0; i < records.length; i += limits.maxBatchDocuments) {
+      submissions.push(await submitDocuments(store, queue, limits, records.slice(i, i + limits.maxBatchDocuments).map(toInput)));
+    }
+    return { formats: [...used], documentCount: records.length, submissions, warnings };
+  } catch (error) {
+    if (isVanerError(error)) throw new VanerError(error.code, clientPath(error.message), { retriable: error.retriable, details: error.details === undefined ? undefined : JSON.parse(clientPath(JSON.stringify(error.details))) as Record<string, unknown> });
+    throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
