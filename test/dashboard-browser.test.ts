@@ -21,8 +21,9 @@ import { createDictionaryLabeler, createExactLinker } from '../src/kb/index.js';
 import { silentLogger } from '../src/log.js';
 import { createUnionLabeler } from '../src/ner/index.js';
 import type { Labeler } from '../src/ner/types.js';
-import type { EntityRecord, Store } from '../src/store/port.js';
-import { openEmbeddedStore } from '../src/store/sqlite-store.js';
+import type { EntityRecord } from '../src/domain/index.js';
+import type { Store } from '../src/store/port.js';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 import { launchChromium } from './browser.js';
 
 const SAMPLE = path.resolve('bench/ner-sample.PubTator.txt');

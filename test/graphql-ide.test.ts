@@ -2,7 +2,8 @@
  * The GraphiQL IDE really renders offline: headless Chromium loads GET /graphql with every
  * non-local host unresolvable, and the rendered DOM must contain GraphiQL's editor, which only
  * exists once React, ReactDOM and GraphiQL all loaded from this server and ran.
- * Skipped when Chromium is not installed (`apt-get install -y chromium`).
+ * Debian's chromium is installed by scripts/ensure-system-deps.sh (run by `npm test`); without it
+ * the test fails saying so instead of skipping.
  * Set VANER_IDE_SCREENSHOT=/path.png to also keep a screenshot.
  */
 import { execFile } from 'node:child_process';
@@ -17,8 +18,9 @@ import type { JobQueue } from '../src/jobs/port.js';
 import { silentLogger } from '../src/log.js';
 import type { Store } from '../src/store/port.js';
 import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
+import { CHROMIUM_PATH } from './browser.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
+const CHROMIUM = CHROMIUM_PATH;
 const run = promisify(execFile);
 
 function chromiumArgs(profile: string): string[] {
@@ -38,13 +40,14 @@ function chromiumArgs(profile: string): string[] {
   ];
 }
 
-describe.skipIf(!CHROMIUM)('GraphiQL IDE in headless Chromium', () => {
+describe('GraphiQL IDE in headless Chromium', () => {
   let dir: string;
   let store: Store;
   let queue: JobQueue;
   let server: ApiServer;
 
   beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash scripts/ensure-system-deps.sh as root (installs Debian's chromium)`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-ide-'));
     store = await openEmbeddedStore({ path: path.join(dir, 'vaner.db') });
     queue = await openInProcessQueue({ path: path.join(dir, 'vaner.db') });
@@ -65,7 +68,7 @@ describe.skipIf(!CHROMIUM)('GraphiQL IDE in headless Chromium', () => {
 
   it('renders the GraphiQL editor from local assets only', async () => {
     const profile = fs.mkdtempSync(path.join(dir, 'profile-'));
-    const { stdout } = await run(CHROMIUM!, [...chromiumArgs(profile), '--dump-dom', server.url], { timeout: 60_000, maxBuffer: 32 << 20 });
+    const { stdout } = await run(CHROMIUM, [...chromiumArgs(profile), '--dump-dom', server.url], { timeout: 60_000, maxBuffer: 32 << 20 });
     expect(stdout).toContain('graphiql-container');
     expect(stdout).toContain('graphiql-query-editor');
     // The placeholder is replaced only once React rendered GraphiQL into the page.
@@ -74,7 +77,7 @@ describe.skipIf(!CHROMIUM)('GraphiQL IDE in headless Chromium', () => {
     const screenshot = process.env['VANER_IDE_SCREENSHOT'];
     if (screenshot) {
       const profile2 = fs.mkdtempSync(path.join(dir, 'profile-'));
-      await run(CHROMIUM!, [...chromiumArgs(profile2), `--screenshot=${screenshot}`, server.url], { timeout: 60_000 });
+      await run(CHROMIUM, [...chromiumArgs(profile2), `--screenshot=${screenshot}`, server.url], { timeout: 60_000 });
       expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
     }
   }, 120_000);

@@ -179,6 +179,36 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         await expect(store.searchEntities('  ', { first: 5 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
       });
 
+      it('lists children by name (merged ones left out) and names with their origin, merged names after', async () => {
+        const OBSTRUCTIVE: EntityRecord = { id: 'MESH:D008173', type: 'DISEASE', name: 'Lung Diseases, Obstructive', synonyms: [], parentIds: [], treeNumbers: ['C08.381.495'], source: 'ctd-medic' };
+        const BRONCHITIS: EntityRecord = { id: 'MESH:D001991', type: 'DISEASE', name: 'Bronchitis', synonyms: [], parentIds: [OBSTRUCTIVE.id], treeNumbers: ['C08.381.495.146'], source: 'ctd-medic' };
+        await store.upsertEntities([OBSTRUCTIVE, BRONCHITIS, ASTHMA, COUGH, ASTHMA_SYNDROME]);
+        const children = async (id: string, first = 10) => (await store.getChildEntities(id, { first })).map((e) => e.id);
+        expect(await children(OBSTRUCTIVE.id)).toEqual([ASTHMA.id, BRONCHITIS.id]);
+        expect(await children(OBSTRUCTIVE.id, 1)).toEqual([ASTHMA.id]);
+        expect(await children(OBSTRUCTIVE.id, 0)).toEqual([]);
+        expect(await children(COUGH.id)).toEqual([]);
+        expect(await children('MESH:NOPE')).toEqual([]);
+        await store.mergeEntities(BRONCHITIS.id, COUGH.id, 'curator-1');
+        expect(await children(OBSTRUCTIVE.id)).toEqual([ASTHMA.id]);
+        await expect(store.getChildEntities(' ', { first: 5 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+
+        await store.addNames([{ entityId: ASTHMA.id, type: 'DISEASE', name: 'asthma attack', origin: 'annotation' }]);
+        await store.addSynonym(ASTHMA.id, 'Asthma bronchiale', 'curator-1');
+        await store.removeSynonym(ASTHMA.id, 'Asthmas', 'curator-1');
+        await store.mergeEntities(ASTHMA_SYNDROME.id, ASTHMA.id, 'curator-1');
+        const name = (entityId: string, n: string, origin: string): EntityName => ({ entityId, type: 'DISEASE', name: n, origin });
+        // Asked by the merged id: the target's names, its own first, then those of the merged entity.
+        expect(await store.getEntityNames(ASTHMA_SYNDROME.id)).toEqual([
+          name(ASTHMA.id, 'Asthma', 'vocabulary'),
+          name(ASTHMA.id, 'Bronchial Asthma', 'vocabulary'),
+          name(ASTHMA.id, 'asthma attack', 'annotation'),
+          name(ASTHMA.id, 'Asthma bronchiale', 'curator'),
+          name(ASTHMA_SYNDROME.id, 'Asthma-COPD Overlap Syndrome', 'vocabulary'),
+        ]);
+        expect(await store.getEntityNames('MESH:NOPE')).toEqual([]);
+      });
+
       it('merges: lookups resolve, chains flatten, bad merges are refused with codes', async () => {
         await store.upsertEntities([ASTHMA, ASTHMA_SYNDROME, COUGH, ASPIRIN]);
         const r = await store.kbRevision();
@@ -261,6 +291,16 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const byEntity = await store.listDocuments({ first: 1, filter: { entityId: ASPIRIN.id, externalIdPrefix: 'PMID:' } });
         expect(byEntity.items.map((d) => d.externalId)).toEqual(['PMID:x2']);
         expect(byEntity).toMatchObject({ totalCount: 2, hasNextPage: true });
+
+        // Text: a substring of the text or title, ASCII case folded, combinable with the other filters; blank is no filter.
+        expect((await store.listDocuments({ first: 10, filter: { text: 'TEXT X' } })).items.map((d) => d.externalId)).toEqual(['PMID:x1', 'PMID:x2', 'PMID:x3']);
+        expect((await store.listDocuments({ first: 10, filter: { text: 'aspirin', externalIdPrefix: 'PMID:y' } })).totalCount).toBe(2);
+        expect((await store.listDocuments({ first: 10, filter: { text: '2 with', annotated: true } })).items.map((d) => d.externalId)).toEqual(['PMID:x2', 'PMID:y2']);
+        expect((await store.listDocuments({ first: 10, filter: { text: '  ' } })).totalCount).toBe(5);
+        expect((await store.listDocuments({ first: 10, filter: { text: 'ibuprofen' } })).totalCount).toBe(0);
+        await store.putDocuments([{ externalId: 'T1', title: 'Lithium toxicity', text: 'A case report.' }]);
+        expect((await store.listDocuments({ first: 10, filter: { text: 'lithium' } })).items.map((d) => d.externalId)).toEqual(['T1']);
+        await expect(store.listDocuments({ first: 1, filter: { text: 'x'.repeat(201) } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
 
         await expect(store.listDocuments({ first: 2, after: 'not-a-cursor' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
         await expect(store.listDocuments({ first: -1 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });

@@ -1,5 +1,5 @@
 /** Resolvers of the entity-details SDL (./schema.ts). */
-import type { Entity } from '../../store/port.js';
+import type { Entity } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { checkFirst } from '../pagination.js';
 
