@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDocuments, type DocumentRecord, type FormatName } from '../src/formats/index.js';
-import { exportDocuments, type ExportFormat } from '../src/jobs/document-export.js';
+import { exportDocuments, type ExportFormat } from '../src/app/export-documents.js';
 import { type MentionInput } from '../src/domain/index.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 

@@ -20,7 +20,7 @@ import type { JobQueue, QueueWorker } from '../src/jobs/port.js';
 import { createDictionaryLabeler, createExactLinker } from '../src/kb/index.js';
 import { silentLogger } from '../src/log.js';
 import { createUnionLabeler } from '../src/ner/index.js';
-import type { Labeler } from '../src/ner/types.js';
+import type { Labeler } from '../src/domain/index.js';
 import type { EntityRecord } from '../src/domain/index.js';
 import type { Store } from '../src/store/port.js';
 import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';

@@ -10,7 +10,7 @@ import type { ApolloServer } from '@apollo/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApolloServer } from '../src/graphql/apollo.js';
 import { createContext, type GraphQLContext } from '../src/graphql/context.js';
-import { submitDocuments } from '../src/graphql/submit-documents.js';
+import { submitDocuments } from '../src/app/submit-documents.js';
 import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { createLogger, silentLogger, type Logger } from '../src/log.js';

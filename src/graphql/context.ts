@@ -6,7 +6,7 @@ import { anonymousPrincipal, type ApiKeyStore, type Principal } from '../auth/in
 import type { JobQueue } from '../jobs/port.js';
 import type { Store } from '../store/port.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import type { SubmitLimits } from './submit-documents.js';
+import type { SubmitLimits } from '../app/submit-documents.js';
 
 /** The labeler the worker runs, shown by `health`; unknown when the API runs without a worker. */
 export interface LabelerInfo {

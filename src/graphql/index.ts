@@ -2,7 +2,6 @@
 export { startApiServer, GRAPHQL_PATH, type ApiServer, type ApiServerDeps } from './server.js';
 export { createApolloServer, type ApolloOptions } from './apollo.js';
 export { createContext, type ContextDeps, type GraphQLContext, type LabelerInfo } from './context.js';
-export { submitDocuments, validateDocument, type SubmitLimits, type SubmitDocumentInput, type SubmissionResult, type SubmissionOutcome } from './submit-documents.js';
 export { createFormatError } from './format-error.js';
 export { typeDefs } from './schema.js';
 export { MAX_PAGE_SIZE } from './pagination.js';

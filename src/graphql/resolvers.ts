@@ -14,7 +14,7 @@ import { curationResolvers } from './curation/resolvers.js';
 import { entityDetailsResolvers } from './entity-details/resolvers.js';
 import { jobsResolvers } from './jobs/resolvers.js';
 import { checkFirst, listConnection, storeConnection } from './pagination.js';
-import { submitDocuments, type SubmitDocumentInput } from './submit-documents.js';
+import { submitDocuments, type SubmitDocumentInput } from '../app/submit-documents.js';
 import { uploadsResolvers } from './uploads/resolvers.js';
 
 export { EVIDENCE_LIMIT } from './co-mentions/resolvers.js';

@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { EXPORT_FORMATS, exportDocuments } from '../../jobs/document-export.js';
+import { EXPORT_FORMATS, exportDocuments } from '../../app/export-documents.js';
 import { openStore } from '../../main.js';
 import { VanerError } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';

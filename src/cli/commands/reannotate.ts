@@ -1,7 +1,7 @@
 /** `vaner reannotate`: enqueues stored documents for annotation by the current model. */
 import { VanerError } from '../../errors.js';
 import { openStore, openQueue } from '../../main.js';
-import { reannotate } from '../../jobs/reannotate.js';
+import { reannotate } from '../../app/reannotate.js';
 import { parseCommandArgs } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';

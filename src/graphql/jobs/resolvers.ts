@@ -1,8 +1,8 @@
 /** Resolvers of the jobs SDL (./schema.ts). */
 import { VanerError } from '../../errors.js';
-import { exportOneDocument, type ExportFormat } from '../../jobs/document-export.js';
+import { exportOneDocument, type ExportFormat } from '../../app/export-documents.js';
 import type { JobInfo, JobState } from '../../jobs/port.js';
-import { reannotate } from '../../jobs/reannotate.js';
+import { reannotate } from '../../app/reannotate.js';
 import type { StoredDocument } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { checkFirst } from '../pagination.js';

@@ -11,7 +11,7 @@ import { isVanerError, VanerError } from '../../errors.js';
 import type { JobQueue } from '../../jobs/port.js';
 import { readDocuments, resolveFormat, type DocumentRecord, type FormatName, type FormatWarning } from '../../formats/index.js';
 import type { Store } from '../../store/port.js';
-import { submitDocuments, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from '../submit-documents.js';
+import { submitDocuments, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from '../../app/submit-documents.js';
 
 /** Most files in one call (a BRAT collection is a .txt and an .ann per document). */
 export const MAX_UPLOAD_FILES = 2000;

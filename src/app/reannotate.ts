@@ -6,8 +6,8 @@
  * mentions.
  */
 import { VanerError } from '../errors.js';
-import type { Store } from '../store/index.js';
-import type { JobInfo, JobQueue } from './port.js';
+import type { DocumentStore } from '../store/index.js';
+import type { JobInfo, JobQueue } from '../jobs/port.js';
 
 export interface ReannotateOptions {
   /**
@@ -27,7 +27,7 @@ export interface ReannotateResult {
   readonly documentCount: number;
 }
 
-export async function reannotate(store: Store, queue: JobQueue, options: ReannotateOptions): Promise<ReannotateResult> {
+export async function reannotate(store: Pick<DocumentStore, 'listDocuments'>, queue: JobQueue, options: ReannotateOptions): Promise<ReannotateResult> {
   const version = options.olderThanModel ?? null;
   const all = options.all === true;
   if ((version === null) === !all) {

@@ -13,8 +13,8 @@
 import { VanerError, type ErrorCode } from '../errors.js';
 import type { JobInfo, JobQueue } from '../jobs/port.js';
 import type { DocumentInput, PutOutcome, StoredDocument } from '../domain/index.js';
-import type { Store } from '../store/port.js';
-import { checkPassages, passagesMetadata, type PassageInput } from './jobs/passages.js';
+import type { DocumentStore } from '../store/index.js';
+import { checkPassages, passagesMetadata, type PassageInput } from './passages.js';
 
 export interface SubmitLimits {
   /** Largest accepted text (and title), in UTF-16 code units: the unit mention offsets are counted in. */
@@ -90,7 +90,7 @@ const OUTCOME: Record<PutOutcome, SubmissionOutcomeKind> = { created: 'CREATED',
  * with `details.errors` = [{ index, code, message }].
  */
 export async function submitDocuments(
-  store: Store,
+  store: Pick<DocumentStore, 'putDocuments'>,
   queue: JobQueue,
   limits: SubmitLimits,
   inputs: readonly SubmitDocumentInput[],

@@ -2,7 +2,7 @@
  * Passages sent with a document (`DocumentInput.passages`): validated against the text and stored as
  * `metadata.passages` (the layout the exporters read, src/formats/bioc-model.ts StoredPassage).
  */
-import type { ErrorCode } from '../../errors.js';
+import type { ErrorCode } from '../errors.js';
 
 export interface PassageInput {
   readonly offset: number;

@@ -18,7 +18,7 @@ import {
   type ExportMention,
 } from '../formats/bioc-writer.js';
 import type { DocumentFilter, Mention, StoredDocument } from '../domain/index.js';
-import type { Store } from '../store/index.js';
+import type { DocumentStore } from '../store/index.js';
 
 export type ExportFormat = 'pubtator' | 'biocjson' | 'bioc' | 'jsonl';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['pubtator', 'biocjson', 'bioc', 'jsonl'];
@@ -98,7 +98,7 @@ export function exportOneDocument(format: ExportFormat, doc: StoredDocument, men
 }
 
 /** Streams the export as string chunks: head, one chunk per document, tail. */
-export async function* exportDocuments(store: Store, options: ExportOptions): AsyncGenerator<string> {
+export async function* exportDocuments(store: Pick<DocumentStore, 'listDocuments' | 'getMentionsByDocument'>, options: ExportOptions): AsyncGenerator<string> {
   if (!EXPORT_FORMATS.includes(options.format)) {
     throw new VanerError('BAD_USER_INPUT', `unknown export format ${JSON.stringify(options.format)}; one of ${EXPORT_FORMATS.join(', ')}`, { details: { field: 'format' } });
   }
