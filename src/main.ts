@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { VanerError } from './errors.js';
 import type { EntityType, Labeler } from './domain/index.js';
 import type { Linker } from './kb/linker-types.js';
@@ -36,6 +37,8 @@ export interface App {
   readonly linker: Linker;
   /** API keys, in the same database file (table api_keys). */
   readonly keys: ApiKeyStore;
+  /** This process's Prometheus registry: queue gauges, and the workers' documents and labeler batches. */
+  readonly metrics: Metrics;
   /** Starts a worker that annotates queued jobs; closed by `close()`. */
   startWorker(): QueueWorker;
   /** Closes workers, labeler, queue and store in that order; idempotent, every step runs even if one fails. */
@@ -75,12 +78,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       buildLinker(store, config, logger),
     ]);
     cleanups.unshift(() => labeler.close());
+    const metrics = createMetrics({ queueStats: () => queue.stats() });
     const workers: QueueWorker[] = [];
     let closed: Promise<void> | null = null;
     return {
-      config, logger, store, queue, labeler, linker, keys,
+      config, logger, store, queue, labeler, linker, keys, metrics,
       startWorker() {
-        const processor = createAnnotateProcessor({ store, labeler, linker, logger, batchSize: config.nerBatchSize });
+        const processor = createAnnotateProcessor({ store, labeler, linker, logger, batchSize: config.nerBatchSize, metrics });
         const worker = queue.startWorker(processor, { concurrency: config.workerConcurrency });
         workers.push(worker);
         return worker;

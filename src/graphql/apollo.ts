@@ -32,6 +32,8 @@ export interface ApolloOptions {
   readonly httpServer?: Server;
   /** @defaultValue DEFAULT_QUERY_LIMITS (depth 10, cost 5000, aliases 30, 16 MiB of response) */
   readonly queryLimits?: QueryLimits;
+  /** More plugins (operation metrics). @defaultValue none */
+  readonly plugins?: readonly ApolloServerPlugin<GraphQLContext>[];
 }
 
 /** Refuses operations whose estimated cost exceeds `maxCost`; runs once variables are known. */
@@ -61,6 +63,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     responseSizePlugin<GraphQLContext>(limits.maxResponseBytes),
   ];
   if (options.httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }));
+  plugins.push(...(options.plugins ?? []));
   return new ApolloServer<GraphQLContext>({
     typeDefs,
     // Every @auth field and every ID/String argument is checked in one wrapper (authorization.ts).

@@ -8,9 +8,8 @@ import { randomUUID } from 'node:crypto';
 
 const scope = new AsyncLocalStorage<string>();
 
-/** Runs `fn` (and everything it awaits) under a new request id; returns the id through `fn`. */
-export function runWithRequestId<T>(fn: (requestId: string) => T): T {
-  const id = randomUUID();
+/** Runs `fn` (and everything it awaits) under `id` (a new one by default); returns the id through `fn`. */
+export function runWithRequestId<T>(fn: (requestId: string) => T, id: string = randomUUID()): T {
   return scope.run(id, () => fn(id));
 }
 

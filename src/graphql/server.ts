@@ -18,6 +18,8 @@ import { createHttpAuth, principalOf } from './http-auth.js';
 import { createIde } from './ide.js';
 import { bracketNesting, MAX_BRACKET_NESTING, type QueryLimits } from './query-limits.js';
 import { currentRequestId, runWithRequestId } from './request-id.js';
+import type { Metrics } from '../metrics.js';
+import { observeRequests, operationMetricsPlugin, probeRoutes, type ReadinessCheck } from './observability.js';
 
 export interface ApiServerDeps {
   readonly store: Store;
@@ -50,6 +52,10 @@ export interface ApiServerDeps {
   readonly queryLimits?: QueryLimits;
   /** The built web dashboard served at / (null: none). @defaultValue this package's dist/web */
   readonly dashboardDir?: string | null;
+  /** Prometheus metrics served at GET /metrics (src/metrics.ts). @defaultValue none: no /metrics */
+  readonly metrics?: Metrics | null;
+  /** What GET /readyz checks besides the store (e.g. the annotation worker started). @defaultValue none */
+  readonly readiness?: readonly ReadinessCheck[];
 }
 
 export interface ApiServer {
@@ -77,6 +83,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     introspection: deps.introspection,
     httpServer,
     ...(deps.queryLimits ? { queryLimits: deps.queryLimits } : {}),
+    ...(deps.metrics ? { plugins: [operationMetricsPlugin(deps.metrics)] } : {}),
   });
   const httpAuth = createHttpAuth({
     keys: deps.auth.keys,
@@ -89,6 +96,11 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await apollo.start();
 
   try {
+    // First: every request gets its id, child logger and timing, whatever answers it.
+    app.use(observeRequests(deps.logger, deps.metrics ?? null));
+    const storeReady: ReadinessCheck = { name: 'store', check: async () => (await deps.store.countEntities()) >= 0 };
+    app.use(probeRoutes({ checks: [storeReady, ...(deps.readiness ?? [])], metrics: deps.metrics ?? null, logger: deps.logger }));
+
     app.get('/healthz', async (_req, res) => {
       try {
         const entityCount = await deps.store.countEntities();
@@ -110,7 +122,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     }
 
     const dashboardDir = deps.dashboardDir === undefined ? defaultDashboardDir() : deps.dashboardDir;
-    if (dashboardDir !== null) app.use(createDashboard({ dir: dashboardDir, reserved: [GRAPHQL_PATH, '/healthz', '/ide'] }));
+    if (dashboardDir !== null) app.use(createDashboard({ dir: dashboardDir, reserved: [GRAPHQL_PATH, '/healthz', '/livez', '/readyz', '/metrics', '/ide'] }));
 
     app.use(
       GRAPHQL_PATH,
@@ -135,11 +147,8 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         next();
       },
       // Entered after body parsing: stream callbacks of the body parser would not carry the scope.
-      (_req, res, next) =>
-        runWithRequestId((requestId) => {
-          res.setHeader('X-Request-Id', requestId);
-          next();
-        }),
+      // The id observeRequests gave the request, so logs, X-Request-Id and error extensions agree.
+      (_req, res, next) => runWithRequestId(() => next(), res.locals['requestId'] as string),
       expressMiddleware(apollo, {
         context: async ({ res }) =>
           createContext({
@@ -167,7 +176,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       } else if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
         res.status(415).json(errorBody('unsupported request body encoding or charset', 'BAD_REQUEST'));
       } else {
-        const requestId = currentRequestId();
+        const requestId = (res.locals['requestId'] as string | undefined) ?? currentRequestId();
         deps.logger.error('internal error in HTTP request', { requestId, error: err instanceof Error ? err.stack : String(err) });
         res.status(500).json(errorBody(INTERNAL_MESSAGE, 'INTERNAL_SERVER_ERROR', { requestId }));
       }

@@ -6,6 +6,7 @@
  */
 import { isVanerError, VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { Linker, LinkResult } from '../kb/linker-types.js';
 import type { Labeler, Span, MentionInput, StoredDocument } from '../domain/index.js';
 import type { Store } from '../store/index.js';
@@ -20,6 +21,8 @@ export interface AnnotateProcessorDeps {
   readonly logger?: Logger;
   /** Documents per labeler call. @defaultValue 8 */
   readonly batchSize?: number;
+  /** Documents annotated (by outcome) and labeler batch latency, when the process exposes metrics. @defaultValue none */
+  readonly metrics?: Pick<Metrics, 'documentsAnnotated' | 'labelerBatchDuration'> | null;
 }
 
 /** A labeler or linker error that concerns one document only: record it and carry on. */
@@ -69,14 +72,18 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
     throw new VanerError('CONFIG_INVALID', 'batchSize must be a positive integer', { details: { field: 'batchSize', value: batchSize } });
   }
   const provenance = { labeler: labeler.kind, modelVersion: labeler.version, linkerVersion: linker.version };
+  const metrics = deps.metrics ?? null;
 
   /**
    * Labels a batch. When the labeler rejects the batch for a reason that is not retriable (say, one
    * oversized text), the documents are labeled one by one so only the offending one fails.
    */
   const labelBatch = async (docs: readonly StoredDocument[], signal: AbortSignal, failures: DocumentFailure[]): Promise<(Span[] | null)[]> => {
+    const stopTimer = metrics?.labelerBatchDuration.startTimer({ labeler: labeler.kind });
     try {
-      return await labeler.label(docs.map((d) => ({ id: d.id, text: d.text })), { signal });
+      const spans = await labeler.label(docs.map((d) => ({ id: d.id, text: d.text })), { signal });
+      stopTimer?.();
+      return spans;
     } catch (error) {
       if (!isDocumentLevel(error)) throw error;
       if (docs.length === 1) {
@@ -90,11 +97,13 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
   };
 
   return async (job, _token, signal) => {
+    const log = logger.child({ jobId: job.id });
     const failures: DocumentFailure[] = [];
     const failedIds = new Set<string>();
     const fail = (documentId: string, code: string, message: string): void => {
       failures.push({ documentId, code, message });
       failedIds.add(documentId);
+      metrics?.documentsAnnotated.inc({ outcome: 'failed' });
     };
     let done = 0;
     const total = job.documentIds.length;
@@ -119,8 +128,10 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
         // those are re-run; the rest are done. One batch read per batch.
         const stored = await store.getMentionsByDocument(sameLabeler.map((d) => d.id));
         sameLabeler.forEach((doc, i) => {
-          if ((stored[i] ?? []).every((m) => m.linkerVersion === linker.version)) done++;
-          else todo.push(doc);
+          if ((stored[i] ?? []).every((m) => m.linkerVersion === linker.version)) {
+            done++;
+            metrics?.documentsAnnotated.inc({ outcome: 'skipped' });
+          } else todo.push(doc);
         });
       }
       if (todo.length > 0) {
@@ -140,6 +151,7 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
           }
           if (await store.replaceMentions(doc.id, doc.textHash, mentions, provenance)) {
             done++;
+            metrics?.documentsAnnotated.inc({ outcome: 'annotated' });
           } else {
             // The text changed after we loaded it; whoever changed it enqueues the new text.
             fail(doc.id, 'CONFLICT', 'the document changed while it was being annotated');
@@ -147,7 +159,7 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
         }
       }
       await job.updateProgress({ total, done, failed: failedIds.size });
-      logger.info('annotate: batch stored', { jobId: job.id, done, failed: failedIds.size, total });
+      log.info('annotate: batch stored', { done, failed: failedIds.size, total });
     }
     return { failures };
   };

@@ -220,6 +220,11 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
       ensureOpen();
       return repo.listJobs(checkListArgs(args));
     },
+    async stats() {
+      ensureOpen();
+      const jobs = repo.countByState();
+      return { jobs, depth: jobs.QUEUED, prometheus: null };
+    },
     async cancel(id) {
       ensureOpen();
       const info = repo.cancel(id);

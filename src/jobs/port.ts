@@ -80,6 +80,16 @@ export interface JobPage {
   readonly hasNextPage: boolean;
 }
 
+/** What the queue holds now, for metrics (read at scrape time). */
+export interface QueueStats {
+  /** Jobs per state. BullMQ counts by its own states (cancelled jobs read as completed there). */
+  readonly jobs: Readonly<Record<JobState, number>>;
+  /** Jobs waiting for a worker (QUEUED): the queue depth. */
+  readonly depth: number;
+  /** The adapter's own Prometheus exposition text (BullMQ's `exportPrometheusMetrics`), or null. */
+  readonly prometheus: string | null;
+}
+
 export interface JobQueue {
   readonly kind: 'in-process' | 'bullmq';
   enqueue(documentIds: readonly string[]): Promise<JobInfo>;
@@ -101,5 +111,7 @@ export interface JobQueue {
    */
   retry(id: string): Promise<JobInfo>;
   startWorker(processor: Processor, options?: WorkerOptions): QueueWorker;
+  /** Jobs by state and the queue depth (see QueueStats). */
+  stats(): Promise<QueueStats>;
   close(): Promise<void>;
 }

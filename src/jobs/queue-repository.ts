@@ -47,6 +47,8 @@ export interface QueueRepository {
   /** Back to QUEUED, refunding the attempt: the job was interrupted by shutdown, not by its own fault. */
   release(job: ClaimedJob): boolean;
   listJobs(args: CheckedListArgs): JobPage;
+  /** Jobs per state (every state present, 0 when none). */
+  countByState(): Record<JobState, number>;
   /**
    * QUEUED -> CANCELLED; RUNNING -> cancellation requested (the holder stops at its next batch boundary).
    * Returns the job after the change, or null when unknown; finished jobs are returned unchanged.
@@ -63,6 +65,7 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
     `INSERT INTO queue_jobs (id, state, total, available_at, created_at, updated_at, finished_at)
      VALUES (@id, @state, @total, @availableAt, @now, @now, @finishedAt)`,
   );
+  const countStates = db.prepare<[], { state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM queue_jobs GROUP BY state');
   const insertDocument = db.prepare('INSERT INTO queue_job_documents (job_id, position, document_id) VALUES (?, ?, ?)');
   const jobsByIds = db.prepare<[string], JobRow>('SELECT * FROM queue_jobs WHERE id IN (SELECT value FROM json_each(?))');
   const documentsOf = db.prepare<[string], { document_id: string }>('SELECT document_id FROM queue_job_documents WHERE job_id = ? ORDER BY position');
@@ -205,6 +208,11 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
         const items = rows.slice(0, args.first).map(toInfo);
         return { items, endCursor: items.at(-1)?.id ?? null, hasNextPage: rows.length > args.first };
       })(),
+    countByState: () => {
+      const counts: Record<JobState, number> = { QUEUED: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 };
+      for (const { state, n } of countStates.all()) counts[state] = n;
+      return counts;
+    },
     cancel: (id) =>
       db.transaction((): JobInfo | null => {
         const { now } = stamp();

@@ -78,6 +78,22 @@ export function describeQueueConformance(name: string, open: (namespace: string)
       expect(job.finishedAt).not.toBeNull();
     });
 
+    it('reports jobs by state and the queue depth for metrics (and BullMQ its own exposition)', async () => {
+      const queue = await fresh();
+      const empty = await queue.stats();
+      expect(empty.jobs).toEqual({ QUEUED: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 });
+      expect(empty.depth).toBe(0);
+      await queue.enqueue(['doc_a']);
+      await queue.enqueue(['doc_b', 'doc_c']);
+      const two = await queue.stats();
+      expect([two.jobs.QUEUED, two.jobs.RUNNING, two.depth]).toEqual([2, 0, 2]);
+      if (queue.kind === 'bullmq') {
+        expect(two.prometheus).toMatch(/^bullmq_job_count\{queue="[^"]+", state="waiting"\} 2$/m);
+      } else {
+        expect(two.prometheus).toBeNull();
+      }
+    });
+
     it('rejects invalid document ids with BAD_USER_INPUT', async () => {
       const queue = await fresh();
       await expect(queue.enqueue(['doc_a', ''])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });

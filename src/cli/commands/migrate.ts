@@ -44,7 +44,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   if (uri === undefined || uri === '') throw new VanerError('CONFIG_INVALID', 'NEO4J_URI is not set', { details: { variable: 'NEO4J_URI' } });
   if (password === undefined) throw new VanerError('CONFIG_INVALID', 'NEO4J_PASSWORD is not set', { details: { variable: 'NEO4J_PASSWORD' } });
   const level = (env.VANER_LOG_LEVEL ?? 'info') as LogLevel;
-  const logger = createLogger(['silent', 'error', 'warn', 'info'].includes(level) ? level : 'info');
+  const logger = createLogger(['silent', 'error', 'warn', 'info', 'debug'].includes(level) ? level : 'info');
   const driver = neo4j.driver(uri, neo4j.auth.basic(env.NEO4J_USER ?? 'neo4j', password), { disableLosslessIntegers: true });
   try {
     try {

@@ -9,7 +9,8 @@ import { waitForShutdownSignal } from '../shutdown-signal.js';
 
 export const HELP = `usage: vaner serve [--port N] [--host H] [--no-worker] [--store embedded|neo4j] [--queue in-process|bullmq]
 
-Starts the GraphQL API (POST /graphql, GraphiQL at GET /graphql, GET /healthz). On first start the
+Starts the GraphQL API (POST /graphql, GraphiQL at GET /graphql, GET /healthz, /livez, /readyz and
+Prometheus metrics at GET /metrics; docs/observability.md). On first start the
 shipped knowledge base is imported. SIGTERM/SIGINT close the API, the workers, the labeler and the
 store, in that order, after in-flight work has drained.
 
@@ -60,6 +61,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
         ide: config.ide,
         introspection: config.introspection,
         labelerInfo: { kind: app.labeler.kind, version: app.labeler.version },
+        metrics: app.metrics,
         ...apiAccessFromConfig(config, app.keys),
       });
       process.stdout.write(`vaner-kg listening on ${server.url}\n`);

@@ -168,6 +168,19 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
       }
     },
 
+    async stats() {
+      assertOpen();
+      try {
+        const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+        const jobs: Record<JobState, number> = { QUEUED: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 };
+        for (const [bullState, state] of BULL_STATES) jobs[state] += counts[bullState] ?? 0;
+        // BullMQ's own exposition (bullmq_job_count by state, completed and failed totals), as operators know it.
+        const prometheus = await queue.exportPrometheusMetrics();
+        return { jobs, depth: jobs.QUEUED, prometheus };
+      } catch (error) {
+        throw new VanerError('QUEUE_UNAVAILABLE', `cannot read the queue's counts: ${(error as Error).message}`, { retriable: true, cause: error });
+      }
+    },
     async listJobs(args) {
       assertOpen();
       const checked = checkListArgs(args);
