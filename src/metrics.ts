@@ -16,7 +16,13 @@
  * to the exposition. docs/observability.md has a scrape configuration.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { QueueStats } from './jobs/port.js';
+
+/** What a queue reports at scrape time (the JobQueue port's `stats()` result; declared here so the kernel imports no layer above it). */
+export interface QueueCounts {
+  readonly jobs: Readonly<Record<string, number>>;
+  readonly depth: number;
+  readonly prometheus: string | null;
+}
 
 export interface Metrics {
   readonly registry: Registry;
@@ -32,7 +38,7 @@ export interface Metrics {
 
 export interface CreateMetricsOptions {
   /** Read at scrape time for `vaner_jobs` and `vaner_queue_depth` (and BullMQ's own metrics). @defaultValue none: those gauges stay absent */
-  readonly queueStats?: () => Promise<QueueStats>;
+  readonly queueStats?: () => Promise<QueueCounts>;
   /** Collect prom-client's default process metrics. @defaultValue true */
   readonly processMetrics?: boolean;
 }
@@ -71,9 +77,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   });
   // One read of the queue per scrape, shared by both gauges (prom-client runs their collect() concurrently).
   // A queue that cannot be read (Redis down) leaves the gauges out of that scrape instead of failing it.
-  let pending: Promise<QueueStats | null> | null = null;
+  let pending: Promise<QueueCounts | null> | null = null;
   const readStats = options.queueStats;
-  const stats = (): Promise<QueueStats | null> => (pending ??= readStats ? readStats().catch(() => null) : Promise.resolve(null));
+  const stats = (): Promise<QueueCounts | null> => (pending ??= readStats ? readStats().catch(() => null) : Promise.resolve(null));
   if (readStats) {
     new Gauge({
       name: 'vaner_jobs',
