@@ -13,7 +13,7 @@ const SRC = path.resolve(import.meta.dirname, '..', 'src');
 
 /** Layers, lowest first. Each entry: module name → path prefixes under src/ (first match wins, longest first). */
 export const LAYERS: readonly (readonly [string, readonly string[]])[][] = [
-  [['kernel', ['domain/', 'errors.ts', 'log.ts', 'config.ts']]],
+  [['kernel', ['domain/', 'errors.ts', 'log.ts', 'metrics.ts', 'config.ts']]],
   [['formats', ['formats/']], ['ner', ['ner/']]],
   [['store-ports', ['store/ports/', 'store/port.ts']]],
   [['kb', ['kb/']]],
