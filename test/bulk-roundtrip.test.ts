@@ -1,10 +1,10 @@
 /**
  * Round trips through the embedded store and the streaming export: PubTator (a committed BC5CDR
- * sample, and the full BC5CDR development set when /work/shared/data has it) and BioC (XML and JSON).
+ * sample, and the full BC5CDR development set when the corpora folder has it: test/corpus.ts) and BioC (XML and JSON).
  * Gold mentions are stored with replaceMentions (as a labeler's would be), exported, read back, and
  * every document's text, passages and mention offsets must come back unchanged.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,12 @@ import { readDocuments, type DocumentRecord, type FormatName } from '../src/form
 import { exportDocuments, type ExportFormat } from '../src/app/export-documents.js';
 import { type MentionInput } from '../src/domain/index.js';
 import { openEmbeddedStore } from '../src/store/index.js';
+import { corpusFile } from './corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SAMPLE = path.join(ROOT, 'bench', 'ner-sample.PubTator.txt');
-const BC5CDR_DEV = '/work/shared/data/bc5cdr/CDR_DevelopmentSet.PubTator.txt';
+const BC5CDR = corpusFile('bc5cdr/CDR_DevelopmentSet.PubTator.txt');
+const BC5CDR_DEV = BC5CDR.path;
 const BIOC_XML = path.join(ROOT, 'test', 'fixtures', 'formats', 'bioc-sample.xml');
 const BIOC_JSON = path.join(ROOT, 'test', 'fixtures', 'formats', 'bioc-sample.json');
 const tmp = mkdtempSync(path.join(tmpdir(), 'vaner-roundtrip-'));
@@ -83,7 +85,7 @@ describe('round trips through the store and the export', () => {
     }
   });
 
-  it.skipIf(!existsSync(BC5CDR_DEV))(`BC5CDR development set (${BC5CDR_DEV}) -> store -> PubTator reproduces every offset`, async () => {
+  it.skipIf(!BC5CDR.present)(BC5CDR.name('BC5CDR development set -> store -> PubTator reproduces every offset'), async () => {
     const { before, after } = await roundTrip(BC5CDR_DEV, 'pubtator', 'pubtator');
     expect(before).toHaveLength(500);
     expect(shape(after)).toEqual(shape(before));
@@ -98,4 +100,4 @@ describe('round trips through the store and the export', () => {
   });
 });
 
-if (!existsSync(BC5CDR_DEV)) console.warn(`BC5CDR round trip skipped: ${BC5CDR_DEV} not present`);
+if (!BC5CDR.present) console.warn(`BC5CDR round trip skipped: ${BC5CDR_DEV} is absent (set VANER_DATA)`);

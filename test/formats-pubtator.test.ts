@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,9 +14,11 @@ import {
   type FormatWarning,
   type ReaderOptions,
 } from '../src/formats/index.js';
+import { corpusFile } from './corpus.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'formats', 'sample.pubtator');
-const BC5CDR_DEV = '/work/shared/data/bc5cdr/CDR_DevelopmentSet.PubTator.txt';
+const BC5CDR = corpusFile('bc5cdr/CDR_DevelopmentSet.PubTator.txt');
+const BC5CDR_DEV = BC5CDR.path;
 const dir = mkdtempSync(path.join(tmpdir(), 'vaner-pubtator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -219,9 +221,8 @@ describe('PubTator writer', () => {
     expect(Buffer.concat(chunks).toString('utf8')).toBe(readFileSync(FIXTURE, 'utf8'));
   });
 
-  const present = existsSync(BC5CDR_DEV);
-  it.skipIf(!present)(
-    present ? 'round-trips the BC5CDR development set: identical text, offsets and bytes' : `SKIPPED: ${BC5CDR_DEV} is absent (clones without ../shared)`,
+  it.skipIf(!BC5CDR.present)(
+    BC5CDR.name('round-trips the BC5CDR development set: identical text, offsets and bytes'),
     async () => {
       const original = await readAll(BC5CDR_DEV);
       let written = '';

@@ -27,7 +27,8 @@ export function createConnectionGate(): ConnectionGate {
       }
     },
     async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-      await idle();
+      // Checked and taken in one synchronous step after the last await, so two callers never both hold it.
+      while (held !== null) await held;
       let release!: () => void;
       held = new Promise<void>((resolve) => (release = resolve));
       try {

@@ -9,7 +9,6 @@ import type { CurationStorage, CurationTransaction, EntityState, MemberName } fr
 import type { ConnectionGate } from './connection-gate.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import type { DocumentRepository } from './sqlite-documents.js';
-import type { KbRepository } from './sqlite-kb.js';
 
 interface EditRow {
   id: string;
@@ -21,7 +20,7 @@ interface EditRow {
   after: string | null;
 }
 
-export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, kb: KbRepository, documents: DocumentRepository): CurationStorage {
+export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, documents: DocumentRepository): CurationStorage {
   const insertEdit = db.prepare('INSERT INTO curation_edits (id, at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const bumpRevision = db.prepare("UPDATE kb_meta SET value = value + 1 WHERE key = 'revision'");
   const entityRow = db.prepare<[string], { id: string; type: string; merged_into: string | null }>('SELECT id, type, merged_into FROM entities WHERE id = ?');
@@ -51,9 +50,12 @@ export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, 
     'SELECT * FROM curation_edits WHERE @after IS NULL OR id > @after ORDER BY id LIMIT @limit',
   );
   const countEdits = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM curation_edits');
+  // Resolved to the merge target before DISTINCT (chains are one hop), so a mention linked to a merged
+  // entity and one linked to its target give one link.
   const curated = db.prepare<[], { text: string; type: string; entity_id: string }>(
-    `SELECT DISTINCT text, type, entity_id FROM mentions
-      WHERE entity_id IS NOT NULL AND (review = 'confirmed' OR link_method = 'curator') ORDER BY text, type, entity_id`,
+    `SELECT DISTINCT m.text AS text, m.type AS type, COALESCE(e.merged_into, m.entity_id) AS entity_id
+       FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id
+      WHERE m.entity_id IS NOT NULL AND (m.review = 'confirmed' OR m.link_method = 'curator') ORDER BY 1, 2, 3`,
   );
 
   // Inside an IMMEDIATE transaction this connection holds the database's write lock, so every row
@@ -119,6 +121,6 @@ export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, 
       }),
     readCurationEdits: (afterId, limit) => gate.run(() => readEdits(afterId, limit)),
     curatedLinks: () =>
-      gate.run(() => curated.all().map((r): CuratedLink => ({ text: r.text, type: r.type as EntityType, entityId: kb.resolveId(r.entity_id) ?? r.entity_id }))),
+      gate.run(() => curated.all().map((r): CuratedLink => ({ text: r.text, type: r.type as EntityType, entityId: r.entity_id }))),
   };
 }

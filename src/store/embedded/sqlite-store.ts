@@ -58,7 +58,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     exclusive: <T>(fn: () => Promise<T>): Promise<T> => connection.exclusive(async () => (ensureOpen(), fn())),
   };
   const run = gate.run;
-  const curation = createCurationService(createCurationStorage(db, gate, kb, documents), { getEntities: (ids) => run(() => kb.getEntities(ids)) });
+  const curation = createCurationService(createCurationStorage(db, gate, documents), { getEntities: (ids) => run(() => kb.getEntities(ids)) });
   const resolve = (id: string): string => {
     if (typeof id !== 'string' || id === '') throw new VanerError('BAD_USER_INPUT', 'entityId must be a non-empty string', { details: { field: 'entityId' } });
     // An id the KB does not hold may still be linked by mentions; it then stands for itself.
