@@ -8,11 +8,11 @@ export interface ApiProblem {
 
 /** What to do about each code a person can act on. */
 const ADVICE: Record<string, string> = {
-  UNAUTHENTICATED: 'Sign in again with a valid API key (an admin creates one with `npx vaner keys create`).',
+  UNAUTHENTICATED: 'Sign in again with a valid API key (an admin creates one with npx vaner keys create).',
   FORBIDDEN: 'Your API key’s role does not allow this; ask an admin for a key with a higher role.',
   RATE_LIMITED: 'Too many requests at once; wait a moment and try again.',
   PAYLOAD_TOO_LARGE: 'The upload is larger than the server accepts (VANER_MAX_BODY_BYTES); split it into smaller files.',
-  NETWORK: 'The server did not answer; check that `vaner serve` is running.',
+  NETWORK: 'The server did not answer; check that vaner serve is running.',
 };
 
 export function adviceFor(code: string): string | undefined {

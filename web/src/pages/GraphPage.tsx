@@ -118,8 +118,8 @@ function GraphCanvas({ graph, settings, onEdge, selectedEdge }: { graph: Graph; 
           selector: 'node',
           style: {
             'background-color': 'data(colour)', width: 'data(size)', height: 'data(size)', label: 'data(label)',
-            'font-size': 11, 'text-valign': 'bottom', 'text-margin-y': 3, color: '#1b1b1b', 'border-width': 1, 'border-color': '#666',
-            'text-wrap': 'ellipsis', 'text-max-width': '120px',
+            'font-size': 13, 'text-valign': 'bottom', 'text-margin-y': 3, color: '#1b1b1b', 'border-width': 1, 'border-color': '#666',
+            'text-wrap': 'ellipsis', 'text-max-width': '140px',
           },
         },
         { selector: 'node.seed', style: { 'border-width': 4, 'border-color': '#1f4e79', 'font-weight': 'bold' } },
