@@ -31,9 +31,9 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  const shot = async (name) => {
+  const shot = async (name, fullPage = false) => {
     await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(values.out, `${name}.png`) });
+    await page.screenshot({ path: path.join(values.out, `${name}.png`), fullPage });
     console.log(`wrote ${path.join(values.out, `${name}.png`)}`);
   };
   const timed = async (label, url, ready) => {
@@ -78,7 +78,7 @@ try {
   await timed('entity page', `/entities/${METHAMPHETAMINE}?level=SENTENCE&order=LLR`, () => page.getByTestId('co-mentions').waitFor(WAIT));
   await page.getByTestId('co-mentions').getByRole('button', { name: 'show' }).first().click();
   await page.getByTestId('evidence').locator('li').first().waitFor(WAIT);
-  await shot('entity');
+  await shot('entity', true);
 
   await timed('co-mention graph', `/graph?seeds=${METHAMPHETAMINE},${SEIZURES}&depth=2&order=LLR`, () => page.locator('[data-testid=graph-canvas][data-ready=true]').waitFor(WAIT));
   // The settings above, the drawing below: scroll so the summary line is at the top.

@@ -36,6 +36,7 @@ describe('dashboard in headless Chromium against a real server', () => {
   let queue: JobQueue;
   let keys: ApiKeyStore;
   let labeler: Labeler;
+  let linker: Awaited<ReturnType<typeof createExactLinker>>;
   let worker: QueueWorker;
   let server: ApiServer;
   let base: string;
@@ -97,7 +98,7 @@ describe('dashboard in headless Chromium against a real server', () => {
     // these mentions stay unlinked.
     const novel = await createDictionaryLabeler({ names: [{ entityId: 'novel:newborn', type: 'SPECIES', name: 'newborn', origin: 'annotation' }] });
     labeler = createUnionLabeler([dictionary, novel]);
-    const linker = await createExactLinker({ names: store.iterateNames() });
+    linker = await createExactLinker({ names: store.iterateNames() });
     worker = queue.startWorker(createAnnotateProcessor({ store, labeler, linker }));
     server = await startApiServer({
       store, queue, logger: silentLogger, host: '127.0.0.1', port: 0,
@@ -178,6 +179,58 @@ describe('dashboard in headless Chromium against a real server', () => {
     const { job } = await api('query($id: ID!) { job(id: $id) { state progress { total done failed } } }', { id: jobId });
     expect(job).toEqual({ state: 'COMPLETED', progress: { total: 20, done: 20, failed: 0 } });
     expect(await done.getByTestId('job-progress').textContent()).toBe('20/20 done');
+  });
+
+  it('submits pasted text; cancels a queued job and retries it from the job list', async () => {
+    // No worker for a moment, so the job waits in the queue where it can be cancelled.
+    await worker.close();
+    await page.getByLabel('Or paste a text').fill('Phenobarbital therapy for seizures.');
+    await page.getByLabel('External id').fill('PASTE-1');
+    await page.getByRole('button', { name: 'Submit text' }).click();
+    await expect.poll(() => page.getByTestId('submit-message').textContent(), WAIT).toMatch(/Document created; job \S+ queued/);
+    const queued = page.locator('li.job[data-state="QUEUED"]');
+    await queued.waitFor(WAIT);
+    const jobId = (await queued.getAttribute('data-job-id'))!;
+    await queued.getByRole('button', { name: 'Cancel' }).click();
+    const cancelled = page.locator(`li.job[data-job-id="${jobId}"][data-state="CANCELLED"]`);
+    await cancelled.waitFor(WAIT);
+    expect((await api('query($id: ID!) { job(id: $id) { state } }', { id: jobId })).job.state).toBe('CANCELLED');
+    await cancelled.getByRole('button', { name: 'Retry' }).click();
+    const retried = page.locator(`li.job[data-state="QUEUED"]:not([data-job-id="${jobId}"])`);
+    await retried.waitFor(WAIT);
+    const retryId = (await retried.getAttribute('data-job-id'))!;
+    worker = queue.startWorker(createAnnotateProcessor({ store, labeler, linker }));
+    await page.locator(`li.job[data-job-id="${retryId}"][data-state="COMPLETED"]`).waitFor(WAIT);
+    const { job } = await api('query($id: ID!) { job(id: $id) { state progress { total done } documents { edges { node { externalId } } } } }', { id: retryId });
+    expect(job).toEqual({ state: 'COMPLETED', progress: { total: 1, done: 1 }, documents: { edges: [{ node: { externalId: 'PASTE-1' } }] } });
+  });
+
+  it('searches entities with suggestions and type filter, and documents by external id and text', async () => {
+    await page.goto(`${base}/?type=CHEMICAL`);
+    const box = page.getByTestId('entity-search').getByRole('combobox');
+    await box.fill('phenobarb');
+    const options = page.getByTestId('entity-search').getByRole('option');
+    await options.first().waitFor(WAIT);
+    const suggested = await options.allTextContents();
+    const { searchEntities } = await api('{ searchEntities(query: "phenobarb", type: CHEMICAL, first: 8) { id name } }');
+    expect(suggested.length).toBe(searchEntities.length);
+    for (const [i, e] of searchEntities.entries()) expect(suggested[i]).toContain(e.id);
+    await box.press('ArrowDown');
+    await box.press('Enter');
+    await page.waitForURL(`${base}/entities/${encodeURIComponent(searchEntities[0].id)}`, WAIT);
+
+    await page.goto(`${base}/`);
+    await page.getByLabel('Documents (external id or text)').fill('dyskinesia');
+    await page.getByRole('button', { name: 'Search documents' }).click();
+    await page.getByTestId('document-results').locator('li').first().waitFor(WAIT);
+    const found = await page.getByTestId('document-results').locator('li a').allTextContents();
+    const { documents } = await api('{ documents(text: "dyskinesia", first: 20) { edges { node { externalId } } } }');
+    expect(found).toEqual(documents.edges.map((e: any) => e.node.externalId));
+    expect(found).toContain('6504332');
+    expect(page.url()).toContain('doc=dyskinesia');
+    await page.getByLabel('Documents (external id or text)').fill('6504332');
+    await page.getByRole('button', { name: 'Search documents' }).click();
+    await page.getByText('External id match:').getByRole('link', { name: '6504332' }).waitFor(WAIT);
   });
 
   it('shows a document with every mention highlighted as the API has it', async () => {

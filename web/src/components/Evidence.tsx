@@ -37,18 +37,21 @@ export function evidenceSnippet(docText: string, sentenceText: string | null | u
   const hi = Math.max(a.end, b.end);
   let from = Math.max(0, lo - CONTEXT);
   let to = Math.min(docText.length, hi + CONTEXT);
+  let whole = false;
   if (sentenceText) {
     // Offsets are document offsets; the sentence is the occurrence of its text that holds both mentions.
     const at = docText.lastIndexOf(sentenceText, lo);
     if (at >= 0 && at + sentenceText.length >= hi) {
       from = at;
       to = at + sentenceText.length;
+      whole = true;
     }
   }
   return {
     text: docText.slice(from, to),
-    prefix: from > 0 ? '…' : '',
-    suffix: to < docText.length ? '…' : '',
+    // An ellipsis marks a cut window of the document, not a whole sentence.
+    prefix: !whole && from > 0 ? '…' : '',
+    suffix: !whole && to < docText.length ? '…' : '',
     spans: [
       { start: a.start - from, end: a.end - from, which: 'a' as const },
       { start: b.start - from, end: b.end - from, which: 'b' as const },
