@@ -1,7 +1,7 @@
 /** Resolvers of the upload SDL (./schema.ts). */
 import type { FormatName } from '../../formats/index.js';
 import type { GraphQLContext } from '../context.js';
-import { submitFiles, type UploadFile } from './submit-files.js';
+import { submitFiles, type UploadFile } from '../../app/index.js';
 
 const FORMATS: Record<string, FormatName | 'auto'> = {
   AUTO: 'auto', PUBTATOR: 'pubtator', TEXT: 'text', JSONL: 'jsonl', CONLL: 'conll', BRAT: 'brat', BIOC: 'bioc', BIOCJSON: 'biocjson',

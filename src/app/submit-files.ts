@@ -7,11 +7,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isVanerError, VanerError } from '../../errors.js';
-import type { JobQueue } from '../../jobs/port.js';
-import { readDocuments, resolveFormat, type DocumentRecord, type FormatName, type FormatWarning } from '../../formats/index.js';
-import type { Store } from '../../store/port.js';
-import { submitDocuments, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from '../../app/submit-documents.js';
+import { isVanerError, VanerError } from '../errors.js';
+import type { JobQueue } from '../jobs/port.js';
+import { readDocuments, resolveFormat, type DocumentRecord, type FormatName, type FormatWarning } from '../formats/index.js';
+import type { DocumentStore } from '../store/index.js';
+import { submitDocuments, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from './submit-documents.js';
 
 /** Most files in one call (a BRAT collection is a .txt and an .ann per document). */
 export const MAX_UPLOAD_FILES = 2000;
@@ -72,7 +72,7 @@ function toInput(r: DocumentRecord): SubmitDocumentInput {
 
 /** Reads, stores and queues the uploaded files. INVALID_FORMAT / INVALID_UTF8 name the file and line. */
 export async function submitFiles(
-  store: Store,
+  store: DocumentStore,
   queue: JobQueue,
   limits: SubmitLimits,
   files: readonly UploadFile[],
