@@ -19,6 +19,7 @@ import {
   createDictionaryLabeler,
   createEntityLinker,
   createLiveLinker,
+  createNgramIndexCache,
   readAnnotationCounts,
   readAnnotationNameCounts,
   readDictionaryExclusions,
@@ -132,10 +133,13 @@ export async function ensureKnowledgeBase(store: Store, config: Config, logger: 
  */
 export async function buildLinker(store: Store, config: Config, logger?: Logger): Promise<Linker> {
   const [annotationCounts, annotationNameCounts] = await Promise.all([readAnnotationCounts(config.kbDir), readAnnotationNameCounts(config.kbDir)]);
+  // The approximate-candidate index persists in the data directory, keyed by the names it indexes:
+  // restarts and `vaner annotate` read it; a KB change rebuilds it (kb/ngram-index-cache.ts).
+  const buildIndex = createNgramIndexCache({ dir: path.join(config.dataDir, 'linker-index'), ...(logger ? { logger } : {}) });
   return createLiveLinker({
     store,
     ...(logger ? { logger } : {}),
-    build: async () => createEntityLinker({ names: store.iterateNames(), annotationCounts, annotationNameCounts, curatedLinks: await store.curatedLinks() }),
+    build: async () => createEntityLinker({ names: store.iterateNames(), annotationCounts, annotationNameCounts, curatedLinks: await store.curatedLinks(), buildIndex }),
   });
 }
 

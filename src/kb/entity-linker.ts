@@ -44,6 +44,12 @@ export interface EntityLinkerOptions {
    * log1p(count)/8 capped at 1). @defaultValue DEFAULT_PRIOR_WEIGHT
    */
   readonly priorWeight?: number;
+  /**
+   * Builds the approximate-matching index over a type's normalised keys; the composition root passes
+   * a persistent one (createNgramIndexCache) so restarts read the index instead of rebuilding it.
+   * @defaultValue buildNgramIndex
+   */
+  readonly buildIndex?: (keys: readonly string[]) => NgramIndex;
 }
 
 /** Chosen on the BC5CDR and NCBI-disease development sets (see eval-link). */
@@ -132,25 +138,36 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
   let revision = 0;
   let nameCount = 0;
 
-  const put = (kind: KeyKind, type: EntityType, key: string, record: NameRecord): void => {
+  /**
+   * Each (type, entity, name) once, by its strongest origin. Checked here, once per name, rather than by
+   * scanning each bucket: generic keys ('acid', 'syndrome') gather thousands of names, and a scan per
+   * insert made the build quadratic in them (about 40 % of a start-up was spent in that scan).
+   */
+  const added = new Map<string, NameRecord>();
+  const put = (kind: KeyKind, type: EntityType, key: string, record: NameRecord, replaces: NameRecord | undefined): void => {
     if (key === '') return;
     const k = `${type}\u0000${key}`;
     const bucket = lookups[kind].get(k);
     if (bucket === undefined) lookups[kind].set(k, [record]);
+    else if (replaces === undefined) bucket.push(record);
     else {
-      const at = bucket.findIndex((r) => r.entityId === record.entityId && r.name === record.name);
-      if (at < 0) bucket.push(record);
       // The same name again from a stronger origin (a curator confirming a vocabulary name) upgrades it.
-      else if (record.origin < bucket[at]!.origin) bucket[at] = record;
+      const at = bucket.indexOf(replaces);
+      if (at < 0) bucket.push(record);
+      else bucket[at] = record;
     }
   };
   const addRecord = (type: EntityType, name: string, entityId: string, origin: number): void => {
     const trimmed = name.trim();
     if (trimmed === '') return;
+    const id = `${type}\u0000${entityId}\u0000${trimmed}`;
+    const previous = added.get(id);
+    if (previous !== undefined && previous.origin <= origin) return;
     const keys = linkingKeys(trimmed);
     const nameCount = nameCounts === undefined ? 0 : nameCounts.get(`${entityId}\u0000${keys.folded}`) ?? 0;
     const record: NameRecord = { entityId, name: trimmed, origin, nameCount };
-    for (const kind of KEY_KINDS) put(kind, type, keys[kind], record);
+    added.set(id, record);
+    for (const kind of KEY_KINDS) put(kind, type, keys[kind], record, previous);
   };
   const checkName = (entry: EntityName): void => {
     if (!isEntityType(entry.type)) {
@@ -184,7 +201,8 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     entry.keys.push(k.slice(sep + 1));
     entry.buckets.push(bucket);
   }
-  for (const [type, { keys, buckets }] of keysByType) approximate.set(type, { index: buildNgramIndex(keys), buckets });
+  const buildIndex = options.buildIndex ?? buildNgramIndex;
+  for (const [type, { keys, buckets }] of keysByType) approximate.set(type, { index: buildIndex(keys), buckets });
   keysByType.clear();
   const buildMs = performance.now() - started;
 

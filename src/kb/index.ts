@@ -21,6 +21,7 @@ export { compositeReadings, splitConjuncts } from './composite-mentions.js';
 export { DEFAULT_CALIBRATION, calibratedConfidence, fitLogistic, FEATURE_NAMES } from './link-calibration.js';
 export type { LinkCalibration, LinkFeatures, CandidateSource } from './link-calibration.js';
 export { buildNgramIndex } from './ngram-index.js';
+export { createNgramIndexCache, type NgramIndexCache } from './ngram-index-cache.js';
 export type { NgramIndex, NgramHit } from './ngram-index.js';
 export { readCtdMedic } from './import/ctd-medic.js';
 export type { CtdDisease } from './import/ctd-medic.js';

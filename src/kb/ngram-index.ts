@@ -42,9 +42,33 @@ function gramCodes(key: string, out: number[]): number[] {
  */
 const SCAN_LIMIT = 2000;
 
+/**
+ * The index's arrays: what {@link buildNgramIndex} computes and {@link ngramIndexFromParts} searches.
+ * Plain typed arrays, so an index can be written to disk and read back without rebuilding
+ * (ngram-index-cache.ts).
+ */
+export interface NgramIndexParts {
+  /** Number of keys. */
+  readonly n: number;
+  /** Gram code (three UTF-16 units packed into 48 bits) of each gram id. */
+  readonly gramCodes: Float64Array;
+  /** Keys containing each gram. */
+  readonly df: Int32Array;
+  /** Postings of gram g: offsets[g] to offsets[g + 1] in postingKeys / postingWeights. */
+  readonly offsets: Int32Array;
+  readonly postingKeys: Int32Array;
+  readonly postingWeights: Float32Array;
+}
+
 /** Builds the index over `keys` (their order defines the key numbers search returns). */
 export function buildNgramIndex(keys: readonly string[]): NgramIndex {
+  return ngramIndexFromParts(buildNgramIndexParts(keys));
+}
+
+/** The arrays of the index over `keys` (see NgramIndexParts). */
+export function buildNgramIndexParts(keys: readonly string[]): NgramIndexParts {
   const gramIds = new Map<number, number>();
+  const codesById: number[] = [];
   const df: number[] = [];
   // Pass 1: per key, its distinct gram ids and their counts, flattened.
   const keyStart = new Int32Array(keys.length + 1);
@@ -57,6 +81,7 @@ export function buildNgramIndex(keys: readonly string[]): NgramIndex {
       if (id === undefined) {
         id = gramIds.size;
         gramIds.set(code, id);
+        codesById.push(code);
         df.push(0);
       }
       return id;
@@ -74,8 +99,7 @@ export function buildNgramIndex(keys: readonly string[]): NgramIndex {
   }
   const n = keys.length;
   const grams = gramIds.size;
-  // Smoothed IDF (as scikit-learn's TfidfVectorizer): never zero, so a gram every name has still counts a little.
-  const idf = Float64Array.from(df, (f) => Math.log((1 + n) / (1 + f)) + 1);
+  const idf = idfOf(df, n);
   const offsets = new Int32Array(grams + 1);
   for (let g = 0; g < grams; g += 1) offsets[g + 1] = offsets[g]! + df[g]!;
   const total = flatIds.length;
@@ -97,6 +121,20 @@ export function buildNgramIndex(keys: readonly string[]): NgramIndex {
   }
   flatIds = [];
   flatCounts = [];
+  return { n, gramCodes: Float64Array.from(codesById), df: Int32Array.from(df), offsets, postingKeys, postingWeights };
+}
+
+/** Smoothed IDF (as scikit-learn's TfidfVectorizer): never zero, so a gram every name has still counts a little. */
+function idfOf(df: ArrayLike<number>, n: number): Float64Array {
+  return Float64Array.from({ length: df.length }, (_, g) => Math.log((1 + n) / (1 + df[g]!)) + 1);
+}
+
+/** The searchable index over built (or loaded) arrays. */
+export function ngramIndexFromParts(parts: NgramIndexParts): NgramIndex {
+  const { n, df, offsets, postingKeys, postingWeights } = parts;
+  const idf = idfOf(df, n);
+  const gramIds = new Map<number, number>();
+  for (let g = 0; g < parts.gramCodes.length; g += 1) gramIds.set(parts.gramCodes[g]!, g);
 
   // Reused across queries: scores of touched keys, reset after each search.
   const scores = new Float32Array(n);
