@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { isVanerError, VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { openSqliteDatabase } from '../store/index.js';
-import type { DocumentFailure, JobInfo, JobProgress, JobQueue, Processor, ProcessResult, QueueJob, QueueWorker, WorkerOptions } from './port.js';
-import { checkListArgs, documentsToRetry, jobNotFound, notCancellable } from './job-control.js';
+import type { DocumentFailure, JobInfo, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from './port.js';
+import { checkCancellable, checkConcurrency, checkJobIds, checkListArgs, checkProcessResult, checkProgress, documentsToRetry, jobNotFound } from './job-control.js';
 import { migrateQueueSchema } from './queue-schema.js';
 import { createQueueRepository, type ClaimedJob } from './queue-repository.js';
 
@@ -30,8 +30,6 @@ export interface InProcessQueueOptions {
   readonly leaseMs?: number;
 }
 
-const MAX_CONCURRENCY = 64;
-
 function positiveInt(value: number | undefined, fallback: number, field: string, min: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < min) {
@@ -44,19 +42,6 @@ function describeError(error: unknown): string {
   if (isVanerError(error)) return `${error.code}: ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
-}
-
-function checkFailures(result: unknown): readonly DocumentFailure[] {
-  const failures = (result as ProcessResult | undefined)?.failures;
-  const valid = Array.isArray(failures) && failures.every((f: DocumentFailure) =>
-    typeof f === 'object' && f !== null && typeof f.documentId === 'string' && typeof f.code === 'string' && typeof f.message === 'string');
-  if (!valid) throw new VanerError('INTERNAL', 'processor returned no valid { failures } result');
-  return failures;
-}
-
-function checkProgress(progress: JobProgress): void {
-  const ok = [progress.total, progress.done, progress.failed].every((n) => Number.isInteger(n) && n >= 0);
-  if (!ok) throw new VanerError('BAD_USER_INPUT', 'progress counts must be non-negative integers', { details: { field: 'progress' } });
 }
 
 /** Opens the queue at `options.path`, creating its tables, and returns stale leases to the queue. */
@@ -90,10 +75,7 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
 
   const startWorker = (processor: Processor, workerOptions: WorkerOptions = {}): QueueWorker => {
     ensureOpen();
-    const concurrency = workerOptions.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-      throw new VanerError('BAD_USER_INPUT', `concurrency must be an integer between 1 and ${MAX_CONCURRENCY}`, { details: { field: 'concurrency' } });
-    }
+    const concurrency = checkConcurrency(workerOptions);
     heartbeat ??= setInterval(() => {
       try {
         repo.heartbeat(owner, leaseMs);
@@ -130,7 +112,7 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
       let outcome: { ok: true; failures: readonly DocumentFailure[] } | { ok: false; error: unknown };
       try {
         const signal = AbortSignal.any([controller.signal, cancellation.signal]);
-        outcome = { ok: true, failures: checkFailures(await processor(job, claimed.leaseToken, signal)) };
+        outcome = { ok: true, failures: checkProcessResult(await processor(job, claimed.leaseToken, signal)) };
       } catch (error) {
         outcome = { ok: false, error };
       }
@@ -205,15 +187,14 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
     kind: 'in-process',
     async enqueue(documentIds: readonly string[]): Promise<JobInfo> {
       ensureOpen();
-      if (!Array.isArray(documentIds) || documentIds.some((id) => typeof id !== 'string' || id === '')) {
-        throw new VanerError('BAD_USER_INPUT', 'documentIds must be an array of non-empty strings', { details: { field: 'documentIds' } });
-      }
+      checkJobIds(documentIds, 'documentIds');
       const info = repo.enqueue(documentIds);
       for (const w of workers) w.wake();
       return info;
     },
     async getJobs(ids) {
       ensureOpen();
+      checkJobIds(ids, 'ids');
       return repo.getJobs(ids);
     },
     async listJobs(args) {
@@ -229,7 +210,7 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
       ensureOpen();
       const info = repo.cancel(id);
       if (info === null) throw jobNotFound(id);
-      if (info.state === 'COMPLETED' || info.state === 'FAILED') throw notCancellable(info);
+      checkCancellable(info);
       return info;
     },
     async retry(id) {

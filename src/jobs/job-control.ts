@@ -1,9 +1,10 @@
 /**
- * Rules every queue adapter shares for listing, cancelling and retrying jobs, so the two adapters
- * cannot drift apart: argument validation and "what does a retry re-run".
+ * Rules every queue adapter shares, so the two adapters cannot drift apart: argument validation
+ * (ids, pages, worker concurrency, progress), what may be cancelled, what a retry re-runs, and what
+ * counts as a processor's result.
  */
 import { VanerError } from '../errors.js';
-import type { JobInfo, ListJobsArgs } from './port.js';
+import type { DocumentFailure, JobInfo, JobProgress, ListJobsArgs, ProcessResult, WorkerOptions } from './port.js';
 
 /** Most jobs one listJobs page returns. */
 export const MAX_JOB_PAGE = 1000;
@@ -55,4 +56,49 @@ export function documentsToRetry(info: JobInfo): string[] {
   if (info.state === 'COMPLETED' && info.failures.length > 0) return [...new Set(info.failures.map((f) => f.documentId))];
   const why = info.state === 'COMPLETED' ? 'completed without failures' : `still ${info.state}`;
   throw new VanerError('CONFLICT', `job ${info.id} is ${why}; there is nothing to retry`, { details: { jobId: info.id, state: info.state } });
+}
+
+/** Most ids one enqueue or getJobs call accepts (the same bound as a GraphQL page). */
+export const MAX_JOB_IDS = 10_000;
+/** Most jobs one worker runs at once (VANER_WORKER_CONCURRENCY has the same bound). */
+export const MAX_WORKER_CONCURRENCY = 64;
+
+/** BAD_USER_INPUT naming the field (and index) unless `ids` is an array of at most MAX_JOB_IDS non-empty strings. */
+export function checkJobIds(ids: readonly string[], field: 'documentIds' | 'ids'): void {
+  if (!Array.isArray(ids)) throw new VanerError('BAD_USER_INPUT', `${field} must be an array of ids`, { details: { field } });
+  if (ids.length > MAX_JOB_IDS) throw new VanerError('BAD_USER_INPUT', `${field}: at most ${MAX_JOB_IDS} ids`, { details: { field } });
+  ids.forEach((id, index) => {
+    if (typeof id !== 'string' || id === '') {
+      throw new VanerError('BAD_USER_INPUT', `${field}[${index}] must be a non-empty string`, { details: { field, index } });
+    }
+  });
+}
+
+/** The worker's concurrency (default 1); BAD_USER_INPUT outside 1..MAX_WORKER_CONCURRENCY. */
+export function checkConcurrency(options: WorkerOptions): number {
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_WORKER_CONCURRENCY) {
+    throw new VanerError('BAD_USER_INPUT', `concurrency must be an integer between 1 and ${MAX_WORKER_CONCURRENCY}`, { details: { field: 'concurrency' } });
+  }
+  return concurrency;
+}
+
+/** CONFLICT unless the job can still be cancelled (it has not completed or failed). */
+export function checkCancellable(info: JobInfo): void {
+  if (info.state === 'COMPLETED' || info.state === 'FAILED') throw notCancellable(info);
+}
+
+/** BAD_USER_INPUT unless every progress count is a non-negative integer. */
+export function checkProgress(progress: JobProgress): void {
+  const ok = [progress.total, progress.done, progress.failed].every((n) => Number.isInteger(n) && n >= 0);
+  if (!ok) throw new VanerError('BAD_USER_INPUT', 'progress counts must be non-negative integers', { details: { field: 'progress' } });
+}
+
+/** The processor's result, checked: a malformed one fails the job (INTERNAL, not retried). */
+export function checkProcessResult(result: unknown): DocumentFailure[] {
+  const failures = (result as ProcessResult | undefined)?.failures;
+  const valid = Array.isArray(failures) && failures.every((f: DocumentFailure) =>
+    typeof f === 'object' && f !== null && typeof f.documentId === 'string' && typeof f.code === 'string' && typeof f.message === 'string');
+  if (!valid) throw new VanerError('INTERNAL', 'processor returned no valid { failures } result');
+  return failures.map((f) => ({ documentId: f.documentId, code: f.code, message: f.message }));
 }

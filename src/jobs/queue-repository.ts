@@ -8,6 +8,7 @@ import type { SqliteDatabase } from '../store/index.js';
 import { newId } from '../store/index.js';
 import type { DocumentFailure, JobInfo, JobPage, JobProgress, JobState } from './port.js';
 import type { CheckedListArgs } from './job-control.js';
+import { takePage } from '../domain/index.js';
 
 interface JobRow {
   id: string;
@@ -204,9 +205,8 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
     listJobs: (args) =>
       db.transaction((): JobPage => {
         const since = args.updatedSinceMs === null ? null : new Date(args.updatedSinceMs).toISOString();
-        const rows = listPage.all({ state: args.state ?? null, after: args.after, since, limit: args.first + 1 });
-        const items = rows.slice(0, args.first).map(toInfo);
-        return { items, endCursor: items.at(-1)?.id ?? null, hasNextPage: rows.length > args.first };
+        const { items, hasNextPage } = takePage(listPage.all({ state: args.state ?? null, after: args.after, since, limit: args.first + 1 }).map(toInfo), args.first);
+        return { items, endCursor: items.at(-1)?.id ?? null, hasNextPage };
       })(),
     countByState: () => {
       const counts: Record<JobState, number> = { QUEUED: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 };

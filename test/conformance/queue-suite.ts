@@ -99,6 +99,20 @@ export function describeQueueConformance(name: string, open: (namespace: string)
       await expect(queue.enqueue(['doc_a', ''])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     });
 
+    it('applies the shared checks (jobs/job-control.ts): ids, their number, worker concurrency', async () => {
+      const queue = await fresh();
+      await expect(queue.enqueue(['doc_a', ''])).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'documentIds', index: 1 } });
+      await expect(queue.enqueue('doc_a' as unknown as string[])).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'documentIds' } });
+      const tooMany = Array.from({ length: 10_001 }, (_, i) => `doc_${i}`);
+      await expect(queue.enqueue(tooMany)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'documentIds' } });
+      await expect(queue.getJobs(tooMany)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'ids' } });
+      await expect(queue.getJobs([''])).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'ids', index: 0 } });
+      const noop = async () => ({ failures: [] });
+      for (const concurrency of [0, 65, 1.5]) {
+        expect(() => queue.startWorker(noop, { concurrency })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'concurrency' } }));
+      }
+    });
+
     it('runs a job: the processor sees its ids and attempt, progress is visible while it runs', async () => {
       const queue = await fresh();
       const hold = gate();

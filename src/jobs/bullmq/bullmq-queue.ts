@@ -14,10 +14,11 @@
 import { Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { VanerError, isVanerError } from '../../errors.js';
+import { takePage } from '../../domain/index.js';
 import { silentLogger } from '../../log.js';
 import { newId } from '../../store/index.js';
-import type { DocumentFailure, JobInfo, JobProgress, JobState, ProcessResult, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from '../port.js';
-import { checkListArgs, documentsToRetry, jobNotFound, notCancellable } from '../job-control.js';
+import type { JobInfo, JobProgress, JobState, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from '../port.js';
+import { checkCancellable, checkConcurrency, checkJobIds, checkListArgs, checkProcessResult, checkProgress, documentsToRetry, jobNotFound } from '../job-control.js';
 import { resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from './bullmq-options.js';
 import { finishedAttempts, toJobInfo, type AnnotateJob, type AnnotateJobData, type AnnotateJobResult, type StoredProgress } from './job-info.js';
 
@@ -27,38 +28,10 @@ export type { BullmqQueueOptions } from './bullmq-options.js';
 const JOB_NAME = 'annotate';
 /** How long opening waits for Redis to answer before giving up with QUEUE_UNAVAILABLE. */
 const CONNECT_TIMEOUT_MS = 10_000;
-/** Most ids one getJobs call accepts (the same bound as a GraphQL page). */
-const MAX_IDS = 10_000;
 
 function unavailable(error: unknown): VanerError {
   if (isVanerError(error)) return error;
   return new VanerError('QUEUE_UNAVAILABLE', 'the job queue (Redis) is unavailable', { retriable: true, cause: error });
-}
-
-function checkIds(ids: readonly string[], field: string, allowEmpty: boolean): void {
-  if (!Array.isArray(ids) || (!allowEmpty && ids.length === 0)) {
-    throw new VanerError('BAD_USER_INPUT', `${field} must be a${allowEmpty ? 'n' : ' non-empty'} array of ids`, { details: { field } });
-  }
-  if (ids.length > MAX_IDS) throw new VanerError('BAD_USER_INPUT', `${field}: at most ${MAX_IDS} ids`, { details: { field } });
-  ids.forEach((id, index) => {
-    if (typeof id !== 'string' || id === '') {
-      throw new VanerError('BAD_USER_INPUT', `${field}[${index}] must be a non-empty string`, { details: { field, index } });
-    }
-  });
-}
-
-function checkProgress(progress: JobProgress): void {
-  const ok = [progress.total, progress.done, progress.failed].every((n) => Number.isInteger(n) && n >= 0);
-  if (!ok) throw new VanerError('BAD_USER_INPUT', 'progress counts must be non-negative integers', { details: { field: 'progress' } });
-}
-
-/** The processor's result, checked: a malformed one fails the job (INTERNAL, not retried). */
-function checkFailures(result: unknown): DocumentFailure[] {
-  const failures = (result as ProcessResult | undefined)?.failures;
-  const valid = Array.isArray(failures) && failures.every((f: DocumentFailure) =>
-    typeof f === 'object' && f !== null && typeof f.documentId === 'string' && typeof f.code === 'string' && typeof f.message === 'string');
-  if (!valid) throw new VanerError('INTERNAL', 'processor returned no valid { failures } result');
-  return failures.map((f) => ({ documentId: f.documentId, code: f.code, message: f.message }));
 }
 
 async function connect(url: string, workerConnection: boolean): Promise<Redis> {
@@ -113,7 +86,7 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
 
     async enqueue(documentIds) {
       assertOpen();
-      checkIds(documentIds, 'documentIds', true);
+      checkJobIds(documentIds, 'documentIds');
       // Our own time-ordered id (as the in-process queue's) instead of BullMQ's counter.
       const id = newId('job');
       try {
@@ -138,7 +111,7 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
 
     async getJobs(ids) {
       assertOpen();
-      checkIds(ids, 'ids', true);
+      checkJobIds(ids, 'ids');
       if (ids.length === 0) return [];
       try {
         const found = await Promise.all(
@@ -206,8 +179,8 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
           .filter((j) => (checked.state === null || j.state === checked.state) && (checked.after === null || j.id > checked.after))
           .filter((j) => since === null || Date.parse(j.updatedAt) >= since)
           .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        const items = matching.slice(0, checked.first);
-        return { items, endCursor: items.at(-1)?.id ?? null, hasNextPage: matching.length > checked.first };
+        const { items, hasNextPage } = takePage(matching, checked.first);
+        return { items, endCursor: items.at(-1)?.id ?? null, hasNextPage };
       } catch (error) {
         throw unavailable(error);
       }
@@ -218,7 +191,7 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
       const [info] = await self.getJobs([id]);
       if (info === null || info === undefined) throw jobNotFound(id);
       if (info.state === 'CANCELLED') return info;
-      if (info.state === 'COMPLETED' || info.state === 'FAILED') throw notCancellable(info);
+      checkCancellable(info);
       try {
         // Recorded first: a worker taking the job between our read and the removal still sees it.
         await connection.set(cancelKey(id), '1', 'EX', opts.keepFinishedSeconds);
@@ -288,10 +261,7 @@ function cancelKeyOf(opts: ResolvedBullmqOptions): (id: string) => string {
 }
 
 function startBullmqWorker(opts: ResolvedBullmqOptions, processor: Processor, options: WorkerOptions, logger: NonNullable<ResolvedBullmqOptions['logger']>): QueueWorker {
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
-    throw new VanerError('BAD_USER_INPUT', 'worker concurrency must be an integer between 1 and 1000', { details: { field: 'concurrency' } });
-  }
+  const concurrency = checkConcurrency(options);
   const shutdown = new AbortController();
   // The worker's connection is made lazily by BullMQ from these options (it duplicates it for blocking calls).
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -332,7 +302,7 @@ function startBullmqWorker(opts: ResolvedBullmqOptions, processor: Processor, op
       },
     };
     try {
-      const failures = checkFailures(await processor(queueJob, token, AbortSignal.any([shutdown.signal, cancellation.signal])));
+      const failures = checkProcessResult(await processor(queueJob, token, AbortSignal.any([shutdown.signal, cancellation.signal])));
       // Final counts as the in-process queue records them: every document is done or failed.
       const failed = new Set(failures.map((f) => f.documentId)).size;
       const progress: JobProgress = { total, done: total - failed, failed };

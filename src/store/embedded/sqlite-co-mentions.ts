@@ -8,7 +8,7 @@
  * group at query time from co_doc_entity / co_sent_entity, since group pairs cannot be precomputed.
  */
 import { VanerError } from '../../errors.js';
-import type { EntityType, CoMention, CoMentionEvidence, CoMentionGraph, CoMentionLevel, CoMentionOrder, Page } from '../../domain/index.js';
+import { takePage, type EntityType, type CoMention, type CoMentionEvidence, type CoMentionGraph, type CoMentionLevel, type CoMentionOrder, type Page } from '../../domain/index.js';
 import { checkEvidenceLimit, type GraphSettings } from '../co-mention-args.js';
 import { assembleEvidence, decodeEvidenceCursor, evidencePage, type EvidenceMentionRow, type EvidenceUnit } from '../co-mention-evidence.js';
 import { buildCoMentionGraph } from '../co-mention-graph.js';
@@ -241,13 +241,13 @@ export function createCoMentionQueries(db: SqliteDatabase, run: <T>(fn: () => T)
     let more: boolean;
     const { afterDoc, afterSentence } = decodeEvidenceCursor(after, level);
     if (level === 'DOCUMENT') {
-      const rows = documentUnits.all({ a, b, after: afterDoc, limit: first + 1 });
-      more = rows.length > first;
-      units = rows.slice(0, first).map((r) => ({ documentId: r.document_id, sentence: null }));
+      const page = takePage(documentUnits.all({ a, b, after: afterDoc, limit: first + 1 }), first);
+      more = page.hasNextPage;
+      units = page.items.map((r) => ({ documentId: r.document_id, sentence: null }));
     } else {
-      const rows = sentenceUnits.all({ a, b, afterDoc, afterSentence, limit: first + 1 });
-      more = rows.length > first;
-      units = rows.slice(0, first).map((r) => ({ documentId: r.document_id, sentence: r.sentence }));
+      const page = takePage(sentenceUnits.all({ a, b, afterDoc, afterSentence, limit: first + 1 }), first);
+      more = page.hasNextPage;
+      units = page.items.map((r) => ({ documentId: r.document_id, sentence: r.sentence }));
     }
     const documents = JSON.stringify([...new Set(units.map((u) => u.documentId))]);
     const mentions = units.length === 0 ? [] : unitMentions.all({ a, b, documents });

@@ -11,7 +11,7 @@
  */
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import { VanerError } from '../../errors.js';
-import type { EntityType, CoMention, CoMentionArgs, CoMentionEvidence, CoMentionEvidenceArgs, CoMentionGraph, CoMentionGraphArgs, CoMentionLevel, CoMentionOrder, Page } from '../../domain/index.js';
+import { takePage, type EntityType, type CoMention, type CoMentionArgs, type CoMentionEvidence, type CoMentionEvidenceArgs, type CoMentionGraph, type CoMentionGraphArgs, type CoMentionLevel, type CoMentionOrder, type Page } from '../../domain/index.js';
 import { checkEvidenceLimit, checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp, type GraphSettings } from '../co-mention-args.js';
 import { assembleEvidence, decodeEvidenceCursor, evidencePage, type EvidenceMentionRow, type EvidenceUnit } from '../co-mention-evidence.js';
 import { buildCoMentionGraph } from '../co-mention-graph.js';
@@ -153,17 +153,18 @@ export function createNeo4jCoMentions(deps: Neo4jCoMentionDeps): Neo4jCoMentions
         let units: EvidenceUnit[];
         let more: boolean;
         if (level === 'DOCUMENT') {
-          const rows = (await tx.run(Q.CO_MENTION_DOCUMENT_UNITS, { a, b, afterDoc, limit: int(first + 1) })).records;
-          more = rows.length > first;
-          units = rows.slice(0, first).map((r) => ({ documentId: r.get('documentId') as string, sentence: null }));
+          const page = takePage((await tx.run(Q.CO_MENTION_DOCUMENT_UNITS, { a, b, afterDoc, limit: int(first + 1) })).records, first);
+          more = page.hasNextPage;
+          units = page.items.map((r) => ({ documentId: r.get('documentId') as string, sentence: null }));
         } else {
           const rows = (
             await tx.run(Q.CO_MENTION_SENTENCE_UNITS, {
               a, b, afterDoc, afterSentence: afterSentence === null ? null : int(afterSentence), limit: int(first + 1),
             })
           ).records;
-          more = rows.length > first;
-          units = rows.slice(0, first).map((r) => ({ documentId: r.get('documentId') as string, sentence: num(r.get('sentence')) }));
+          const page = takePage(rows, first);
+          more = page.hasNextPage;
+          units = page.items.map((r) => ({ documentId: r.get('documentId') as string, sentence: num(r.get('sentence')) }));
         }
         const documents = [...new Set(units.map((u) => u.documentId))];
         const mentions: EvidenceMentionRow[] =
