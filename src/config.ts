@@ -87,7 +87,7 @@ export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | n
   maxBodyBytes: { env: 'VANER_MAX_BODY_BYTES', default: '10485760', doc: 'largest accepted HTTP request body' },
   ide: { env: 'VANER_IDE', default: 'true', doc: 'serve the GraphiQL IDE at /graphql for browsers' },
   introspection: { env: 'VANER_INTROSPECTION', default: 'true', doc: 'allow GraphQL introspection' },
-  logLevel: { env: 'VANER_LOG_LEVEL', default: 'info', doc: '`silent`, `error`, `warn`, `info`, `debug` (one JSON line per HTTP request)' },
+  logLevel: { env: 'VANER_LOG_LEVEL', default: 'info', doc: '`silent`, `error`, `warn`, `info`, `debug` (one JSON line per HTTP request); pino JSON lines on stderr with request ids ([docs/observability.md](docs/observability.md))' },
   anonymousRead: { env: 'VANER_ANONYMOUS_READ', default: 'auto', doc: 'reads without an API key: `auto` (only when VANER_HOST is a loopback address), `true`, `false`; writes always need a key' },
   firstAdminKey: { env: 'VANER_FIRST_ADMIN_KEY', default: 'true', doc: '`serve` creates and prints (once, to stderr) an admin key when no API key has ever existed' },
   maxQueryDepth: { env: 'VANER_MAX_QUERY_DEPTH', default: '10', doc: 'deepest field nesting of a GraphQL operation' },

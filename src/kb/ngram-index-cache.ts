@@ -56,11 +56,13 @@ export function createNgramIndexCache(options: NgramIndexCacheOptions): NgramInd
     if (stored !== null) {
       stats.hits += 1;
       touch(file);
+      logger.info('linker index read from the data directory', { file: path.basename(file), keys: keys.length });
       return ngramIndexFromParts(stored);
     }
     stats.misses += 1;
     const parts = buildNgramIndexParts(keys);
     writeParts(file, parts, logger);
+    logger.info('linker index built and stored', { file: path.basename(file), keys: keys.length });
     prune(options.dir, maxFiles, logger);
     return ngramIndexFromParts(parts);
   };
