@@ -123,3 +123,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   const config = parsed.data;
   return { ...config, dataDir: path.resolve(config.dataDir) };
 }
+
+/**
+ * The environment that makes {@link loadConfig} return `config` again (null fields are left out), so
+ * a child process — `vaner serve`'s annotation worker — runs with exactly its parent's resolved
+ * configuration, CLI flag overrides included.
+ */
+export function configToEnv(config: Config): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [field, spec] of Object.entries(CONFIG_ENV) as [keyof Config, (typeof CONFIG_ENV)[keyof Config]][]) {
+    const value = config[field];
+    if (value === null || value === undefined) continue;
+    env[spec.env] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return env;
+}

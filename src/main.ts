@@ -29,17 +29,23 @@ import { openSqliteKeyStore, type ApiKeyStore } from './auth/index.js';
 
 export type LabelerChoice = Config['labeler'];
 
-export interface App {
+/** The adapters the API needs (see {@link createApiApp}). */
+export interface ApiApp {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: Store;
   readonly queue: JobQueue;
-  readonly labeler: Labeler;
-  readonly linker: Linker;
   /** API keys, in the same database file (table api_keys). */
   readonly keys: ApiKeyStore;
   /** This process's Prometheus registry: queue gauges, and the workers' documents and labeler batches. */
   readonly metrics: Metrics;
+  /** Closes queue, key store and store in that order; idempotent, every step runs even if one fails. */
+  close(): Promise<void>;
+}
+
+export interface App extends ApiApp {
+  readonly labeler: Labeler;
+  readonly linker: Linker;
   /** Starts a worker that annotates queued jobs; closed by `close()`. */
   startWorker(): QueueWorker;
   /** Closes workers, labeler, queue and store in that order; idempotent, every step runs even if one fails. */
@@ -61,10 +67,14 @@ export function databasePath(config: Config): string {
   return path.join(config.dataDir, 'vaner.db');
 }
 
-export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+/**
+ * What the API needs and nothing more: store, queue and key store, with the shipped knowledge base
+ * imported on first start. `vaner serve` uses it and runs annotation in a child process
+ * (cli/worker-process.ts), so the API process never builds a labeler or linker.
+ */
+export async function createApiApp(config: Config, options: Pick<CreateAppOptions, 'logger' | 'importKnowledgeBase'> = {}): Promise<ApiApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const dbPath = databasePath(config);
   const store = await openStore(config, logger);
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   try {
@@ -72,18 +82,38 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const queue = await openQueue(config, logger);
     cleanups.unshift(() => queue.close());
     // API keys live in the embedded database file whatever the store (table api_keys).
-    const keys = openSqliteKeyStore({ path: dbPath, dataDir: config.dataDir });
+    const keys = openSqliteKeyStore({ path: databasePath(config), dataDir: config.dataDir });
     cleanups.unshift(() => keys.close());
+    const metrics = createMetrics({ queueStats: () => queue.stats() });
+    let closed: Promise<void> | null = null;
+    return {
+      config, logger, store, queue, keys, metrics,
+      close() {
+        closed ??= runAll(cleanups, logger);
+        return closed;
+      },
+    };
+  } catch (error) {
+    await runAll(cleanups, logger);
+    throw error;
+  }
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const base = await createApiApp(config, options);
+  const { store, queue, logger } = base;
+  const cleanups: (() => Promise<void>)[] = [() => base.close()];
+  try {
     const [labeler, linker] = await Promise.all([
       buildLabeler(store, config, options.labeler ?? config.labeler, logger),
       buildLinker(store, config, logger),
     ]);
     cleanups.unshift(() => labeler.close());
-    const metrics = createMetrics({ queueStats: () => queue.stats() });
+    const { metrics } = base;
     const workers: QueueWorker[] = [];
     let closed: Promise<void> | null = null;
     return {
-      config, logger, store, queue, labeler, linker, keys, metrics,
+      ...base, labeler, linker,
       startWorker() {
         const processor = createAnnotateProcessor({ store, labeler, linker, logger, batchSize: config.nerBatchSize, metrics });
         const worker = queue.startWorker(processor, { concurrency: config.workerConcurrency });

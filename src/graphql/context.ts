@@ -31,8 +31,8 @@ export interface ContextDeps {
   readonly store: Store;
   readonly queue: JobQueue;
   readonly limits: SubmitLimits;
-  /** @defaultValue null (health reports no labeler) */
-  readonly labelerInfo?: LabelerInfo | null;
+  /** A value, or a function asked per request (a worker process reports its labeler once it runs). @defaultValue null (health reports no labeler) */
+  readonly labelerInfo?: LabelerInfo | null | (() => LabelerInfo | null);
   /** @defaultValue an anonymous caller with no role (may do nothing): access is never granted by omission */
   readonly principal?: Principal;
   /** @defaultValue null */
@@ -45,7 +45,7 @@ export function createContext(deps: ContextDeps): GraphQLContext {
     store: deps.store,
     queue: deps.queue,
     limits: deps.limits,
-    labelerInfo: deps.labelerInfo ?? null,
+    labelerInfo: typeof deps.labelerInfo === 'function' ? deps.labelerInfo() : (deps.labelerInfo ?? null),
     loaders: createLoaders(deps.store, deps.queue),
     principal: deps.principal ?? anonymousPrincipal(false),
     keys: deps.keys ?? null,

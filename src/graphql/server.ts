@@ -37,8 +37,8 @@ export interface ApiServerDeps {
   /** Serve GraphiQL to browsers at GET /graphql and GET /ide. */
   readonly ide: boolean;
   readonly introspection: boolean;
-  /** Shown by the `health` query. */
-  readonly labelerInfo?: LabelerInfo;
+  /** Shown by the `health` query: a value, or a function asked per request. */
+  readonly labelerInfo?: LabelerInfo | (() => LabelerInfo | null);
   /** Access control (docs/access-control.md). */
   readonly auth: {
     /** Verifies bearer tokens and serves the key mutations; null accepts no keys (anonymous only). */

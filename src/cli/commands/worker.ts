@@ -4,6 +4,7 @@ import { parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
+import { WORKER_METRIC_NAMES, type WorkerMetricsMessage, type WorkerMetricsRequest, type WorkerReadyMessage } from '../worker-process.js';
 
 export const HELP = `usage: vaner worker [--store embedded|neo4j] [--queue in-process|bullmq] [--concurrency N]
 
@@ -40,8 +41,29 @@ export async function run(argv: string[], env: Env): Promise<number> {
     try {
       app.startWorker();
       logger.info('worker started', { labeler: app.labeler.kind, version: app.labeler.version, concurrency: config.workerConcurrency });
-      const signal = await shutdown.signal;
+      // Started by `vaner serve` (cli/worker-process.ts): report readiness, and stop when the parent
+      // goes away (the IPC channel closes), so a killed server leaves no orphan worker behind.
+      let parentGone: Promise<string> | null = null;
+      if (process.send && process.connected) {
+        const ready: WorkerReadyMessage = { kind: 'ready', labeler: { kind: app.labeler.kind, version: app.labeler.version } };
+        process.send(ready);
+        // serve's /metrics asks for this worker's documents and labeler batches.
+        process.on('message', (message: Partial<WorkerMetricsRequest> | null) => {
+          if (message?.kind !== 'metrics' || typeof message.id !== 'number') return;
+          const id = message.id;
+          void Promise.all(WORKER_METRIC_NAMES.map((name) => app.metrics.registry.getSingleMetricAsString(name)))
+            .then((texts) => {
+              const reply: WorkerMetricsMessage = { kind: 'metrics', id, text: texts.join('\n') };
+              if (process.connected) process.send?.(reply);
+            })
+            .catch((error: unknown) => logger.warn('could not read worker metrics', { error: String(error) }));
+        });
+        parentGone = new Promise((resolve) => process.once('disconnect', () => resolve('parent exited')));
+      }
+      const signal = await Promise.race([shutdown.signal, ...(parentGone ? [parentGone] : [])]);
       logger.info('shutting down', { signal });
+      // The open channel would keep this process alive after it closed everything.
+      if (process.connected) process.disconnect();
     } finally {
       await app.close();
     }
