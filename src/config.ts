@@ -81,7 +81,7 @@ export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | n
   nerThreads: { env: 'VANER_NER_THREADS', default: '0', doc: 'ONNX intra-op threads (0 = runtime default)' },
   workerConcurrency: { env: 'VANER_WORKER_CONCURRENCY', default: '1', doc: 'jobs a worker processes at once' },
   queueLeaseMs: { env: 'VANER_QUEUE_LEASE_MS', default: '30000', doc: 'how long a job stays reserved for a worker that stopped answering (lease / BullMQ lock) before another worker takes it over' },
-  runWorker: { env: 'VANER_RUN_WORKER', default: 'true', doc: '`serve` also runs an in-process worker' },
+  runWorker: { env: 'VANER_RUN_WORKER', default: 'true', doc: '`serve` also runs an annotation worker (`vaner worker` in a child process, so labelling never blocks the API)' },
   maxDocumentChars: { env: 'VANER_MAX_DOCUMENT_CHARS', default: '1000000', doc: 'largest accepted document (characters)' },
   maxBatchDocuments: { env: 'VANER_MAX_BATCH_DOCUMENTS', default: '1000', doc: 'most documents per submitDocuments call' },
   maxBodyBytes: { env: 'VANER_MAX_BODY_BYTES', default: '10485760', doc: 'largest accepted HTTP request body' },
