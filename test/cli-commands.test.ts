@@ -242,7 +242,7 @@ describe('vaner serve + submit', () => {
       expect(lines[0]).toMatch(/^submitted 4 documents from 2 file\(s\) in \d+\.\d s \(\d+(\.\d)? docs\/s\)$/);
       expect(lines.slice(1)).toEqual([
         '  created 3, updated 0, unchanged 0, rejected 1, failed 0',
-        `  rejected: EMPTY_TEXT x1 (first: ${jsonl}:1: text is empty or only whitespace)`,
+        `  rejected: EMPTY_TEXT x1 (first: ${jsonl}:1: text is empty or has no visible character)`,
         '  annotated 3, failed 0 in 2 job(s)',
         '',
       ]);

@@ -179,10 +179,10 @@ describe('submitDocuments', () => {
     const r = await run(SUBMIT, { docs: [{ externalId: 'PMID:9', text: ' \n\t ' }] });
     expect(r.data).toBeNull();
     expect(r.errors).toHaveLength(1);
-    expect(r.errors![0]!.message).toBe('text is empty or only whitespace');
+    expect(r.errors![0]!.message).toBe('text is empty or has no visible character');
     expect(r.errors![0]!.extensions).toEqual({
       code: 'EMPTY_TEXT',
-      details: { errors: [{ index: 0, code: 'EMPTY_TEXT', message: 'text is empty or only whitespace' }] },
+      details: { errors: [{ index: 0, code: 'EMPTY_TEXT', message: 'text is empty or has no visible character' }] },
     });
     expect((await store.listDocuments({ first: 10 })).totalCount).toBe(0);
   });

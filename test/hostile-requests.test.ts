@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteKeyStore, type ApiKeyStore } from '../src/auth/index.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -355,6 +356,92 @@ describe('identities and roles', () => {
       const r = await send(JSON.stringify({ query: '{ health { ok } }' }), { authorization: header });
       expect(r.status).toBe(401);
       expect(r.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+});
+
+describe('identifiers, invisible text, raw bytes, passages, exports', () => {
+  const SUBMIT_ALL = 'mutation($docs: [DocumentInput!]!) { submitDocuments(documents: $docs) { job { id } } }';
+  const BAD_IDS: [string, string][] = [
+    ['x'.repeat(10_240), 'externalId is longer than 256 characters'],
+    ['PMID\t1', 'externalId contains control or invisible formatting characters'],
+    ['PMID\n1', 'externalId contains control or invisible formatting characters'],
+    ['PMID\u00001', 'externalId contains control or invisible formatting characters'],
+    ['PMID:1\u202Etxt', 'externalId contains control or invisible formatting characters'],
+    ['PMID\u200B1', 'externalId contains control or invisible formatting characters'],
+    ['PMID|1', 'externalId must not contain "|"'],
+    [' PMID:1', 'externalId must not start or end with whitespace'],
+    ['PMID:\uD8001', 'externalId is not valid Unicode (it contains a lone UTF-16 surrogate)'],
+  ];
+
+  it('externalIds follow the identifier rule: 10 KB, tab, newline, NUL, bidi override, zero-width, |, padding are refused per document', async () => {
+    const r = await gql(SUBMIT_ALL, { docs: BAD_IDS.map(([externalId]) => ({ externalId, text: TEXT })) }, 'submitter');
+    expect(r.body.data).toBeNull();
+    expect(r.body.errors[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      details: { errors: BAD_IDS.map(([, message], index) => ({ index, code: index === 8 ? 'INVALID_UTF8' : 'BAD_USER_INPUT', message })) },
+    });
+    // The same rule guards lookups, alone or as list elements.
+    for (const [v, message] of BAD_IDS.slice(1, 8)) {
+      expect(onlyError(await gql('query($v: String!) { document(externalId: $v) { id } }', { v }))).toEqual(['BAD_USER_INPUT', message]);
+    }
+    const list = await gql('query($ids: [String!]!) { documentsByExternalId(externalIds: $ids) { id } }', { ids: ['H:1', 'PMID|2'] });
+    expect(list.body.errors[0]).toMatchObject({ message: 'externalIds[1] must not contain "|"', extensions: { code: 'BAD_USER_INPUT', details: { field: 'externalIds[1]' } } });
+    const seeds = await gql('{ coMentionGraph(seedIds: ["MESH:D008012", "MESH:D00\\u0000"]) { truncated } }');
+    expect(onlyError(seeds)).toEqual(['BAD_USER_INPUT', 'seedIds[1] contains control or invisible formatting characters']);
+    const retry = await gql('mutation { retryDocuments(jobId: "j", documentIds: ["a", "b\\tc"]) { id } }', {}, 'submitter');
+    expect(onlyError(retry)).toEqual(['BAD_USER_INPUT', 'documentIds[1] contains control or invisible formatting characters']);
+  });
+
+  it('text without a visible character is EMPTY_TEXT (zero-width spaces, fillers, separators, a lone combining mark)', async () => {
+    const invisible = ['\u200B\u200B\u200B', '\u3164', '\u00A0\u2028\u3000', '\u0301', '\uFEFF', '\u2066\u2069', '\u2800 \t\n'];
+    const r = await gql(SUBMIT_ALL, { docs: invisible.map((text) => ({ text })) }, 'submitter');
+    expect(r.body.errors[0].extensions).toEqual({
+      code: 'EMPTY_TEXT',
+      details: { errors: invisible.map((_, index) => ({ index, code: 'EMPTY_TEXT', message: 'text is empty or has no visible character' })) },
+    });
+  });
+
+  it('raw invalid UTF-8 in a request body is 400 INVALID_UTF8, never silently replaced', async () => {
+    for (const bad of [[0xff], [0xc3, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {
+      const body = Buffer.concat([
+        Buffer.from('{"query":"mutation($t: String!) { submitDocuments(documents: [{ text: $t }]) { job { id } } }","variables":{"t":"Lidocaine '),
+        Buffer.from(bad),
+        Buffer.from('"}}'),
+      ]);
+      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key.submitter}` }, body });
+      const text = await res.text();
+      seen.push(text);
+      expect(res.status, bad.join(',')).toBe(400);
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'request body is not valid UTF-8', extensions: { code: 'INVALID_UTF8' } }] });
+    }
+    // Valid multi-byte UTF-8 still passes (and is kept exactly).
+    const ok = await send(JSON.stringify({ query: '{ document(externalId: "Lidoca\u00efne\u{1F48A}") { id } }' }));
+    expect(ok.body).toEqual({ data: { document: null } });
+  });
+
+  it('passages are bounded: 10,000 empty passages are refused; a long or control-character passage type too', async () => {
+    const empty = Array.from({ length: 10_000 }, () => ({ offset: 0, length: 0 }));
+    const r = await gql(SUBMIT_ALL, { docs: [{ text: TEXT, passages: empty }] }, 'submitter');
+    expect(onlyError(r)).toEqual(['BAD_USER_INPUT', '10000 passages; the limit is 1000']);
+    const typed = await gql(SUBMIT_ALL, { docs: [{ text: TEXT, passages: [{ offset: 0, length: 9, type: 'title\u001b[2J' }] }] }, 'submitter');
+    expect(onlyError(typed)).toEqual(['BAD_USER_INPUT', 'passages[0].type must be at most 64 characters without control or invisible formatting characters']);
+  });
+
+  it('a page of PubTator exports never fails because of one document: an old externalId with "|" and a tab is escaped', async () => {
+    // Stored before identifiers were validated: written straight into the database file.
+    const db = new Database(databasePath(config));
+    try {
+      db.prepare('UPDATE documents SET external_id = ? WHERE id = ?').run('OLD|1\t2', documentId);
+      const r = await gql('{ documents(first: 5) { edges { node { externalId export(format: PUBTATOR) } } } }');
+      expect(r.body.errors).toBeUndefined();
+      const [old, big] = r.body.data.documents.edges.map((e: any) => e.node);
+      expect(old.externalId).toBe('OLD|1\t2');
+      expect(old.export).toBe('OLD_1_2|t|Lidocaine caused arrhythmia.\nOLD_1_2|a|\nOLD_1_2\t0\t9\tLidocaine\tChemical\tD008012\nOLD_1_2\t17\t27\tarrhythmia\tDisease\tD001145\n\n');
+      expect(big.export.startsWith('BIG:1|t|')).toBe(true);
+    } finally {
+      db.prepare('UPDATE documents SET external_id = ? WHERE id = ?').run('H:1', documentId);
+      db.close();
     }
   });
 });

@@ -32,6 +32,30 @@ export interface ExportOptions {
   readonly source?: string;
   /** Stops the export between pages. */
   readonly signal?: AbortSignal;
+  /**
+   * Told about every document that was written changed (an externalId PubTator cannot hold) or left
+   * out (it could not be formatted): one bad document never fails the export.
+   * @defaultValue ignore
+   */
+  readonly onWarning?: (warning: ExportWarning) => void;
+}
+
+/** A document the export wrote with an escaped id, or skipped. */
+export interface ExportWarning {
+  readonly documentId: string;
+  readonly externalId: string | null;
+  readonly action: 'escaped' | 'skipped';
+  readonly message: string;
+}
+
+/**
+ * The PMID column for a document: its externalId with each character PubTator cannot hold in that
+ * column (tab, `|`, line breaks and other control characters) replaced by `_`; the internal id when
+ * it has none. Ids accepted since identifiers are validated never change; older ones might.
+ */
+export function pubTatorId(doc: Pick<StoredDocument, 'id' | 'externalId'>): string {
+  if (doc.externalId === null || doc.externalId === '') return doc.id;
+  return doc.externalId.replace(/[|\p{Cc}\p{Zl}\p{Zp}]/gu, '_');
 }
 
 /**
@@ -76,7 +100,7 @@ export function formatDocument(format: ExportFormat, doc: StoredDocument, mentio
   const out = toExportDocument(doc, mentions);
   switch (format) {
     case 'pubtator':
-      return formatPubTatorDocument({ externalId: out.id, title: doc.title, text: doc.text, mentions: out.mentions });
+      return formatPubTatorDocument({ externalId: pubTatorId(doc), title: doc.title, text: doc.text, mentions: out.mentions });
     case 'biocjson':
       return formatBiocJsonDocument(out);
     case 'bioc':
@@ -111,7 +135,17 @@ export async function* exportDocuments(store: Pick<DocumentStore, 'listDocuments
     const page = await store.listDocuments({ first: pageSize, after, filter: options.filter ?? {} });
     const mentions = await store.getMentionsByDocument(page.items.map((d) => d.id));
     for (const [i, doc] of page.items.entries()) {
-      const chunk = formatDocument(options.format, doc, mentions[i] ?? []);
+      let chunk: string;
+      try {
+        chunk = formatDocument(options.format, doc, mentions[i] ?? []);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        options.onWarning?.({ documentId: doc.id, externalId: doc.externalId, action: 'skipped', message: `document ${doc.externalId ?? doc.id} skipped: ${reason}` });
+        continue;
+      }
+      if (options.format === 'pubtator' && doc.externalId !== null && pubTatorId(doc) !== doc.externalId) {
+        options.onWarning?.({ documentId: doc.id, externalId: doc.externalId, action: 'escaped', message: `document ${JSON.stringify(doc.externalId)} written as PMID ${pubTatorId(doc)} (PubTator cannot hold tabs, "|" or line breaks in it)` });
+      }
       yield options.format === 'biocjson' && written > 0 ? `,\n${chunk}` : chunk;
       written++;
     }

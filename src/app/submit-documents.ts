@@ -10,6 +10,7 @@
  *   documents, and unchanged ones that were never annotated, are enqueued in one job. A job with no
  *   documents is still created (the queue completes it at once) so clients always get a job to poll.
  */
+import { hasVisibleCharacter, identifierProblem } from '../domain/index.js';
 import { VanerError, type ErrorCode } from '../errors.js';
 import type { JobInfo, JobQueue } from '../jobs/port.js';
 import type { DocumentInput, PutOutcome, StoredDocument } from '../domain/index.js';
@@ -66,11 +67,12 @@ export function validateDocument(input: SubmitDocumentInput, limits: SubmitLimit
       return { code: 'INVALID_UTF8', message: `${field} is not valid Unicode (it contains a lone UTF-16 surrogate)` };
     }
   }
-  if (input.externalId !== undefined && input.externalId !== null && input.externalId.trim() === '') {
-    return { code: 'BAD_USER_INPUT', message: 'externalId must not be empty; omit it instead' };
+  if (input.externalId !== undefined && input.externalId !== null) {
+    const why = identifierProblem('externalId', input.externalId);
+    if (why !== null) return { code: 'BAD_USER_INPUT', message: input.externalId === '' ? 'externalId must not be empty; omit it instead' : why };
   }
-  if (input.text.trim() === '') {
-    return { code: 'EMPTY_TEXT', message: 'text is empty or only whitespace' };
+  if (!hasVisibleCharacter(input.text)) {
+    return { code: 'EMPTY_TEXT', message: 'text is empty or has no visible character' };
   }
   if (input.text.length > limits.maxDocumentChars) {
     return { code: 'DOCUMENT_TOO_LARGE', message: `text has ${input.text.length} characters; the limit is ${limits.maxDocumentChars}` };

@@ -4,6 +4,7 @@
  * depending on another layer (docs/architecture.md).
  */
 export { ENTITY_TYPES, isEntityType, type EntityType } from './entity-types.js';
+export { hasVisibleCharacter, identifierProblem, MAX_IDENTIFIER_CHARS } from './identifiers.js';
 export type * from './labeler.js';
 export type * from './entities.js';
 export type * from './documents.js';

@@ -17,7 +17,7 @@
 import { defaultFieldResolver, Kind, parse, type FieldDefinitionNode, type GraphQLFieldResolver, type TypeNode } from 'graphql';
 import { roleIncludes, type Principal, type Role } from '../auth/index.js';
 import { VanerError } from '../errors.js';
-import { checkStringArgument } from './input-guards.js';
+import { argumentRule, checkArgument } from './input-guards.js';
 
 export type ResolverMap = Record<string, unknown>;
 
@@ -32,10 +32,10 @@ function declaredRole(field: FieldDefinitionNode): Role | null {
   return arg.value.value.toLowerCase() as Role;
 }
 
-/** 'ID' or 'String' for a (possibly non-null) scalar argument of that type; null otherwise (lists included). */
+/** 'ID' or 'String' for an argument of that scalar type or a list of it (non-null or not); null otherwise. */
 function guardedScalar(type: TypeNode): 'ID' | 'String' | null {
-  const inner = type.kind === Kind.NON_NULL_TYPE ? type.type : type;
-  if (inner.kind !== Kind.NAMED_TYPE) return null;
+  let inner = type;
+  while (inner.kind !== Kind.NAMED_TYPE) inner = inner.type;
   return inner.name.value === 'ID' || inner.name.value === 'String' ? inner.name.value : null;
 }
 
@@ -68,14 +68,14 @@ export function applyAuthorization(typeDefs: string, resolvers: ResolverMap): Re
       if (need === null && typeName === 'Mutation') throw new VanerError('INTERNAL', `${what} declares no @auth(requires: ...) role`);
       const guards = (field.arguments ?? []).flatMap((a) => {
         const scalar = guardedScalar(a.type);
-        return scalar ? [{ name: a.name.value, scalar }] : [];
+        return scalar ? [{ name: a.name.value, rule: argumentRule(a.name.value, scalar) }] : [];
       });
       if (need === null && guards.length === 0) continue;
       const inner = typeResolvers[fieldName] ?? (defaultFieldResolver as FieldResolver);
       const required = need;
       typeResolvers[fieldName] = (source, args, ctx, info) => {
         if (required !== null) authorize(ctx.principal, required, what);
-        for (const g of guards) checkStringArgument(g.name, g.scalar, args[g.name]);
+        for (const g of guards) checkArgument(g.name, g.rule, args[g.name]);
         return inner(source, args, ctx, info);
       };
     }

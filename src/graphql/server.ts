@@ -2,6 +2,7 @@
  * The HTTP server: express 5 with Apollo at POST /graphql, GET /healthz, and the local GraphiQL
  * IDE at GET /graphql (browsers) and GET /ide.
  */
+import { isUtf8 } from 'node:buffer';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -73,6 +74,13 @@ function errorBody(message: string, code: string, extensions: Record<string, unk
   return { errors: [{ message, extensions: { code, ...extensions } }] };
 }
 
+/** Thrown by the body parser's verify hook for a body that is not valid UTF-8 (body-parser passes it on as is). */
+class InvalidUtf8Body extends Error {
+  constructor() {
+    super('request body is not valid UTF-8');
+  }
+}
+
 /** Starts the API server and resolves once it listens. */
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
@@ -128,7 +136,16 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       GRAPHQL_PATH,
       // Before the body is read: a refused or throttled caller costs no parsing.
       httpAuth,
-      express.json({ limit: deps.limits.maxBodyBytes }),
+      express.json({
+        limit: deps.limits.maxBodyBytes,
+        // body-parser decodes with replacement characters, so invalid UTF-8 would be stored as U+FFFD
+        // without anyone noticing. The raw bytes are checked first (UTF-8 bodies only: a declared
+        // UTF-16 charset is decoded by body-parser as declared).
+        verify: (req, _res, buf) => {
+          const charset = /;\s*charset=("?)([^";]+)\1/i.exec(req.headers['content-type'] ?? '')?.[2]?.toLowerCase() ?? 'utf-8';
+          if ((charset === 'utf-8' || charset === 'utf8') && !isUtf8(buf)) throw new InvalidUtf8Body();
+        },
+      }),
       (req, _res, next) => {
         // Express 5 leaves req.body undefined without a JSON body; Apollo's integration would
         // answer that with a 500 about middleware setup. {} lets Apollo give its own 400 instead.
@@ -171,6 +188,8 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       const type = (err as { type?: unknown }).type;
       if (type === 'entity.too.large') {
         res.status(413).json(errorBody(`request body exceeds ${deps.limits.maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE', { limit: deps.limits.maxBodyBytes }));
+      } else if (err instanceof InvalidUtf8Body) {
+        res.status(400).json(errorBody('request body is not valid UTF-8', 'INVALID_UTF8'));
       } else if (type === 'entity.parse.failed') {
         res.status(400).json(errorBody('request body is not valid JSON', 'BAD_REQUEST'));
       } else if (type === 'charset.unsupported' || type === 'encoding.unsupported') {

@@ -3,7 +3,7 @@
  * messages, because both run the same conformance suite. Checked before anything reaches a database.
  */
 import { VanerError } from '../errors.js';
-import { isEntityType, type EntityType, type AnnotationProvenance, type DocumentInput, type EntityName, type EntityRecord, type LinkMethod, type MentionInput, type ReviewState } from '../domain/index.js';
+import { hasVisibleCharacter, identifierProblem, isEntityType, type EntityType, type AnnotationProvenance, type DocumentInput, type EntityName, type EntityRecord, type LinkMethod, type MentionInput, type ReviewState } from '../domain/index.js';
 
 /** Every link method a stored mention may carry. */
 export const LINK_METHODS: readonly LinkMethod[] = ['exact', 'normalized', 'abbreviation', 'approximate', 'curator', 'composite'];
@@ -55,9 +55,11 @@ export function checkDocument(doc: DocumentInput, index: number): void {
     throw new VanerError(code, `document ${index}: ${message}`, { details: { index, field } });
   };
   if (typeof doc.text !== 'string') bad('BAD_USER_INPUT', 'text', 'text must be a string');
-  if (doc.text.trim() === '') bad('EMPTY_TEXT', 'text', 'text is empty');
-  if (doc.externalId !== undefined && doc.externalId !== null && (typeof doc.externalId !== 'string' || doc.externalId === '')) {
-    bad('BAD_USER_INPUT', 'externalId', 'externalId must be a non-empty string or null');
+  if (!hasVisibleCharacter(doc.text)) bad('EMPTY_TEXT', 'text', 'text is empty or has no visible character');
+  if (doc.externalId !== undefined && doc.externalId !== null) {
+    if (typeof doc.externalId !== 'string' || doc.externalId === '') bad('BAD_USER_INPUT', 'externalId', 'externalId must be a non-empty string or null');
+    const why = identifierProblem('externalId', doc.externalId);
+    if (why !== null) bad('BAD_USER_INPUT', 'externalId', why);
   }
   if (doc.title !== undefined && doc.title !== null && typeof doc.title !== 'string') bad('BAD_USER_INPUT', 'title', 'title must be a string or null');
   const m = doc.metadata;

@@ -1,5 +1,5 @@
 /** Resolvers of the jobs SDL (./schema.ts). */
-import { VanerError } from '../../errors.js';
+import { isVanerError, VanerError } from '../../errors.js';
 import { exportOneDocument, type ExportFormat } from '../../app/export-documents.js';
 import type { JobInfo, JobState } from '../../jobs/port.js';
 import { reannotate } from '../../app/reannotate.js';
@@ -66,7 +66,14 @@ export const jobsResolvers = {
   },
 
   Document: {
-    export: async (doc: StoredDocument, args: { format: ExportFormat }, ctx: GraphQLContext) =>
-      exportOneDocument(args.format, doc, await ctx.loaders.mentionsByDocument.load(doc.id)),
+    export: async (doc: StoredDocument, args: { format: ExportFormat }, ctx: GraphQLContext) => {
+      const mentions = await ctx.loaders.mentionsByDocument.load(doc.id);
+      try {
+        return exportOneDocument(args.format, doc, mentions);
+      } catch (error) {
+        if (isVanerError(error)) throw error;
+        throw new VanerError('INVALID_FORMAT', `document ${doc.id} cannot be written as ${args.format}`, { details: { documentId: doc.id, format: args.format }, cause: error });
+      }
+    },
   },
 };

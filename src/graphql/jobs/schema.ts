@@ -56,8 +56,13 @@ extend type Query {
 extend type Document {
   "sha256 (hex) of title + U+0000 + text: clients compare it to skip re-uploading unchanged documents."
   textHash: String!
-  "The document and its mentions as a file in format (original passages and offsets kept)."
-  export(format: ExportFormat!): String!
+  """
+  The document and its mentions as a file in format (original passages and offsets kept). In
+  PUBTATOR, an externalId with characters the PMID column cannot hold (older data) is written with
+  them replaced by _. null, with an INVALID_FORMAT error at this path, when the document cannot be
+  written in format: one document never fails a page of exports.
+  """
+  export(format: ExportFormat!): String
 }
 
 extend type Mutation {
