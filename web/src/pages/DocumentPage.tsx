@@ -184,7 +184,8 @@ export function DocumentPage() {
     const r = await client.query(DocumentExport, { id, format: e.format }, { requestPolicy: 'network-only' }).toPromise();
     setExportProblems(problemsOf(r.error));
     const text = r.data?.document?.export;
-    if (text !== undefined) downloadText(`${safeName(doc?.externalId ?? id)}.${e.ext}`, text, e.mime);
+    // null (with an INVALID_FORMAT error, shown above) when this document cannot be written in that format.
+    if (text !== undefined && text !== null) downloadText(`${safeName(doc?.externalId ?? id)}.${e.ext}`, text, e.mime);
   };
 
   if (result.fetching && !result.data) return <p role="status">Loading the document…</p>;
