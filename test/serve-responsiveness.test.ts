@@ -3,8 +3,9 @@
  * (real process, embedded store, in-process queue, dictionary labeler over the tiny KB) runs its
  * annotation worker in a child process, so labelling and linking 1,000,000 characters never block
  * the event loop that answers /healthz. The test samples /healthz back to back for as long as the
- * job runs and asserts the 99th percentile latency stays under 100 ms; it prints the figures
- * (reported in notes/README with this command).
+ * job runs and asserts the 99th percentile latency stays under 100 ms (or, on a host so loaded that
+ * idle requests already exceed that, under twice the idle p99 measured just before); it prints the
+ * figures (reported in the README with this command).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, createWorkspace, gql, startServe, submit, submitterKey, until, type Proc, type Workspace } from './fault-harness.js';
@@ -30,6 +31,17 @@ afterAll(async () => {
   ws?.remove();
 });
 
+/** One /healthz round trip in ms, then a 10 ms pause (so sampling does not itself load the host). */
+async function timedHealthz(url: string): Promise<number> {
+  const at = performance.now();
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  await res.json();
+  const ms = performance.now() - at;
+  await new Promise((r) => setTimeout(r, 10));
+  return ms;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -44,6 +56,11 @@ describe('vaner serve while a 1,000,000-character document is annotated', () => 
       const data = await gql<{ health: { labeler: { kind: string } | null } }>(serve!.url, key, '{ health { labeler { kind } } }');
       return data.health.labeler?.kind;
     }, 60_000);
+
+    // The host's own noise first: the same requests with nothing to annotate.
+    const idle: number[] = [];
+    for (let i = 0; i < 150; i++) idle.push(await timedHealthz(healthz));
+    idle.sort((a, b) => a - b);
 
     const { jobId, outcomes } = await submit(serve.url, key, [{ externalId: 'BIG:1', title: null, text: TEXT }]);
     expect(outcomes[0]!.outcome).toBe('CREATED');
@@ -66,11 +83,7 @@ describe('vaner serve while a 1,000,000-character document is annotated', () => 
     const deadline = Date.now() + 240_000;
     while (finishedAt === null && Date.now() < deadline) {
       const at = performance.now();
-      const res = await fetch(healthz);
-      expect(res.status).toBe(200);
-      await res.json();
-      samples.push({ at, ms: performance.now() - at });
-      await new Promise((r) => setTimeout(r, 10));
+      samples.push({ at, ms: await timedHealthz(healthz) });
     }
     await poll;
     expect(state).toBe('COMPLETED');
@@ -81,11 +94,15 @@ describe('vaner serve while a 1,000,000-character document is annotated', () => 
     const annotationMs = finishedAt! - runningAt!;
     const p50 = percentile(during, 50);
     const p99 = percentile(during, 99);
-    console.info(`/healthz during a 1,000,000-character annotation (${(annotationMs / 1000).toFixed(1)} s): ${during.length} requests, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${during.at(-1)!.toFixed(1)} ms`);
+    const idleP99 = percentile(idle, 99);
+    console.info(`/healthz during a 1,000,000-character annotation (${(annotationMs / 1000).toFixed(1)} s): ${during.length} requests, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${during.at(-1)!.toFixed(1)} ms; idle before it: p50 ${percentile(idle, 50).toFixed(1)} ms, p99 ${idleP99.toFixed(1)} ms`);
     // The annotation was real work, long enough for the sampling to mean something.
     expect(annotationMs).toBeGreaterThan(1000);
     expect(during.length).toBeGreaterThanOrEqual(20);
-    expect(p99).toBeLessThan(100);
+    // Under 100 ms; on a host so loaded that idle requests already take longer, no worse than
+    // twice its idle p99 (annotation on the API's event loop made requests wait seconds).
+    expect(p99).toBeLessThan(Math.max(100, 2 * idleP99));
+    expect(during.at(-1)!).toBeLessThan(annotationMs / 2);
 
     const doc = await gql<{ document: { annotatedAt: string | null; mentions: unknown[] } }>(serve.url, key, '{ document(externalId: "BIG:1") { annotatedAt mentions { start } } }');
     expect(doc.document.annotatedAt).not.toBeNull();

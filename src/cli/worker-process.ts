@@ -15,9 +15,11 @@
  * unexpected exits are logged and the child is restarted after a delay that doubles up to 30 s
  * (reset after a minute of running); its leased jobs return to the queue. `close()` sends SIGTERM
  * (the worker finishes or aborts its batch at the next boundary) and SIGKILLs after `stopTimeoutMs`.
- * The child exits by itself when the parent dies (the IPC channel closes).
+ * The child exits by itself when the parent dies (the IPC channel closes). It runs at niceness
+ * +10, so when annotation and requests compete for the CPU, requests win.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { configToEnv, PROJECT_ROOT, type Config } from '../config.js';
 import { VanerError } from '../errors.js';
@@ -88,6 +90,8 @@ export interface WorkerReadyMessage {
 }
 
 const MAX_RESTART_DELAY_MS = 30_000;
+/** Niceness of the worker child: below the API, as batch work should be. */
+export const WORKER_NICENESS = 10;
 const STABLE_AFTER_MS = 60_000;
 
 export function isWorkerReadyMessage(message: unknown): message is WorkerReadyMessage {
@@ -122,6 +126,15 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     const startedAt = Date.now();
     const proc = spawn(process.execPath, [cliPath, 'worker'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = proc;
+    // Batch work yields to the API when both want the CPU: the child runs at a lower priority (nice
+    // +10; raising niceness needs no privilege). Where the OS refuses, it runs at the default priority.
+    if (proc.pid !== undefined) {
+      try {
+        os.setPriority(proc.pid, WORKER_NICENESS);
+      } catch (error) {
+        logger.warn('could not lower the annotation worker process priority', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
     proc.on('message', (message) => {
       const m = message as Partial<WorkerMetricsMessage> | null;
       if (m?.kind === 'metrics' && typeof m.id === 'number' && typeof m.text === 'string') {
