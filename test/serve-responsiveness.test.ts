@@ -108,6 +108,14 @@ describe('vaner serve while a 1,000,000-character document is annotated', () => 
     expect(doc.document.annotatedAt).not.toBeNull();
     expect(doc.document.mentions.length).toBeGreaterThan(2500);
 
+    // The child's worker metrics show in serve's /metrics (merged, each family once).
+    const exposition = await (await fetch(serve.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(exposition).toContain('vaner_documents_annotated_total{outcome="annotated"} 1\n');
+    expect(exposition).toMatch(/^vaner_labeler_batch_duration_seconds_count\{labeler="dictionary"\} 1$/m);
+    for (const family of ['vaner_documents_annotated_total', 'vaner_labeler_batch_duration_seconds', 'vaner_queue_depth']) {
+      expect(exposition.split('\n').filter((l) => l.startsWith(`# TYPE ${family} `)), family).toHaveLength(1);
+    }
+
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
   }, 300_000);
