@@ -1,6 +1,7 @@
 /**
  * Composition root: builds the adapters from the configuration, wires them, and owns shutdown.
- * Everything else receives its dependencies as arguments (STYLE.md guideline 7).
+ * Everything else receives its dependencies as arguments, so tests and both adapters of a port can be
+ * swapped in (docs/architecture.md).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -74,7 +74,7 @@ describe('import flow (docs/architecture.md)', () => {
     expect(violation('store/embedded/sqlite-kb.ts', 'store/neo4j/statements.ts')).toMatch(/beside it/);
     expect(violation('kb/live-linker.ts', 'store/embedded/sqlite-store.ts')).toMatch(/above it/);
     expect(violation('store/cursor.ts', 'graphql/schema.ts')).toMatch(/above it/);
-    expect(violation('domain/index.ts', 'ner/types.ts')).toMatch(/above it/);
+    expect(violation('domain/index.ts', 'ner/index.ts')).toMatch(/above it/);
     expect(violation('somewhere/new.ts', 'domain/index.ts')).toMatch(/no layer/);
     expect(violation('graphql/resolvers.ts', 'store/port.ts')).toBeNull();
     expect(violation('store/embedded/sqlite-store.ts', 'store/curation/curation-service.ts')).toBeNull();

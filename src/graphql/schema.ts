@@ -1,6 +1,10 @@
 /**
  * The GraphQL schema (SDL). Kept as a TypeScript string rather than a `.graphql` file so `tsc` ships
  * it into dist/ with no copy step; `printSchema` of the built schema reproduces it for clients.
+ *
+ * Longer than the house's ~350 lines because it is one SDL document of the core types with their
+ * descriptions (the public API's documentation); each feature area keeps its own part beside its
+ * resolvers (co-mentions/, curation/, entity-details/, jobs/, uploads/).
  */
 import { coMentionsTypeDefs } from './co-mentions/schema.js';
 import { curationTypeDefs } from './curation/schema.js';

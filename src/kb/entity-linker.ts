@@ -4,6 +4,10 @@
  * through their long forms; composite mentions to several entities; priors from curated links and
  * training-corpus frequencies; a calibrated confidence with a threshold below which a mention stays
  * unlinked. Curation deltas (a synonym added or removed, a merge) apply in place without a rebuild.
+ *
+ * Longer than the house's ~350 lines because candidate generation, the in-place curation deltas and
+ * the index they update share one private index structure; the separable parts (abbreviations,
+ * composites, calibration, n-gram index, normalisation) already live in their own files.
  */
 import { VanerError } from '../errors.js';
 import { isEntityType, type EntityType, type Span, type EntityName, type LinkMethod } from '../domain/index.js';

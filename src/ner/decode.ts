@@ -1,5 +1,5 @@
 /**
- * Stage 3 of the labeler (STYLE.md guidelines 2 and 4): model outputs -> word-level spans. Every function is pure.
+ * Stage 3 of the labeler (encode → predict → decode, src/ner/README.md): model outputs -> word-level spans. Every function is pure.
  *
  * Spans here are word-index ranges; they become character offsets in exactly one place, model-labeler.ts
  * (`toDocumentSpans`), from the word splitter's offsets.

@@ -1,5 +1,5 @@
 /**
- * Stage 1 of the labeler (STYLE.md guideline 2): words -> model windows. Pure: the same words, sentences,
+ * Stage 1 of the labeler (encode → predict → decode, src/ner/README.md): words -> model windows. Pure: the same words, sentences,
  * prompts and encoder always give the same windows.
  *
  * Input construction follows docs/bundle-format.md exactly:

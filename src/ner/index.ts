@@ -1,5 +1,5 @@
 /**
- * Public surface of the labeler module (STYLE.md guideline 11). The composition root decides which labeler to
+ * Public surface of the labeler module: what other modules may use; everything else stays private to ner/. The composition root decides which labeler to
  * build; this module only offers the factories.
  */
 export { createLabeler, type ModelLabeler, type ModelLabelerOptions } from './model-labeler.js';

@@ -1,7 +1,7 @@
 /**
- * The VANER labeler: a model bundle behind the Labeler contract (src/ner/types.ts).
+ * The VANER labeler: a model bundle behind the Labeler contract (src/domain/labeler.ts).
  *
- * label() runs the three stages of STYLE.md guideline 2 over all documents of a call at once:
+ * label() runs the three stages (encode → predict → decode, src/ner/README.md) over all documents of a call at once:
  *   segment + encode (pure) -> predict (ONNX, length-bucketed batches across documents and passes)
  *   -> decode (pure) -> document offsets (here, in `toDocumentSpans`, and nowhere else).
  */

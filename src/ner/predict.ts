@@ -1,5 +1,5 @@
 /**
- * Stage 2 of the labeler (STYLE.md guideline 2). With session-host.ts, the only code that touches ONNX Runtime.
+ * Stage 2 of the labeler (encode → predict → decode, src/ner/README.md). With session-host.ts, the only code that touches ONNX Runtime.
  *
  * Execution providers. `createSession` tries the configured providers in order, one session per attempt with that
  * single provider, and keeps the first that loads; it logs the chosen provider once. On Linux x64,

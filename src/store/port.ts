@@ -7,11 +7,6 @@
 import type { CoMentionStore, CurationStore, DocumentStore, KnowledgeBaseStore } from './ports/index.js';
 
 export type * from './ports/index.js';
-/**
- * The shared data types now live in src/domain/. This re-export keeps branches written before the
- * move compiling while they rebase; removed in the next step of issue 13.
- */
-export type * from '../domain/index.js';
 
 export interface Store extends KnowledgeBaseStore, DocumentStore, CurationStore, CoMentionStore {
   readonly kind: 'embedded' | 'neo4j';

@@ -1,5 +1,6 @@
 /**
- * Options of the BullMQ queue adapter, with their defaults and validation (STYLE.md guideline 6).
+ * Options of the BullMQ queue adapter, with their defaults and validation: each default is documented
+ * on its field, and a bad value is refused at construction with an error that names the field.
  */
 import { VanerError } from '../../errors.js';
 import type { Logger } from '../../log.js';
