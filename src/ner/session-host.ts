@@ -7,10 +7,15 @@
  * the batch's id and mask arrays and receives the logits, so an API server sharing the process stays responsive.
  * Both hosts expose the same {@link HostedSession}; predict.ts does not know which it has.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { VanerError } from '../errors.js';
+import type { WorkerData, WorkerReply, WorkerRequest } from './onnx-worker.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A batch for the model: int64 ids and mask, both [batch, seq] row-major. */
 export interface BatchFeeds {
@@ -69,47 +74,19 @@ export async function openInThread(modelPath: string, options: OpenOptions): Pro
   };
 }
 
-// The worker's program. It is evaluated as CommonJS (`eval: true`) so that it runs the same way from the compiled
-// dist/ and from TypeScript sources under vitest; onnxruntime-node is required by the absolute path resolved here.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const ort = require(workerData.ortPath);
-let session = null;
-parentPort.on('message', async (msg) => {
-  try {
-    if (msg.kind === 'open') {
-      session = await ort.InferenceSession.create(msg.modelPath, msg.options);
-      parentPort.postMessage({ id: msg.id, ok: true, inputNames: session.inputNames, outputNames: session.outputNames });
-    } else if (msg.kind === 'run') {
-      const out = await session.run({
-        [msg.io.inputIds]: new ort.Tensor('int64', msg.ids, msg.dims),
-        [msg.io.attentionMask]: new ort.Tensor('int64', msg.mask, msg.dims),
-      });
-      const t = out[msg.io.logits];
-      if (t === undefined) { parentPort.postMessage({ id: msg.id, ok: true, type: 'missing', dims: [], data: new Float32Array(0) }); return; }
-      // Copy into a buffer we own so it can be transferred (the runtime's buffer may not be detachable).
-      const data = t.type === 'float32' ? Float32Array.from(t.data) : new Float32Array(0);
-      parentPort.postMessage({ id: msg.id, ok: true, type: t.type, dims: Array.from(t.dims), data }, [data.buffer]);
-    } else if (msg.kind === 'release') {
-      if (session !== null) await session.release();
-      session = null;
-      parentPort.postMessage({ id: msg.id, ok: true });
-    }
-  } catch (error) {
-    parentPort.postMessage({ id: msg.id, ok: false, message: String((error && error.message) || error) });
-  }
-});
-`;
-
-interface Reply {
-  id: number;
-  ok: boolean;
-  message?: string;
-  inputNames?: string[];
-  outputNames?: string[];
-  type?: string;
-  dims?: number[];
-  data?: Float32Array;
+/**
+ * The worker thread running onnx-worker.ts. From the compiled dist/ it is that file's JavaScript; from
+ * the TypeScript sources (vitest, where no .js sits beside this file) the same file is transpiled to
+ * CommonJS with the TypeScript compiler (a development dependency) and evaluated, so tests run the
+ * very program production runs.
+ */
+function startWorker(data: WorkerData): Worker {
+  const compiled = new URL('./onnx-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: data });
+  const source = readFileSync(fileURLToPath(new URL('./onnx-worker.ts', import.meta.url)), 'utf8');
+  const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
+  const program = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return new Worker(program, { eval: true, workerData: data });
 }
 
 /**
@@ -118,11 +95,11 @@ interface Reply {
  */
 export async function openInWorker(modelPath: string, options: OpenOptions): Promise<HostedSession> {
   const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath } });
+  const worker = startWorker({ ortPath });
   // The worker keeps the process alive only while a call is pending: an idle labeler that nobody closed must not
   // stop a CLI command from exiting, and a pending call must not let the process exit under it.
   worker.unref();
-  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let dead: Error | null = null;
   const failAll = (error: Error): void => {
@@ -130,7 +107,7 @@ export async function openInWorker(modelPath: string, options: OpenOptions): Pro
     for (const p of pending.values()) p.reject(dead);
     pending.clear();
   };
-  worker.on('message', (reply: Reply) => {
+  worker.on('message', (reply: WorkerReply) => {
     const p = pending.get(reply.id);
     if (p === undefined) return;
     pending.delete(reply.id);
@@ -140,8 +117,8 @@ export async function openInWorker(modelPath: string, options: OpenOptions): Pro
   });
   worker.on('error', (error) => failAll(new VanerError('MODEL_UNAVAILABLE', `the ONNX worker thread failed: ${error.message}`, { cause: error })));
   worker.on('exit', (code) => failAll(new VanerError('MODEL_UNAVAILABLE', `the ONNX worker thread exited (code ${code})`)));
-  const call = (message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> =>
-    new Promise<Reply>((resolve, reject) => {
+  const call = (message: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<WorkerReply> =>
+    new Promise<WorkerReply>((resolve, reject) => {
       if (dead !== null) {
         reject(dead);
         return;
@@ -152,7 +129,7 @@ export async function openInWorker(modelPath: string, options: OpenOptions): Pro
       worker.postMessage({ ...message, id }, transfer);
     });
 
-  let opened: Reply;
+  let opened: WorkerReply;
   try {
     opened = await call({ kind: 'open', modelPath, options: sessionOptions(options) });
   } catch (error) {
