@@ -66,6 +66,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
         labelerInfo: () => worker?.labelerInfo() ?? null,
         // The worker child's documents and labeler batches are merged into this process's exposition.
         metrics: worker ? worker.withWorkerMetrics(app.metrics) : app.metrics,
+        // GET /readyz: ready once the worker child has its labeler and linker (the API answers before that).
+        readiness: worker ? [{ name: 'worker', check: async () => (worker.labelerInfo() !== null ? true : 'starting') }] : [],
         ...apiAccessFromConfig(config, app.keys),
       });
       process.stdout.write(`vaner-kg listening on ${server.url}\n`);
