@@ -13,7 +13,8 @@ export const HELP = `usage: vaner serve [--port N] [--host H] [--no-worker] [--s
 Starts the GraphQL API (POST /graphql, GraphiQL at GET /graphql, GET /healthz, /livez, /readyz and
 Prometheus metrics at GET /metrics; docs/observability.md) and, unless --no-worker, an annotation
 worker in a child process (\`vaner worker\`, restarted if it dies), so labelling never blocks the
-API. On first start the shipped knowledge base is imported. SIGTERM/SIGINT close the API, the worker
+API. The API answers (GET /livez) before the worker has built its labeler and linker; GET /readyz
+turns 200 when it has. On first start the shipped knowledge base is imported. SIGTERM/SIGINT close the API, the worker
 and the store, in that order, after in-flight work has drained.
 
 options:
