@@ -49,11 +49,18 @@ const fields = z.object({
   maxQueryCost: int(1, 1_000_000_000),
   maxAliases: int(0, 100_000),
   maxResponseBytes: int(1024, 1_000_000_000),
+  headersTimeoutMs: int(100, 3_600_000),
+  requestTimeoutMs: int(100, 3_600_000),
+  keepAliveTimeoutMs: int(0, 3_600_000),
+  maxConnections: int(1, 1_000_000),
   rateLimitPerSecond: z.coerce.number().min(0).max(1_000_000),
   rateLimitBurst: int(1, 1_000_000),
 });
 
 const schema = fields.superRefine((config, context) => {
+  if (config.requestTimeoutMs < config.headersTimeoutMs) {
+    context.addIssue({ code: 'custom', path: ['requestTimeoutMs'], message: 'must be at least the headers timeout (VANER_HEADERS_TIMEOUT_MS)' });
+  }
   if (config.store === 'neo4j') {
     if (!config.neo4jUri) context.addIssue({ code: 'custom', path: ['neo4jUri'], message: 'required when store is neo4j' });
     if (!config.neo4jPassword) context.addIssue({ code: 'custom', path: ['neo4jPassword'], message: 'required when store is neo4j' });
@@ -93,6 +100,10 @@ export const CONFIG_ENV: Record<keyof Config, { env: string; default: string | n
   maxQueryDepth: { env: 'VANER_MAX_QUERY_DEPTH', default: '10', doc: 'deepest field nesting of a GraphQL operation' },
   maxQueryCost: { env: 'VANER_MAX_QUERY_COST', default: '5000', doc: 'largest estimated cost of a GraphQL operation (lists weighted by `first` or their list argument\'s length, searches, exports and co-mentions by their work; docs/access-control.md)' },
   maxAliases: { env: 'VANER_MAX_ALIASES', default: '30', doc: 'most aliased fields in one GraphQL document' },
+  headersTimeoutMs: { env: 'VANER_HEADERS_TIMEOUT_MS', default: '10000', doc: 'time a client has to send its request headers; slower connections are closed (408)' },
+  requestTimeoutMs: { env: 'VANER_REQUEST_TIMEOUT_MS', default: '60000', doc: 'time a client has to send its whole request, body included (at least the headers timeout)' },
+  keepAliveTimeoutMs: { env: 'VANER_KEEP_ALIVE_TIMEOUT_MS', default: '5000', doc: 'how long an idle keep-alive connection stays open' },
+  maxConnections: { env: 'VANER_MAX_CONNECTIONS', default: '1000', doc: 'most open HTTP connections; further ones are closed at once' },
   maxResponseBytes: { env: 'VANER_MAX_RESPONSE_BYTES', default: '16777216', doc: 'most bytes of strings (texts, exports, names) in one GraphQL response; larger answers are RESPONSE_TOO_LARGE' },
   rateLimitPerSecond: { env: 'VANER_RATE_LIMIT_PER_SECOND', default: '20', doc: 'sustained API requests per second per key (per address without a key); 0 = off' },
   rateLimitBurst: { env: 'VANER_RATE_LIMIT_BURST', default: '40', doc: 'requests a key (or address) may make at once' },

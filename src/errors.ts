@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COMPLEX'
   | 'RESPONSE_TOO_LARGE'
+  | 'OPERATION_NOT_SUPPORTED'
   | 'INTERNAL';
 
 export interface VanerErrorOptions {

@@ -7,6 +7,7 @@
  * server is healthy, nothing was written, and no response leaked a stack, statement or path.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,7 +18,7 @@ import { apiAccessFromConfig } from '../src/graphql/access-config.js';
 import { startApiServer, type ApiServer } from '../src/graphql/server.js';
 import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
-import { silentLogger } from '../src/log.js';
+import { createLogger, silentLogger } from '../src/log.js';
 import { databasePath } from '../src/main.js';
 import type { EntityRecord } from '../src/domain/index.js';
 import type { Store } from '../src/store/port.js';
@@ -527,6 +528,138 @@ describe('introspection off, rate limits', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('schema details, subscriptions, aborted bodies, slow clients, key timing', () => {
+  it('with introspection off, errors suggest no field, argument or enum names', async () => {
+    const field = await gql('{ documentz { totalCount } }');
+    expect(field.status).toBe(400);
+    expect(onlyError(field)).toEqual(['GRAPHQL_VALIDATION_FAILED', 'Cannot query field "documentz" on type "Query".']);
+    const arg = await gql('{ documents(fisrt: 1) { totalCount } }');
+    expect(onlyError(arg)).toEqual(['GRAPHQL_VALIDATION_FAILED', 'Unknown argument "fisrt" on field "Query.documents".']);
+    const literal = await gql('{ searchEntities(query: "x", type: CHEMICL) { id } }');
+    expect(onlyError(literal)[1]).toBe('Value "CHEMICL" does not exist in "EntityType" enum.');
+    const variable = await gql('query($t: EntityType) { searchEntities(query: "x", type: $t) { id } }', { t: 'CHEMICL' });
+    expect(onlyError(variable)[0]).toBe('BAD_USER_INPUT');
+    for (const r of [field, arg, literal, variable]) expect(JSON.stringify(r.body)).not.toMatch(/Did you mean|CHEMICAL|"documents"/);
+  });
+
+  it('a subscription operation is 400 OPERATION_NOT_SUPPORTED', async () => {
+    const r = await gql('subscription { health { ok } }');
+    expect(r.status).toBe(400);
+    expect(onlyError(r)).toEqual(['OPERATION_NOT_SUPPORTED', 'subscriptions are not supported by this API; poll instead (e.g. job(id) { state progress })']);
+  });
+
+  /** A server with small connection limits and a logger whose lines the test reads. */
+  async function limitedServer(lines: string[]): Promise<ApiServer> {
+    return startApiServer({
+      store, queue, logger: createLogger('debug', (line) => lines.push(line)), host: '127.0.0.1', port: 0,
+      limits: { maxDocumentChars: 100, maxBatchDocuments: 1, maxBodyBytes: 1 << 16 }, ide: false, introspection: false,
+      connections: { headersTimeoutMs: 400, requestTimeoutMs: 800, keepAliveTimeoutMs: 300, maxConnections: 3 },
+      auth: { keys, anonymousRead: true },
+    });
+  }
+
+  /** Opens a raw connection, writes `text`, and resolves with what came back and after how long the server closed it. */
+  function rawConnection(port: number, text: string, timeoutMs = 5000): Promise<{ data: string; closedAfterMs: number | null }> {
+    return new Promise((resolve) => {
+      const started = performance.now();
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+      let data = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (data += chunk));
+      socket.on('error', () => undefined);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve({ data, closedAfterMs: null });
+      }, timeoutMs);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve({ data, closedAfterMs: performance.now() - started });
+      });
+    });
+  }
+
+  it('a client that aborts its body is logged once at debug level, without a stack, and is not a server error', async () => {
+    const lines: string[] = [];
+    const limited = await limitedServer(lines);
+    try {
+      const port = Number(new URL(limited.url).port);
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"query":"{ hea');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const entries = lines.map((l) => JSON.parse(l) as { level: string; message: string });
+      const aborted = entries.filter((e) => e.message === 'client aborted the request body');
+      expect(aborted).toHaveLength(1);
+      expect(JSON.stringify(aborted[0])).not.toMatch(/stack|\bat \S+:\d+/);
+      expect(aborted[0]!.level).toBe('debug');
+      expect(entries.filter((e) => e.level === 'error' || e.level === 'warn')).toEqual([]);
+      // The server still answers.
+      expect((await gql('{ health { ok } }', {}, undefined, limited.url)).body).toEqual({ data: { health: { ok: true } } });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('slow headers, slow bodies and idle keep-alive connections are closed on time; past the connection cap, new ones at once', async () => {
+    const lines: string[] = [];
+    const limited = await limitedServer(lines);
+    try {
+      const port = Number(new URL(limited.url).port);
+      // Headers never finished: 408 and closed after the 400 ms header deadline (checked every 100 ms).
+      const slowHeaders = await rawConnection(port, 'POST /graphql HTTP/1.1\r\nHost: x\r\n');
+      expect(slowHeaders.data).toMatch(/^HTTP\/1\.1 408 /);
+      expect(slowHeaders.closedAfterMs).toBeGreaterThan(350);
+      expect(slowHeaders.closedAfterMs).toBeLessThan(2000);
+      // Body never finished: closed after the 800 ms request deadline.
+      const slowBody = await rawConnection(port, 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"q');
+      expect(slowBody.closedAfterMs).toBeGreaterThan(750);
+      expect(slowBody.closedAfterMs).toBeLessThan(2500);
+      // A finished request on a keep-alive connection: answered, then closed after 300 ms idle.
+      const body = '{"query":"{ health { ok } }"}';
+      const keepAlive = await rawConnection(port, `POST /graphql HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      expect(keepAlive.data).toMatch(/^HTTP\/1\.1 200 /);
+      expect(keepAlive.closedAfterMs).toBeLessThan(2000);
+      // Three connections held open (headers pending); a fourth is closed at once, unanswered.
+      const held = [0, 1, 2].map(() => rawConnection(port, 'GET /healthz HTTP/1.1\r\n'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const fourth = await rawConnection(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(fourth.data).toBe('');
+      expect(fourth.closedAfterMs).toBeLessThan(300);
+      await Promise.all(held);
+      // Once they are gone, connections are served again.
+      const after = await rawConnection(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(after.data).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('the key check takes as long for an unknown key id as for a wrong secret', async () => {
+    const known = key.reader.split('_')[1]!;
+    const unknownId = `vk_${'0'.repeat(known.length)}_${key.reader.split('_')[2]}`;
+    const wrongSecret = `${key.reader.slice(0, -4)}${key.reader.endsWith('aaaa') ? 'bbbb' : 'aaaa'}`;
+    const time = async (token: string): Promise<number> => {
+      const at = process.hrtime.bigint();
+      await keys.verify(token).catch(() => undefined);
+      return Number(process.hrtime.bigint() - at);
+    };
+    for (let i = 0; i < 200; i++) await time(i % 2 ? unknownId : wrongSecret); // warm-up
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    // Interleaved, so load on the host affects both alike.
+    for (let i = 0; i < 3000; i++) {
+      unknown.push(await time(unknownId));
+      wrong.push(await time(wrongSecret));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+    const ratio = median(unknown) / median(wrong);
+    expect(ratio).toBeGreaterThan(0.85);
+    expect(ratio).toBeLessThan(1.15);
   });
 });
 

@@ -74,6 +74,13 @@ export function openSqliteKeyStore(options: SqliteKeyStoreOptions): ApiKeyStore 
     'INSERT INTO api_keys (id, owner, role, secret_hash, origin, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const byId = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE id = ?');
+  // The key check reads exactly one row whether the id exists or not (the placeholder row has a
+  // zero hash, which no HMAC equals, and found = 0), so the lookup itself takes the same time too.
+  const forVerify = db.prepare<[string], { id: string; owner: string; role: string; secret_hash: Buffer; revoked_at: string | null; found: number }>(
+    `SELECT id, owner, role, secret_hash, revoked_at, 1 AS found FROM api_keys WHERE id = ?
+     UNION ALL SELECT '', '', 'reader', zeroblob(32), NULL, 0
+     LIMIT 1`,
+  );
   const all = db.prepare<[], KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
   const anyKey = db.prepare<[], { one: number }>('SELECT 1 AS one FROM api_keys LIMIT 1');
   const revokeRow = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
@@ -119,9 +126,12 @@ export function openSqliteKeyStore(options: SqliteKeyStoreOptions): ApiKeyStore 
       open();
       const parsed = parseToken(token);
       if (!parsed) throw unauthenticated('malformed API key; expected Authorization: Bearer vk_<id>_<secret>');
-      const row = byId.get(parsed.id);
-      // Unknown, wrong secret and revoked get one message, so the answer tells a guesser nothing.
-      if (!row || !hashesEqual(row.secret_hash, hashSecret(serverSecret, parsed.id, parsed.secret)) || row.revoked_at !== null) {
+      const row = forVerify.get(parsed.id)!;
+      // Unknown, wrong secret and revoked get one message, so the answer tells a guesser nothing; and
+      // one amount of work: one row read, one hash, one comparison, so timing does not tell which
+      // key ids exist.
+      const matches = hashesEqual(row.secret_hash, hashSecret(serverSecret, parsed.id, parsed.secret));
+      if (row.found !== 1 || !matches || row.revoked_at !== null) {
         throw unauthenticated('invalid or revoked API key');
       }
       return { keyId: row.id, owner: row.owner, role: parseRole(row.role) };

@@ -16,6 +16,7 @@ import {
   depthLimitRule,
   MAX_QUERY_TOKENS,
   noIntrospectionRule,
+  noSubscriptionsRule,
   operationCost,
   tooComplex,
   type QueryLimits,
@@ -70,7 +71,10 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     resolvers: applyAuthorization(typeDefs, resolvers) as typeof resolvers,
     // Apollo's switch stays on; when introspection is off our rule refuses it with a coded error.
     introspection: true,
+    // Without introspection, error messages must not hand out the schema either ("Did you mean ...").
+    hideSchemaDetailsFromClientErrors: !(options.introspection ?? true),
     validationRules: [
+      noSubscriptionsRule(),
       depthLimitRule(limits.maxDepth),
       aliasLimitRule(limits.maxAliases),
       ...(options.introspection ?? true ? [] : [noIntrospectionRule()]),
@@ -83,7 +87,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     includeStacktraceInErrorResponses: false,
     // The composition root owns shutdown order (API, workers, labeler, stores) on SIGTERM.
     stopOnTerminationSignals: false,
-    formatError: createFormatError(options.logger),
+    formatError: createFormatError(options.logger, { hideSchemaDetails: !(options.introspection ?? true) }),
     plugins,
   });
 }

@@ -31,6 +31,7 @@ const CLIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RATE_LIMITED',
   'QUERY_TOO_COMPLEX',
   'RESPONSE_TOO_LARGE',
+  'OPERATION_NOT_SUPPORTED',
 ]);
 
 /** Backend outages: the code is useful (retry later), the underlying message is not for clients. */
@@ -80,7 +81,13 @@ function codedCause(error: unknown): VanerError | null {
 }
 
 /** Builds Apollo's `formatError` option; internal errors are logged to `logger` with their requestId. */
-export function createFormatError(logger: Logger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+export function createFormatError(
+  logger: Logger,
+  options: { readonly hideSchemaDetails?: boolean } = {},
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  // With introspection off, graphql-js's suggestions ("Did you mean \"documents\"?", "Did you mean
+  // the enum value ...") would list the schema one guess at a time.
+  const clean = options.hideSchemaDetails ? (message: string) => message.replace(/\s*Did you mean [^?]*\?/g, '') : (message: string) => message;
   return (formatted, error) => {
     const unwrapped = unwrapResolverError(error);
     // Limits raised in validation rules or plugins (query-limits.ts) arrive wrapped by Apollo as a
@@ -102,7 +109,7 @@ export function createFormatError(logger: Logger): (formatted: GraphQLFormattedE
       }
     } else {
       const code = requestErrorCode(original);
-      if (code !== null) return located(formatted, formatted.message, { code });
+      if (code !== null) return located(formatted, clean(formatted.message), { code });
     }
     const requestId = currentRequestId();
     logger.error('internal error in GraphQL request', { requestId, path: formatted.path, ...describe(original) });

@@ -191,6 +191,27 @@ export function noIntrospectionRule(): ValidationRule {
   });
 }
 
+/**
+ * Validation rule: subscription operations are refused with OPERATION_NOT_SUPPORTED (the schema has
+ * no Subscription type and the dashboard polls; graphql-js would otherwise fail at execution with an
+ * uncoded internal error).
+ */
+export function noSubscriptionsRule(): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(node: OperationDefinitionNode) {
+      if (node.operation !== 'subscription') return;
+      const message = 'subscriptions are not supported by this API; poll instead (e.g. job(id) { state progress })';
+      context.reportError(
+        new GraphQLError(message, {
+          nodes: [node],
+          originalError: new VanerError('OPERATION_NOT_SUPPORTED', message),
+          extensions: { code: 'OPERATION_NOT_SUPPORTED', http: { status: 400 } },
+        }),
+      );
+    },
+  });
+}
+
 /** Validation rule: the whole document has at most `maxAliases` aliased fields. */
 export function aliasLimitRule(maxAliases: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {

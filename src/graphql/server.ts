@@ -35,6 +35,8 @@ export interface ApiServerDeps {
     /** Largest request body; larger ones get 413 with code PAYLOAD_TOO_LARGE. */
     readonly maxBodyBytes: number;
   };
+  /** Connection limits against slow or hoarding clients. @defaultValue DEFAULT_CONNECTION_LIMITS */
+  readonly connections?: ConnectionLimits;
   /** Serve GraphiQL to browsers at GET /graphql and GET /ide. */
   readonly ide: boolean;
   readonly introspection: boolean;
@@ -81,11 +83,35 @@ class InvalidUtf8Body extends Error {
   }
 }
 
+/** Deadlines and a cap on connections (VANER_HEADERS_TIMEOUT_MS and friends, src/config.ts). */
+export interface ConnectionLimits {
+  /** Time a client has to send the request headers. @defaultValue 10000 */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send the whole request (headers and body). @defaultValue 60000 */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. @defaultValue 5000 */
+  readonly keepAliveTimeoutMs: number;
+  /** Most open connections; more are closed at once. @defaultValue 1000 */
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1000 };
+
 /** Starts the API server and resolves once it listens. */
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const connections = deps.connections ?? DEFAULT_CONNECTION_LIMITS;
+  const httpServer = http.createServer({
+    // Node checks header and request deadlines on this interval (30 s by default): a 10 s header
+    // deadline would otherwise hold a slow client for up to 40 s.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(connections.headersTimeoutMs / 4))),
+    headersTimeout: connections.headersTimeoutMs,
+    requestTimeout: connections.requestTimeoutMs,
+    keepAliveTimeout: connections.keepAliveTimeoutMs,
+  }, app);
+  // Past the cap, new connections are closed at once (existing ones are served).
+  httpServer.maxConnections = connections.maxConnections;
   const apollo = createApolloServer({
     logger: deps.logger,
     introspection: deps.introspection,
@@ -186,7 +212,12 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         return;
       }
       const type = (err as { type?: unknown }).type;
-      if (type === 'entity.too.large') {
+      if (type === 'request.aborted' || (err as { code?: unknown }).code === 'ECONNABORTED') {
+        // The client went away while sending its body: nobody reads an answer, and it is not a server
+        // fault. One low-level line, no stack (a client that aborts in a loop must not flood the log).
+        deps.logger.debug('client aborted the request body', { requestId: currentRequestId(), received: (err as { received?: unknown }).received, expected: (err as { expected?: unknown }).expected });
+        if (!res.writableEnded) res.status(400).end();
+      } else if (type === 'entity.too.large') {
         res.status(413).json(errorBody(`request body exceeds ${deps.limits.maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE', { limit: deps.limits.maxBodyBytes }));
       } else if (err instanceof InvalidUtf8Body) {
         res.status(400).json(errorBody('request body is not valid UTF-8', 'INVALID_UTF8'));
