@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/cli/commands/eval-comentions.js';
-import { averagePrecision, precisionAtK, setScores } from '../src/store/co-mention-evaluation.js';
+import { averagePrecision, precisionAtK, setScores } from '../src/eval/co-mention-evaluation.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-eval-co-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

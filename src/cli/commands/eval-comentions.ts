@@ -22,7 +22,7 @@ import { sentenceIndexer } from '../../jobs/sentence-index.js';
 import type { Linker } from '../../kb/linker-types.js';
 import { buildLinker } from '../../main.js';
 import type { Labeler, CoMentionLevel, MentionInput } from '../../domain/index.js';
-import { averagePrecision, precisionAtK, setScores, type SetScores } from '../../store/co-mention-evaluation.js';
+import { averagePrecision, precisionAtK, setScores, type SetScores } from '../../eval/index.js';
 import { openEmbeddedStore } from '../../store/index.js';
 import type { Store } from '../../store/port.js';
 import { parseChoice, parseIntegerFlag } from '../args.js';

@@ -19,7 +19,7 @@ import {
 import { readAnnotationNameCounts } from '../../kb/annotation-counts.js';
 import { createEntityLinker, type EntityLinker, type EntityLinkerOptions } from '../../kb/entity-linker.js';
 import { FEATURE_NAMES, fitLogistic, type LinkCalibration, type LinkFeatures } from '../../kb/link-calibration.js';
-import { createAccuracyTally, documentNormalizationScores, type AccuracyRow, type PrfRow } from '../../kb/link-evaluation.js';
+import { createAccuracyTally, documentNormalizationScores, type AccuracyRow, type PrfRow } from '../../eval/index.js';
 import type { Linker } from '../../kb/linker-types.js';
 import { buildLinker } from '../../main.js';
 import type { EntityType, Labeler, Span, EntityName } from '../../domain/index.js';
