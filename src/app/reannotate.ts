@@ -20,6 +20,8 @@ export interface ReannotateOptions {
   readonly externalIdPrefix?: string | null;
   /** Documents per job. @defaultValue 1000 */
   readonly jobSize?: number;
+  /** Who asks (recorded as the jobs' owner). @defaultValue null */
+  readonly owner?: string | null;
 }
 
 export interface ReannotateResult {
@@ -47,13 +49,13 @@ export async function reannotate(store: Pick<DocumentStore, 'listDocuments'>, qu
       pending.push(doc.id);
       documentCount++;
       if (pending.length >= jobSize) {
-        jobs.push(await queue.enqueue(pending));
+        jobs.push(await queue.enqueue(pending, { owner: options.owner ?? null }));
         pending = [];
       }
     }
     if (!page.hasNextPage || page.endCursor === null) break;
     after = page.endCursor;
   }
-  if (pending.length > 0) jobs.push(await queue.enqueue(pending));
+  if (pending.length > 0) jobs.push(await queue.enqueue(pending, { owner: options.owner ?? null }));
   return { jobs, documentCount };
 }

@@ -96,6 +96,7 @@ export async function submitDocuments(
   queue: JobQueue,
   limits: SubmitLimits,
   inputs: readonly SubmitDocumentInput[],
+  options: { readonly owner?: string | null } = {},
 ): Promise<SubmissionResult> {
   if (inputs.length > limits.maxBatchDocuments) {
     throw new VanerError('PAYLOAD_TOO_LARGE', `${inputs.length} documents in one call; the limit is ${limits.maxBatchDocuments}`, {
@@ -147,7 +148,8 @@ export async function submitDocuments(
     // safe because replaceMentions is atomic and refuses stale text hashes.
     if (outcome !== 'unchanged' || document.annotatedAt === null) toAnnotate.add(document.id);
   }
-  const job = await queue.enqueue([...toAnnotate]);
+  // The job records who submitted (and so who created or changed each document it holds).
+  const job = await queue.enqueue([...toAnnotate], { owner: options.owner ?? null });
 
   const outcomes: SubmissionOutcome[] = inputs.map((_, index) => ({ index, documentId: null, outcome: 'REJECTED', error: null }));
   for (const e of errors) outcomes[e.index] = { index: e.index, documentId: null, outcome: 'REJECTED', error: { code: e.code, message: e.message } };

@@ -77,6 +77,7 @@ export async function submitFiles(
   limits: SubmitLimits,
   files: readonly UploadFile[],
   format: FormatName | 'auto' = 'auto',
+  options: { readonly owner?: string | null } = {},
 ): Promise<FileSubmissionResult> {
   const names = checkFiles(files);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vaner-upload-'));
@@ -101,7 +102,7 @@ export async function submitFiles(
     if (records.length === 0) throw new VanerError('BAD_USER_INPUT', 'the files hold no documents', { details: { field: 'files' } });
     const submissions: SubmissionResult[] = [];
     for (let i = 0; i < records.length; i += limits.maxBatchDocuments) {
-      submissions.push(await submitDocuments(store, queue, limits, records.slice(i, i + limits.maxBatchDocuments).map(toInput)));
+      submissions.push(await submitDocuments(store, queue, limits, records.slice(i, i + limits.maxBatchDocuments).map(toInput), options));
     }
     return { formats: [...used], documentCount: records.length, submissions, warnings };
   } catch (error) {

@@ -104,7 +104,7 @@ export const resolvers = {
 
   Mutation: {
     submitDocuments: async (_: unknown, args: { documents: SubmitDocumentInput[] }, ctx: GraphQLContext) => {
-      const result = await submitDocuments(ctx.store, ctx.queue, ctx.limits, args.documents);
+      const result = await submitDocuments(ctx.store, ctx.queue, ctx.limits, args.documents, { owner: ctx.principal.owner });
       primeDocuments(ctx, result.documents);
       ctx.loaders.jobs.prime(result.job.id, result.job);
       return result;

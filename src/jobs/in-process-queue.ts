@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { isVanerError, VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { openSqliteDatabase } from '../store/index.js';
-import type { DocumentFailure, JobInfo, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from './port.js';
+import type { DocumentFailure, EnqueueOptions, JobInfo, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from './port.js';
 import { checkCancellable, checkConcurrency, checkJobIds, checkListArgs, checkProcessResult, checkProgress, documentsToRetry, jobNotFound } from './job-control.js';
 import { migrateQueueSchema } from './queue-schema.js';
 import { createQueueRepository, type ClaimedJob } from './queue-repository.js';
@@ -185,10 +185,10 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
 
   return {
     kind: 'in-process',
-    async enqueue(documentIds: readonly string[]): Promise<JobInfo> {
+    async enqueue(documentIds: readonly string[], options: EnqueueOptions = {}): Promise<JobInfo> {
       ensureOpen();
       checkJobIds(documentIds, 'documentIds');
-      const info = repo.enqueue(documentIds);
+      const info = repo.enqueue(documentIds, options.owner ?? null);
       for (const w of workers) w.wake();
       return info;
     },
@@ -217,7 +217,7 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
       ensureOpen();
       const [info] = repo.getJobs([id]);
       if (info === null || info === undefined) throw jobNotFound(id);
-      const retried = repo.enqueue(documentsToRetry(info));
+      const retried = repo.enqueue(documentsToRetry(info), info.owner);
       for (const w of workers) w.wake();
       return retried;
     },

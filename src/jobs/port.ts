@@ -19,6 +19,8 @@ export interface DocumentFailure {
 
 export interface JobInfo {
   readonly id: string;
+  /** The API key owner who created the job (submitted or re-annotated its documents); null for jobs made by local CLI commands or before owners were recorded. */
+  readonly owner: string | null;
   readonly state: JobState;
   readonly documentIds: readonly string[];
   readonly progress: JobProgress;
@@ -90,9 +92,15 @@ export interface QueueStats {
   readonly prometheus: string | null;
 }
 
+export interface EnqueueOptions {
+  /** Who creates the job. @defaultValue null */
+  readonly owner?: string | null;
+}
+
 export interface JobQueue {
   readonly kind: 'in-process' | 'bullmq';
-  enqueue(documentIds: readonly string[]): Promise<JobInfo>;
+  /** A new job for `documentIds`, recorded as created by `options.owner` (docs/access-control.md, "Ownership"). */
+  enqueue(documentIds: readonly string[], options?: EnqueueOptions): Promise<JobInfo>;
   getJobs(ids: readonly string[]): Promise<(JobInfo | null)[]>;
   /** Jobs oldest first, filtered; BAD_USER_INPUT for first outside 0..1000 or a malformed updatedSince. */
   listJobs(args: ListJobsArgs): Promise<JobPage>;
@@ -107,7 +115,8 @@ export interface JobQueue {
    * Enqueues a NEW job for what a finished job left undone: every document of a FAILED or CANCELLED
    * job, the failed documents of a COMPLETED one. CONFLICT for a QUEUED or RUNNING job, or a COMPLETED
    * one without failures; NOT_FOUND for an unknown id. The processor skips documents already annotated
-   * by the same labeler version, so retrying is cheap and never duplicates mentions.
+   * by the same labeler version, so retrying is cheap and never duplicates mentions. The new job keeps
+   * the owner of the one it retries.
    */
   retry(id: string): Promise<JobInfo>;
   startWorker(processor: Processor, options?: WorkerOptions): QueueWorker;

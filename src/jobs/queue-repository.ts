@@ -22,6 +22,7 @@ interface JobRow {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  owner: string | null;
 }
 
 /** A job this process holds the lease of. */
@@ -34,7 +35,7 @@ export interface ClaimedJob {
 }
 
 export interface QueueRepository {
-  enqueue(documentIds: readonly string[]): JobInfo;
+  enqueue(documentIds: readonly string[], owner: string | null): JobInfo;
   getJobs(ids: readonly string[]): (JobInfo | null)[];
   /** Returns expired leases to the queue (or fails them when no attempt is left). Returns how many jobs it touched. */
   recoverExpired(maxAttempts: number): number;
@@ -63,8 +64,8 @@ export interface QueueRepository {
 
 export function createQueueRepository(db: SqliteDatabase): QueueRepository {
   const insertJob = db.prepare(
-    `INSERT INTO queue_jobs (id, state, total, available_at, created_at, updated_at, finished_at)
-     VALUES (@id, @state, @total, @availableAt, @now, @now, @finishedAt)`,
+    `INSERT INTO queue_jobs (id, state, total, available_at, created_at, updated_at, finished_at, owner)
+     VALUES (@id, @state, @total, @availableAt, @now, @now, @finishedAt, @owner)`,
   );
   const countStates = db.prepare<[], { state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM queue_jobs GROUP BY state');
   const insertDocument = db.prepare('INSERT INTO queue_job_documents (job_id, position, document_id) VALUES (?, ?, ?)');
@@ -137,6 +138,7 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
 
   const toInfo = (row: JobRow): JobInfo => ({
     id: row.id,
+    owner: row.owner,
     state: row.state,
     documentIds: documentsOf.all(row.id).map((r) => r.document_id),
     progress: { total: row.total, done: row.done, failed: row.failed },
@@ -162,13 +164,13 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
   });
 
   return {
-    enqueue: (documentIds) =>
+    enqueue: (documentIds, owner) =>
       db.transaction((): JobInfo => {
         const { now, nowMs } = stamp();
         const id = newId('job');
         // An empty job has nothing to wait for: it is born COMPLETED.
         const empty = documentIds.length === 0;
-        insertJob.run({ id, state: empty ? 'COMPLETED' : 'QUEUED', total: documentIds.length, availableAt: nowMs, now, finishedAt: empty ? now : null });
+        insertJob.run({ id, state: empty ? 'COMPLETED' : 'QUEUED', total: documentIds.length, availableAt: nowMs, now, finishedAt: empty ? now : null, owner });
         documentIds.forEach((doc, position) => insertDocument.run(id, position, doc));
         return toInfo(jobsByIds.get(JSON.stringify([id]))!);
       }).immediate(),

@@ -41,6 +41,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE queue_jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX queue_jobs_updated ON queue_jobs (updated_at);
   `,
+  // v3: who created a job (an API key's owner), for ownership checks on cancel and retry.
+  `
+  ALTER TABLE queue_jobs ADD COLUMN owner TEXT;
+  `,
 ];
 
 export function migrateQueueSchema(db: SqliteDatabase): void {

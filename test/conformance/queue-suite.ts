@@ -71,6 +71,18 @@ export function describeQueueConformance(name: string, open: (namespace: string)
       expect(await queue.getJobs([])).toEqual([]);
     });
 
+    it('records who created a job, also for empty jobs; cancelling keeps it', async () => {
+      const queue = await fresh();
+      const owned = await queue.enqueue(['doc_a'], { owner: 'alice' });
+      expect(owned.owner).toBe('alice');
+      expect((await queue.enqueue([], { owner: 'bob' })).owner).toBe('bob');
+      expect((await queue.enqueue(['doc_b'])).owner).toBeNull();
+      expect((await queue.getJobs([owned.id]))[0]!.owner).toBe('alice');
+      expect((await queue.cancel(owned.id)).owner).toBe('alice');
+      // A retry is a new job for the same owner.
+      expect((await queue.retry(owned.id)).owner).toBe('alice');
+    });
+
     it('completes an empty job at once', async () => {
       const queue = await fresh();
       const job = await queue.enqueue([]);

@@ -10,6 +10,19 @@ import { checkFirst } from '../pagination.js';
 /** Most externalIds one documentsByExternalId call accepts. */
 const MAX_EXTERNAL_IDS = 1000;
 
+/**
+ * The job `id`, when the caller may change it: its creator (the same API key owner) or an admin.
+ * NOT_FOUND for an unknown id; FORBIDDEN otherwise, also for jobs with no recorded owner (made by
+ * local CLI commands), which only admins change (docs/access-control.md, "Ownership").
+ */
+async function ownJob(ctx: GraphQLContext, id: string, action: 'cancel' | 'retry'): Promise<JobInfo> {
+  const [job] = await ctx.queue.getJobs([id]);
+  if (!job) throw new VanerError('NOT_FOUND', `no job with id ${JSON.stringify(id)}`, { details: { jobId: id } });
+  const { principal } = ctx;
+  if (principal.role === 'admin' || (job.owner !== null && job.owner === principal.owner)) return job;
+  throw new VanerError('FORBIDDEN', `only the key owner that created job ${job.id} (or an admin) may ${action} it`, { details: { jobId: job.id } });
+}
+
 function remember(ctx: GraphQLContext, job: JobInfo): JobInfo {
   ctx.loaders.jobs.clear(job.id).prime(job.id, job);
   return job;
@@ -42,11 +55,13 @@ export const jobsResolvers = {
   },
 
   Mutation: {
-    retryJob: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => remember(ctx, await ctx.queue.retry(args.id)),
+    retryJob: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => {
+      await ownJob(ctx, args.id, 'retry');
+      return remember(ctx, await ctx.queue.retry(args.id));
+    },
 
     retryDocuments: async (_: unknown, args: { jobId: string; documentIds: string[] }, ctx: GraphQLContext) => {
-      const [job] = await ctx.queue.getJobs([args.jobId]);
-      if (!job) throw new VanerError('NOT_FOUND', `no job with id ${JSON.stringify(args.jobId)}`, { details: { jobId: args.jobId } });
+      const job = await ownJob(ctx, args.jobId, 'retry');
       if (job.state === 'QUEUED' || job.state === 'RUNNING') {
         throw new VanerError('CONFLICT', `job ${job.id} is still ${job.state}`, { details: { jobId: job.id, state: job.state } });
       }
@@ -56,13 +71,16 @@ export const jobsResolvers = {
       if (foreign.length > 0) {
         throw new VanerError('BAD_USER_INPUT', `${foreign.length} document id(s) are not part of job ${job.id}`, { details: { field: 'documentIds', ids: foreign.slice(0, 10) } });
       }
-      return remember(ctx, await ctx.queue.enqueue([...new Set(args.documentIds)]));
+      return remember(ctx, await ctx.queue.enqueue([...new Set(args.documentIds)], { owner: job.owner }));
     },
 
-    cancelJob: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => remember(ctx, await ctx.queue.cancel(args.id)),
+    cancelJob: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => {
+      await ownJob(ctx, args.id, 'cancel');
+      return remember(ctx, await ctx.queue.cancel(args.id));
+    },
 
     reannotate: (_: unknown, args: { olderThanModel?: string | null; all?: boolean | null; externalIdPrefix?: string | null }, ctx: GraphQLContext) =>
-      reannotate(ctx.store, ctx.queue, args),
+      reannotate(ctx.store, ctx.queue, { ...args, owner: ctx.principal.owner }),
   },
 
   Document: {

@@ -53,6 +53,11 @@ extend type Query {
   documentsByExternalId(externalIds: [String!]!): [Document]!
 }
 
+extend type Job {
+  "The API key owner who created the job (submitted, re-annotated or retried its documents); null for jobs made by local CLI commands."
+  owner: String
+}
+
 extend type Document {
   "sha256 (hex) of title + U+0000 + text: clients compare it to skip re-uploading unchanged documents."
   textHash: String!
@@ -66,11 +71,11 @@ extend type Document {
 }
 
 extend type Mutation {
-  "A new job for what a finished job left undone (all of a FAILED/CANCELLED job, the failed documents of a COMPLETED one)."
+  "Only the key owner that created the job, or an admin, may retry it (FORBIDDEN otherwise). A new job for what a finished job left undone (all of a FAILED/CANCELLED job, the failed documents of a COMPLETED one)."
   retryJob(id: ID!): Job! @auth(requires: SUBMITTER)
   "A new job for some documents of a finished job. BAD_USER_INPUT for ids not in the job."
   retryDocuments(jobId: ID!, documentIds: [ID!]!): Job! @auth(requires: SUBMITTER)
-  "QUEUED: CANCELLED at once. RUNNING: stops at the next batch boundary (still RUNNING in the answer)."
+  "Only the key owner that created the job, or an admin, may cancel it (FORBIDDEN otherwise). QUEUED: CANCELLED at once. RUNNING: stops at the next batch boundary (still RUNNING in the answer)."
   cancelJob(id: ID!): Job! @auth(requires: SUBMITTER)
   """
   Enqueues annotated documents whose model version is not olderThanModel (or, with all, every

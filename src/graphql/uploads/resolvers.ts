@@ -12,7 +12,7 @@ export const uploadsResolvers = {
   UploadEncoding: { UTF8: 'utf8', BASE64: 'base64' },
   Mutation: {
     submitFiles: async (_: unknown, args: { files: UploadFile[]; format?: FormatName | 'auto' | null }, ctx: GraphQLContext) => {
-      const result = await submitFiles(ctx.store, ctx.queue, ctx.limits, args.files, args.format ?? 'auto');
+      const result = await submitFiles(ctx.store, ctx.queue, ctx.limits, args.files, args.format ?? 'auto', { owner: ctx.principal.owner });
       for (const s of result.submissions) {
         for (const doc of s.documents) ctx.loaders.documents.prime(doc.id, doc);
         ctx.loaders.jobs.prime(s.job.id, s.job);

@@ -84,7 +84,8 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
   const self: JobQueue = {
     kind: 'bullmq',
 
-    async enqueue(documentIds) {
+    async enqueue(documentIds, options = {}) {
+      const owner = options.owner ?? null;
       assertOpen();
       checkJobIds(documentIds, 'documentIds');
       // Our own time-ordered id (as the in-process queue's) instead of BullMQ's counter.
@@ -95,13 +96,13 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
           // empty job is kept beside the queue's keys, with the same lifetime as a finished job.
           const now = new Date().toISOString();
           const info: JobInfo = {
-            id, state: 'COMPLETED', documentIds: [], progress: { total: 0, done: 0, failed: 0 }, failures: [],
+            id, owner, state: 'COMPLETED', documentIds: [], progress: { total: 0, done: 0, failed: 0 }, failures: [],
             attempts: 0, error: null, createdAt: now, updatedAt: now, finishedAt: now,
           };
           await connection.set(emptyJobKey(id), JSON.stringify(info), 'EX', opts.keepFinishedSeconds);
           return info;
         }
-        const data: AnnotateJobData = { documentIds: [...documentIds] };
+        const data: AnnotateJobData = { documentIds: [...documentIds], owner };
         const job = (await queue.add(JOB_NAME, data, { jobId: id })) as AnnotateJob;
         return toJobInfo(job, 'waiting')!;
       } catch (error) {
@@ -221,7 +222,7 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
       assertOpen();
       const [info] = await self.getJobs([id]);
       if (info === null || info === undefined) throw jobNotFound(id);
-      return self.enqueue(documentsToRetry(info));
+      return self.enqueue(documentsToRetry(info), { owner: info.owner });
     },
 
     startWorker(processor, workerOptions) {

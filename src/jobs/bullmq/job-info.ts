@@ -1,7 +1,7 @@
 /**
  * Maps a BullMQ job (its state, data, progress and return value) to the port's JobInfo.
  * What this adapter writes into a BullMQ job:
- *   data        { documentIds }                     (ids only, never texts)
+ *   data        { documentIds, owner }              (ids and the creating key's owner, never texts)
  *   progress    { total, done, failed, updatedAt }  (set by the processor through QueueJob.updateProgress)
  *   returnvalue { failures, progress }              (the processor's ProcessResult and its final progress)
  */
@@ -10,6 +10,8 @@ import type { DocumentFailure, JobInfo, JobProgress, JobState } from '../port.js
 
 export interface AnnotateJobData {
   readonly documentIds: readonly string[];
+  /** Absent in jobs written before owners were recorded. */
+  readonly owner?: string | null;
 }
 
 export interface StoredProgress extends JobProgress {
@@ -76,6 +78,7 @@ export function toJobInfo(job: AnnotateJob, bullState: string): JobInfo | null {
   const updated = Math.max(job.timestamp, job.processedOn ?? 0, job.finishedOn ?? 0, stored?.updatedAt ?? 0);
   return {
     id: job.id,
+    owner: job.data.owner ?? null,
     state,
     documentIds,
     progress: { total: progress.total, done: progress.done, failed: progress.failed },
