@@ -92,13 +92,13 @@ describe.skipIf(redisUrl === null)('BullMQ queue (Redis from the test setup)', (
       await worker.close();
     });
 
-    it('keeps jobs as document ids only in Redis', async () => {
+    it('keeps jobs as document ids (and the creating owner) only in Redis', async () => {
       const namespace = `q-data-${process.pid}-${Date.now()}`;
       const queue = await open(namespace);
-      const job = await queue.enqueue(['doc_1', 'doc_2']);
+      const job = await queue.enqueue(['doc_1', 'doc_2'], { owner: 'alice' });
       const connection = new Redis(url);
       try {
-        expect(JSON.parse((await connection.hget(`${PREFIX}:${namespace}:${job.id}`, 'data'))!)).toEqual({ documentIds: ['doc_1', 'doc_2'] });
+        expect(JSON.parse((await connection.hget(`${PREFIX}:${namespace}:${job.id}`, 'data'))!)).toEqual({ documentIds: ['doc_1', 'doc_2'], owner: 'alice' });
       } finally {
         await connection.quit();
       }
