@@ -45,7 +45,7 @@ async function vanerWith(extraEnv: Record<string, string>, ...args: string[]): P
 }
 
 beforeAll(async () => {
-  await run('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+  await run('npm', ['run', 'build:server', '--silent'], { cwd: ROOT });
 }, 180_000);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

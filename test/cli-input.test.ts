@@ -53,7 +53,7 @@ function vaner(args: readonly string[], options: { stdin?: string | Buffer; env?
 let fileOutput: string;
 
 beforeAll(async () => {
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+  await promisify(execFile)('npm', ['run', 'build:server', '--silent'], { cwd: ROOT });
   const result = await vaner(['annotate', TINY]);
   expect(result.code).toBe(0);
   fileOutput = result.stdout;

@@ -140,8 +140,7 @@ function GraphCanvas({ graph, settings, onEdge, selectedEdge }: { graph: Graph; 
       cy.destroy();
       cyRef.current = null;
     };
-    // onEdge and navigate are stable for the life of the page.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Redrawn when the graph or the settings change; onEdge (a state setter) and navigate are stable.
   }, [els]);
 
   useEffect(() => {
