@@ -41,6 +41,10 @@ const trainOnly = args.includes('--train-only');
 const BC5CDR_FILES = ['bc5cdr/CDR_TrainingSet.PubTator.txt', ...(trainOnly ? [] : ['bc5cdr/CDR_DevelopmentSet.PubTator.txt'])];
 const NCBI_FILES = ['ncbi-disease/NCBItrainset_corpus.txt', ...(trainOnly ? [] : ['ncbi-disease/NCBIdevelopset_corpus.txt'])];
 
+/** Copied unmodified but gzipped (the source is plain text). */
+const GZIPPED_COPIES = [['kb/mesh2015-descriptor-terms.tsv', 'mesh2015-descriptor-terms.tsv.gz']];
+
+for (const [from, to] of GZIPPED_COPIES) writeFileSync(join(out, to), gzipSync(readFileSync(join(source, from)), { level: 9 }));
 for (const [from, to] of COPIES) {
   copyFileSync(join(source, from), join(out, to));
   // The shared source is read-only; the copies must stay writable so a rebuild can replace them.

@@ -2,7 +2,7 @@ import { VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { EntityType, EntityName, EntityRecord, ImportSummary } from '../domain/index.js';
 import type { Store } from '../store/port.js';
-import { readKnowledgeBase } from './knowledge-base-source.js';
+import { readKnowledgeBase, type EntityAlias } from './knowledge-base-source.js';
 
 export interface ImportKnowledgeBaseOptions {
   /** Folder holding the KB_FILES (the repository's data/kb). */
@@ -52,6 +52,7 @@ export async function importKnowledgeBase(store: Store, options: ImportKnowledge
   const bySource: Record<string, number> = {};
   const conflicts: string[] = [];
   let names = 0;
+  const aliases: EntityAlias[] = [];
 
   let records: EntityRecord[] = [];
   let extraNames: EntityName[] = [];
@@ -70,6 +71,8 @@ export async function importKnowledgeBase(store: Store, options: ImportKnowledge
   for await (const item of readKnowledgeBase(options.kbDir)) {
     if (item.kind === 'conflict') {
       conflicts.push(`${item.record.id} (${item.record.source})`);
+    } else if (item.kind === 'alias') {
+      aliases.push(item.alias);
     } else if (item.kind === 'entity') {
       const { record } = item;
       entities[record.type] = (entities[record.type] ?? 0) + 1;

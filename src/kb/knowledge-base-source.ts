@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityType, EntityName, EntityRecord } from '../domain/index.js';
 import { readCorpusNames, type CorpusName } from './import/corpus-names.js';
@@ -5,6 +6,8 @@ import { readCtdMedic } from './import/ctd-medic.js';
 import { readMeshChemicalDescriptors } from './import/mesh-descriptors.js';
 import { readMeshSupplementaryChemicals } from './import/mesh-supplementary.js';
 import { readMeshTrees } from './import/mesh-trees.js';
+import { readTsvRows } from './import/tsv-lines.js';
+import { deriveMeshHistory, type MeshHistoryLink } from './mesh-history.js';
 
 /** The files the knowledge base is read from (as shipped in data/kb). */
 export const KB_FILES = {
@@ -13,13 +16,26 @@ export const KB_FILES = {
   meshTrees: 'mesh2024-trees.tsv.gz',
   meshChemicalNames: 'mesh-chemical-names-merged.tsv.gz',
   corpusNames: 'corpus-names.tsv.gz',
+  /** Optional: descriptor ids of MeSH 2015, which tell promoted supplementary records (MeSH history) apart. */
+  meshOlderDescriptors: 'mesh2015-descriptor-terms.tsv.gz',
 } as const;
+
+/** An id that resolves to another entity (MeSH history: an old supplementary id → its current descriptor). */
+export interface EntityAlias {
+  readonly id: string;
+  readonly entityId: string;
+  /** 'mesh-history' for derived history links. */
+  readonly source: string;
+  /** Why (the shared name, for history links). */
+  readonly evidence: string | null;
+}
 
 /** What the source yields: entity records first (in import order), then corpus names. */
 export type KnowledgeBaseItem =
   | { readonly kind: 'entity'; readonly record: EntityRecord }
   | { readonly kind: 'conflict'; readonly record: EntityRecord }
-  | { readonly kind: 'name'; readonly name: EntityName };
+  | { readonly kind: 'name'; readonly name: EntityName }
+  | { readonly kind: 'alias'; readonly alias: EntityAlias };
 
 /**
  * Reads the shipped vocabularies in an order that decides who owns an id:
@@ -28,7 +44,11 @@ export type KnowledgeBaseItem =
  * 3. MeSH supplementary chemical records (MESH:C…) -> CHEMICAL;
  * 4. corpus annotation names: ids no vocabulary knows become entities with source
  *    'corpus-annotation'; then every corpus name, with origin 'annotation', under the id it resolves
- *    to (OMIM ids CTD lists as alternatives resolve to the CTD disease).
+ *    to (OMIM ids CTD lists as alternatives resolve to the CTD disease, old MeSH supplementary ids
+ *    to their current descriptor);
+ * 5. MeSH history (src/kb/mesh-history.ts; needs the optional KB_FILES.meshOlderDescriptors): a
+ *    supplementary id replaced by a newer descriptor is not an entity of its own but an 'alias' of
+ *    that descriptor, and its names become the descriptor's names.
  * A record whose id an earlier step already produced is yielded as a 'conflict' (and not imported).
  * Deterministic: the same files always yield the same items in the same order.
  */
@@ -45,15 +65,43 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
   const altToPrimary = new Map<string, string>();
   const trees = readMeshTrees(file(KB_FILES.meshTrees)); // read while CTD streams
   trees.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  const historyTargets: { id: string; names: string[] }[] = [];
+  const ctdIds = new Set<string>();
   for await (const { record, altIds } of readCtdMedic(file(KB_FILES.ctdDiseases))) {
     yield emit(record);
+    ctdIds.add(record.id);
+    historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
     for (const alt of altIds) if (!altToPrimary.has(alt)) altToPrimary.set(alt, record.id);
   }
-  for (const record of await readMeshChemicalDescriptors(file(KB_FILES.meshThesaurus), await trees)) yield emit(record);
-  for (const record of await readMeshSupplementaryChemicals(file(KB_FILES.meshChemicalNames))) yield emit(record);
-
+  const descriptors = await readMeshChemicalDescriptors(file(KB_FILES.meshThesaurus), await trees);
+  for (const record of descriptors) {
+    yield emit(record);
+    historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
+  }
+  const supplementary = await readMeshSupplementaryChemicals(file(KB_FILES.meshChemicalNames));
   const corpus = await readCorpusNames(file(KB_FILES.corpusNames));
-  const resolve = (curie: string): string => (known.has(curie) ? curie : altToPrimary.get(curie) ?? curie);
+
+  const history = await readHistory(kbDir, historyTargets, supplementary, corpus, ctdIds);
+  const historyOf = new Map(history.map((h) => [h.oldId, h.currentId]));
+  const movedNames: EntityName[] = [];
+  for (const record of supplementary) {
+    const current = historyOf.get(record.id);
+    if (current === undefined || !known.has(current)) {
+      yield emit(record);
+      continue;
+    }
+    for (const name of [record.name, ...record.synonyms]) movedNames.push({ entityId: current, type: known.get(current)!, name, origin: 'vocabulary' });
+  }
+  for (const h of history) {
+    if (known.has(h.currentId) && !known.has(h.oldId)) yield { kind: 'alias', alias: { id: h.oldId, entityId: h.currentId, source: 'mesh-history', evidence: h.name } };
+  }
+
+  const resolve = (curie: string): string => {
+    if (known.has(curie)) return curie;
+    const moved = historyOf.get(curie);
+    if (moved !== undefined && known.has(moved)) return moved;
+    return altToPrimary.get(curie) ?? curie;
+  };
   const unknown = new Map<string, CorpusName[]>();
   for (const entry of corpus) {
     const id = resolve(entry.curie);
@@ -73,11 +121,42 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
       source: 'corpus-annotation',
     });
   }
+  for (const name of movedNames) yield { kind: 'name', name };
   for (const entry of corpus) {
     const entityId = resolve(entry.curie);
     // Names belong to the entity: a chemical id annotated in a disease span still names a chemical.
     yield { kind: 'name', name: { entityId, type: known.get(entityId)!, name: entry.name, origin: 'annotation' } };
   }
+}
+
+/** MeSH history of the knowledge base in `kbDir` (empty without KB_FILES.meshOlderDescriptors). */
+async function readHistory(
+  kbDir: string,
+  targets: readonly { id: string; names: string[] }[],
+  supplementary: readonly EntityRecord[],
+  corpus: readonly CorpusName[],
+  currentIds: ReadonlySet<string>,
+): Promise<MeshHistoryLink[]> {
+  const olderFile = join(kbDir, KB_FILES.meshOlderDescriptors);
+  if (!existsSync(olderFile)) return [];
+  const olderDescriptorUis = new Set<string>();
+  for await (const line of readTsvRows(olderFile, ['mesh_id', 'mesh_name'])) olderDescriptorUis.add(line.fields[0]!);
+  const supplementaryNames = new Map<string, string[]>();
+  const addName = (id: string, name: string): void => {
+    const list = supplementaryNames.get(id) ?? [];
+    if (!list.includes(name)) list.push(name);
+    supplementaryNames.set(id, list);
+  };
+  for (const r of supplementary) for (const n of [r.name, ...r.synonyms]) addName(r.id, n);
+  for (const c of corpus) if (c.curie.startsWith('MESH:C')) addName(c.curie, c.name);
+  return deriveMeshHistory({ descriptors: targets, olderDescriptorUis, supplementaryNames, currentIds });
+}
+
+/** The MeSH history links of the knowledge base in `kbDir`: old id → current id (see readKnowledgeBase). */
+export async function readKnowledgeBaseAliases(kbDir: string): Promise<EntityAlias[]> {
+  const aliases: EntityAlias[] = [];
+  for await (const item of readKnowledgeBase(kbDir)) if (item.kind === 'alias') aliases.push(item.alias);
+  return aliases;
 }
 
 /**
@@ -94,7 +173,7 @@ export async function* readKnowledgeBaseNames(kbDir: string): AsyncGenerator<Ent
     return true;
   };
   for await (const item of readKnowledgeBase(kbDir)) {
-    if (item.kind === 'conflict') continue;
+    if (item.kind === 'conflict' || item.kind === 'alias') continue;
     if (item.kind === 'name') {
       if (fresh(item.name)) yield item.name;
       continue;

@@ -15,6 +15,7 @@ import {
   readCtdMedic,
   readDictionaryExclusions,
   readKnowledgeBaseNames,
+  readKnowledgeBaseAliases,
 } from '../../kb/index.js';
 import { readAnnotationNameCounts } from '../../kb/annotation-counts.js';
 import { createEntityLinker, type EntityLinker, type EntityLinkerOptions } from '../../kb/entity-linker.js';
@@ -52,8 +53,9 @@ options:
                      then pick the threshold with the best mention-level F1 on --gold
                      (DEVELOPMENT) and print the calibration as JSON (needs --kb)
   --strict-ids       with --kb, compare gold ids as written; by default a gold id that CTD MEDIC
-                     lists as an alternative id of a disease (OMIM ids in NCBI-disease) counts as
-                     that disease's id, the one the knowledge base links to
+                     lists as an alternative id of a disease (OMIM ids in NCBI-disease), or an old
+                     MeSH supplementary id the knowledge base's MeSH history maps to a current
+                     descriptor, counts as that entity's id, the one the knowledge base links to
   --prior-weight W   weight of the frequency prior in approximate ranking (entity linker)
   --no-end-to-end    skip the labeler run
   --json             print JSON instead of tables
@@ -127,6 +129,8 @@ async function readAltIds(kbDir: string): Promise<Map<string, string>> {
   for await (const { record, altIds } of readCtdMedic(path.join(kbDir, KB_FILES.ctdDiseases))) {
     for (const id of altIds) if (!alt.has(id)) alt.set(id, record.id);
   }
+  // MeSH history: an old supplementary id the knowledge base knows as an alias of its current descriptor.
+  for (const alias of await readKnowledgeBaseAliases(kbDir)) if (!alt.has(alias.id)) alt.set(alias.id, alias.entityId);
   return alt;
 }
 
