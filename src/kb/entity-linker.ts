@@ -15,8 +15,10 @@ import { abbreviationMap, findAbbreviations } from './abbreviations.js';
 import { compositeReadings } from './composite-mentions.js';
 import { calibratedConfidence, DEFAULT_CALIBRATION, type CandidateSource, type LinkCalibration, type LinkFeatures } from './link-calibration.js';
 import type { LinkResult, Linker } from './linker-types.js';
+import { rerankScore, softmax, type CandidateFeatures, type CandidateKey, type RerankModel } from './candidate-reranker.js';
+import { DEFAULT_RERANKER } from './reranker-weights.js';
 import { buildNgramIndex, type NgramIndex } from './ngram-index.js';
-import { linkingKeys } from './normalize.js';
+import { foldPlural, isWordyNorm, linkingKeys, normalizeName, tokenizeForMatch } from './normalize.js';
 
 /** A curator's verdict used as a prior: this mention text of this type means this entity. */
 export interface CuratedLink {
@@ -54,6 +56,11 @@ export interface EntityLinkerOptions {
    * @defaultValue buildNgramIndex
    */
   readonly buildIndex?: (keys: readonly string[]) => NgramIndex;
+  /**
+   * The learned candidate re-ranker (src/kb/candidate-reranker.ts); null ranks as linker v2 did
+   * (strongest lookup key first, then cosine plus frequency prior). @defaultValue DEFAULT_RERANKER
+   */
+  readonly reranker?: RerankModel | null;
 }
 
 /** Chosen on the BC5CDR and NCBI-disease development sets (see eval-link). */
@@ -64,6 +71,8 @@ export interface ExplainedLink {
   readonly result: LinkResult;
   /** null when no candidate was found at all. */
   readonly features: LinkFeatures | null;
+  /** Every candidate of the plain (not abbreviation or composite) reading, with its re-ranker features; for fitting. */
+  readonly candidates?: readonly { readonly entityId: string; readonly features: CandidateFeatures }[];
 }
 
 /** The entity linker plus in-place curation deltas (each also changes `version`'s revision suffix). */
@@ -76,8 +85,11 @@ export interface EntityLinker extends Linker {
   mergeEntity(sourceId: string, targetId: string): void;
   /** Adds a curated link prior. */
   addCuratedLink(link: CuratedLink): void;
-  /** Like link, but every candidate is returned with its features, whatever its confidence. */
-  explain(text: string, spans: readonly Span[]): ExplainedLink[];
+  /**
+   * Like link, but every link is returned with its calibration features, whatever its confidence;
+   * with `withCandidates`, also every candidate with its re-ranker features (to fit the re-ranker).
+   */
+  explain(text: string, spans: readonly Span[], withCandidates?: boolean): ExplainedLink[];
   /** Names read and milliseconds the build took (for logs and benchmarks). */
   readonly stats: { readonly names: number; readonly buildMs: number };
 }
@@ -112,6 +124,60 @@ interface Decision {
 
 /** Approximate candidates considered per query (keys, before collapsing to entities). */
 const APPROXIMATE_CANDIDATES = 10;
+/** With the re-ranker more approximate keys are worth scoring: it can tell them apart. */
+const RERANK_APPROXIMATE_CANDIDATES = 20;
+
+/** Document context of one link call: word counts of the text and the entities lookups found in it. */
+interface DocumentContext {
+  readonly words: ReadonlyMap<string, number>;
+  /** Entity id -> spans of the document a lookup (not approximate matching) links to it. */
+  readonly lookedUp: ReadonlyMap<string, number>;
+}
+
+const NO_CONTEXT: DocumentContext = { words: new Map(), lookedUp: new Map() };
+
+/** Words (plural folded) of a text with their counts; punctuation and one-letter tokens left out. */
+function wordCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of tokenizeForMatch(text).tokens) {
+    if (!isWordyNorm(t.norm) || t.norm.length < 2) continue;
+    const w = foldPlural(t.norm);
+    counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Words of a normalised key. */
+const keyWords = (key: string): string[] => key.split(' ').filter((w) => w !== '');
+
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  if (sa.size === 0 && sb.size === 0) return 0;
+  let both = 0;
+  for (const w of sa) if (sb.has(w)) both += 1;
+  return both / (sa.size + sb.size - both);
+}
+
+/** Dice coefficient of the character 3-grams of two keys (the cosine stand-in for lookup hits). */
+function trigramDice(a: string, b: string): number {
+  const grams = (s: string): Map<string, number> => {
+    const m = new Map<string, number>();
+    const p = ` ${s} `;
+    for (let i = 0; i + 3 <= p.length; i += 1) m.set(p.slice(i, i + 3), (m.get(p.slice(i, i + 3)) ?? 0) + 1);
+    return m;
+  };
+  const ga = grams(a);
+  const gb = grams(b);
+  let both = 0;
+  let total = 0;
+  for (const [g, n] of ga) {
+    both += Math.min(n, gb.get(g) ?? 0);
+    total += n;
+  }
+  for (const n of gb.values()) total += n;
+  return total === 0 ? 0 : (2 * both) / total;
+}
 const KEY_KINDS = ['exact', 'folded', 'normalized', 'generic', 'sorted'] as const;
 type KeyKind = (typeof KEY_KINDS)[number];
 
@@ -133,7 +199,10 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
   const counts = options.annotationCounts ?? new Map<string, number>();
   const nameCounts = options.annotationNameCounts;
   const priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
+  const reranker = options.reranker === undefined ? DEFAULT_RERANKER : options.reranker;
   const started = performance.now();
+  /** The first name read for each entity: its preferred name when names come as the store and the KB files list them. */
+  const labels = new Map<string, string>();
 
   const lookups: Record<KeyKind, Map<string, NameRecord[]>> = { exact: new Map(), folded: new Map(), normalized: new Map(), generic: new Map(), sorted: new Map() };
   const removed = new Set<string>();
@@ -182,6 +251,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
   for await (const entry of options.names) {
     checkName(entry);
     addRecord(entry.type, entry.name, entry.entityId, originRank(entry.origin));
+    if (!labels.has(entry.entityId)) labels.set(entry.entityId, entry.name.trim());
     nameCount += 1;
     for (const s of [entry.entityId, entry.type, entry.name]) {
       for (let i = 0; i < s.length; i += 1) hash = Math.imul(hash ^ s.charCodeAt(i), 0x01000193) >>> 0;
@@ -192,6 +262,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     addRecord(link.type, link.text, link.entityId, CURATOR);
   }
   for (const w of calibration.weights) hash = Math.imul(hash ^ Math.round(w * 1000), 0x01000193) >>> 0;
+  for (const w of reranker?.weights ?? []) hash = Math.imul(hash ^ Math.round(w * 1000), 0x01000193) >>> 0;
   hash = Math.imul(hash ^ Math.round(threshold * 1000), 0x01000193) >>> 0;
 
   // The approximate index: one per type over that type's distinct normalised keys.
@@ -249,8 +320,103 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
 
   const countOf = (entityId: string): number => counts.get(entityId) ?? 0;
 
-  /** Lookups first (strongest key wins), then approximate matching unless `strongOnly`. */
-  const decide = (type: EntityType, surface: string, strongOnly: boolean): Decision | null => {
+  type Candidate = { entityId: string; record: NameRecord; key: CandidateKey; cosine: number; approximateRank: number | null; ambiguity: number };
+
+  /** Every entity a lookup key of `surface` hits, and (unless `strongOnly`) the best approximate matches. */
+  const collectCandidates = (type: EntityType, surface: string, keys: ReturnType<typeof linkingKeys>, strongOnly: boolean): Map<string, Candidate> => {
+    const found = new Map<string, Candidate>();
+    const consider = (record: NameRecord, key: CandidateKey, cosine: number, rank: number | null, ambiguity: number): void => {
+      if (removed.has(`${record.entityId}\u0000${record.name}`)) return;
+      const entityId = resolveId(record.entityId);
+      const seen = found.get(entityId);
+      if (seen === undefined) {
+        found.set(entityId, { entityId, record, key, cosine, approximateRank: rank, ambiguity });
+        return;
+      }
+      // A stronger key keeps its name; an approximate hit only adds its cosine and rank.
+      if (key === 'approximate') {
+        found.set(entityId, { ...seen, cosine: Math.max(seen.cosine, cosine), approximateRank: seen.approximateRank ?? rank });
+      } else if (seen.key === key && better({ record, entityId, count: 0 }, { record: seen.record, entityId, count: 0 })) {
+        found.set(entityId, { ...seen, record });
+      }
+    };
+    for (const kind of KEY_KINDS) {
+      const key = keys[kind];
+      const bucket = key === '' ? undefined : lookups[kind].get(`${type}\u0000${key}`);
+      if (bucket === undefined) continue;
+      const ambiguity = new Set(bucket.map((r) => resolveId(r.entityId))).size;
+      for (const record of bucket) {
+        const cosine = kind === 'exact' || kind === 'folded' || kind === 'normalized' ? 1 : trigramDice(keys.normalized, normalizeName(record.name));
+        consider(record, kind, cosine, null, ambiguity);
+      }
+    }
+    if (strongOnly) return found;
+    const approx = approximate.get(type);
+    const query = keys.normalized !== '' ? keys.normalized : keys.exact.toLowerCase();
+    if (approx === undefined || query.length < 3) return found;
+    let rank = 0;
+    for (const hit of approx.index.search(query, RERANK_APPROXIMATE_CANDIDATES)) {
+      const bucket = approx.buckets[hit.key]!;
+      const ambiguity = new Set(bucket.map((r) => resolveId(r.entityId))).size;
+      const before = found.size;
+      for (const record of bucket) consider(record, 'approximate', hit.score, rank, ambiguity);
+      if (found.size > before) rank += 1;
+    }
+    return found;
+  };
+
+  const candidateFeatures = (c: Candidate, keys: ReturnType<typeof linkingKeys>, surface: string, context: DocumentContext, ownLookup: string | null): CandidateFeatures => {
+    const mentionWords = keyWords(keys.normalized);
+    const nameWords = keyWords(normalizeName(c.record.name));
+    const label = labels.get(c.entityId) ?? labels.get(c.record.entityId) ?? c.record.name;
+    const labelWords = [...new Set(keyWords(normalizeName(label)))].filter((w) => w.length > 2 && !mentionWords.includes(w));
+    const inContext = labelWords.filter((w) => (context.words.get(w) ?? 0) > 0).length;
+    const lookedUp = (context.lookedUp.get(c.entityId) ?? 0) - (ownLookup === c.entityId ? 1 : 0);
+    return {
+      key: c.key,
+      cosine: c.cosine,
+      approximateRank: c.approximateRank,
+      wordOverlap: jaccard(mentionWords, nameWords),
+      sameHead: mentionWords.length > 0 && mentionWords.at(-1) === nameWords.at(-1),
+      entityCount: countOf(c.entityId),
+      nameCount: c.record.nameCount,
+      annotationName: c.record.origin === ANNOTATION,
+      preferredName: c.record.name === label,
+      ambiguous: c.ambiguity > 1,
+      contextOverlap: labelWords.length === 0 ? 0 : inContext / labelWords.length,
+      inDocument: lookedUp > 0,
+      shortMention: surface.trim().length <= 3,
+    };
+  };
+
+  /** The candidates of one mention with their features, best first by the re-ranker (ties by id). */
+  const rankCandidates = (type: EntityType, surface: string, context: DocumentContext, model: RerankModel): { entityId: string; candidate: Candidate; features: CandidateFeatures; score: number }[] => {
+    const keys = linkingKeys(surface);
+    const found = collectCandidates(type, surface, keys, false);
+    const own = decideByKeys(type, keys);
+    return [...found.values()]
+      .map((candidate) => {
+        const features = candidateFeatures(candidate, keys, surface, context, own?.entityId ?? null);
+        return { entityId: candidate.entityId, candidate, features, score: rerankScore(model, features) };
+      })
+      .sort((a, b) => b.score - a.score || (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
+  };
+
+  /** The strongest lookup key's choice (no approximate matching, no re-ranker). */
+  const decideByKeys = (type: EntityType, keys: ReturnType<typeof linkingKeys>): { entityId: string; record: NameRecord; kind: KeyKind; ambiguity: number } | null => {
+    for (const kind of KEY_KINDS) {
+      const key = keys[kind];
+      if (key === '') continue;
+      const bucket = lookups[kind].get(`${type}\u0000${key}`);
+      if (bucket === undefined) continue;
+      const chosen = choose(bucket);
+      if (chosen !== null) return { entityId: chosen.entityId, record: chosen.record, kind, ambiguity: chosen.ambiguity };
+    }
+    return null;
+  };
+
+  /** Lookups first (strongest key wins), then approximate matching unless `strongOnly`; the re-ranker decides when present. */
+  const decide = (type: EntityType, surface: string, strongOnly: boolean, context: DocumentContext = NO_CONTEXT): Decision | null => {
     const keys = linkingKeys(surface);
     // A curator's verdict on this text (at any key level) beats every vocabulary name.
     for (const kind of KEY_KINDS) {
@@ -261,6 +427,24 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
       if (chosen !== null) {
         return { entityId: chosen.entityId, origin: CURATOR, name: chosen.record.name, source: kind, score: 1, margin: 1, ambiguity: chosen.ambiguity, count: countOf(chosen.entityId), curated: true };
       }
+    }
+    if (reranker !== null && !strongOnly) {
+      const ranked = rankCandidates(type, surface, context, reranker);
+      const top = ranked[0];
+      if (top === undefined) return null;
+      const p = softmax(ranked.map((r) => r.score));
+      const c = top.candidate;
+      return {
+        entityId: top.entityId,
+        origin: c.record.origin,
+        name: c.record.name,
+        source: c.key,
+        score: c.cosine,
+        margin: ranked.length === 1 ? 1 : p[0]! - p[1]!,
+        ambiguity: c.ambiguity,
+        count: countOf(top.entityId),
+        curated: c.record.origin === CURATOR,
+      };
     }
     for (const kind of KEY_KINDS) {
       const key = keys[kind];
@@ -342,7 +526,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     return ids.length >= 2 && weakest !== null ? { ids, weakest } : null;
   };
 
-  const explainAll = (text: string, spans: readonly Span[]): ExplainedLink[] => {
+  const explainAll = (text: string, spans: readonly Span[], withCandidates = false): ExplainedLink[] => {
     spans.forEach((span, i) => {
       if (!isEntityType(span.type)) {
         throw new VanerError('BAD_USER_INPUT', `span ${i} has unknown type '${String(span.type)}'`, { details: { field: 'type', index: i } });
@@ -353,20 +537,32 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     });
     // Abbreviations are defined per document: 'PD' means what this text says it means.
     const abbreviations = abbreviationMap(findAbbreviations(text));
+    const lookedUp = new Map<string, number>();
+    if (reranker !== null || withCandidates) {
+      for (const span of spans) {
+        const hit = decideByKeys(span.type, linkingKeys(text.slice(span.start, span.end)));
+        if (hit !== null) lookedUp.set(hit.entityId, (lookedUp.get(hit.entityId) ?? 0) + 1);
+      }
+    }
+    const context: DocumentContext = reranker !== null || withCandidates ? { words: wordCounts(text), lookedUp } : NO_CONTEXT;
     return spans.map((span): ExplainedLink => {
       const surface = text.slice(span.start, span.end);
+      const candidates = withCandidates
+        ? rankCandidates(span.type, surface, context, reranker ?? { weights: [] }).map((r) => ({ entityId: r.entityId, features: r.features }))
+        : undefined;
+      const withList = (link: ExplainedLink): ExplainedLink => (candidates === undefined ? link : { ...link, candidates });
       const pair = abbreviations.get(surface.trim());
       if (pair !== undefined && pair.long !== surface.trim()) {
         // The labeler's own span of the long form is its best boundary; the Schwartz–Hearst long form otherwise.
         const own = spans.find((s) => s.type === span.type && s.end === pair.longEnd && s.start >= pair.longStart - 40 && s !== span);
         const longText = own === undefined ? pair.long : text.slice(own.start, own.end);
-        const d = decide(span.type, longText, false) ?? (own === undefined ? null : decide(span.type, pair.long, false));
+        const d = decide(span.type, longText, false, context) ?? (own === undefined ? null : decide(span.type, pair.long, false, context));
         if (d !== null) {
           const f = features(d, longText, { abbreviation: true });
-          return { features: f, result: { entityId: d.entityId, method: 'abbreviation', matchedName: pair.long, confidence: calibratedConfidence(calibration, f) } };
+          return withList({ features: f, result: { entityId: d.entityId, method: 'abbreviation', matchedName: pair.long, confidence: calibratedConfidence(calibration, f) } });
         }
       }
-      const d = decide(span.type, surface, false);
+      const d = decide(span.type, surface, false, context);
       // 'breast and ovarian cancer' is two concepts even when a vocabulary happens to list the whole
       // phrase (as a synonym of the hereditary syndrome): a one-word first conjunct is a modifier
       // sharing the head. Names annotators or curators used whole still win.
@@ -375,15 +571,15 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
         const c = composite(span.type, surface);
         if (c !== null) {
           const f = features(c.weakest, surface, { composite: true });
-          return {
+          return withList({
             features: f,
             result: { entityId: c.ids[0]!, method: 'composite', matchedName: surface.trim(), confidence: calibratedConfidence(calibration, f), additionalEntityIds: c.ids.slice(1) },
-          };
+          });
         }
       }
-      if (d === null) return { features: null, result: UNLINKED };
+      if (d === null) return withList({ features: null, result: UNLINKED });
       const f = features(d, surface);
-      return { features: f, result: { entityId: d.entityId, method: methodOf(d.source), matchedName: d.name, confidence: calibratedConfidence(calibration, f) } };
+      return withList({ features: f, result: { entityId: d.entityId, method: methodOf(d.source), matchedName: d.name, confidence: calibratedConfidence(calibration, f) } });
     });
   };
 

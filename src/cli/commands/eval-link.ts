@@ -21,6 +21,8 @@ import { readAnnotationNameCounts } from '../../kb/annotation-counts.js';
 import { createEntityLinker, type EntityLinker, type EntityLinkerOptions } from '../../kb/entity-linker.js';
 import { FEATURE_NAMES, fitLogistic, type LinkCalibration, type LinkFeatures } from '../../kb/link-calibration.js';
 import { createAccuracyTally, documentNormalizationScores, type AccuracyRow, type PrfRow } from '../../eval/index.js';
+import { fitReranker, RERANK_FEATURE_NAMES, rerankFeatureVector, type RerankExample, type RerankModel } from '../../kb/candidate-reranker.js';
+import { annotationNameKey } from '../../kb/annotation-counts.js';
 import type { Linker } from '../../kb/linker-types.js';
 import { buildLinker } from '../../main.js';
 import type { EntityType, Labeler, Span, EntityName } from '../../domain/index.js';
@@ -56,7 +58,12 @@ options:
                      lists as an alternative id of a disease (OMIM ids in NCBI-disease), or an old
                      MeSH supplementary id the knowledge base's MeSH history maps to a current
                      descriptor, counts as that entity's id, the one the knowledge base links to
-  --prior-weight W   weight of the frequency prior in approximate ranking (entity linker)
+  --prior-weight W   weight of the frequency prior in approximate ranking (entity linker, with
+                     --no-reranker)
+  --fit-reranker FILES  fit the candidate re-ranker on these (TRAINING) gold files (cross-fitted:
+                     each half of the documents is linked with annotation names and priors from
+                     the other half), print its weights as JSON and evaluate with them (needs --kb)
+  --no-reranker      rank candidates as linker v2 did (strongest lookup key, then cosine + prior)
   --no-end-to-end    skip the labeler run
   --json             print JSON instead of tables
   -h, --help         show this help
@@ -75,6 +82,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
     'no-end-to-end': { type: 'boolean' },
     'strict-ids': { type: 'boolean' },
     'prior-weight': { type: 'string' },
+    'fit-reranker': { type: 'string' },
+    'no-reranker': { type: 'boolean' },
   });
   if (values === null) return 0;
   const linkerChoice = parseChoice('linker', values.linker, LINKERS) ?? 'entity';
@@ -85,6 +94,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     throw new VanerError('BAD_USER_INPUT', `--threshold must be a number in [0, 1], got "${values.threshold}"`, { details: { flag: 'threshold' } });
   }
   if (values.fit !== undefined && values.kb === undefined) throw new VanerError('BAD_USER_INPUT', '--fit needs --kb DIR (the training-only knowledge base)');
+  if (values['fit-reranker'] !== undefined && values.kb === undefined) throw new VanerError('BAD_USER_INPUT', '--fit-reranker needs --kb DIR (the training-only knowledge base)');
   let gold = await readGold(values.gold);
 
   if (values.kb !== undefined) {
@@ -97,12 +107,18 @@ export async function run(argv: string[], env: Env): Promise<number> {
     const counts = await readAnnotationCounts(kbDir);
     const priors = { annotationCounts: counts, annotationNameCounts: await readAnnotationNameCounts(kbDir), ...(priorWeight !== undefined ? { priorWeight } : {}) };
     process.stderr.write(`read ${names.length} names from ${kbDir} in ${Math.round(performance.now() - started)} ms\n`);
+    let reranker: RerankModel | null | undefined = values['no-reranker'] ? null : undefined;
+    if (values['fit-reranker'] !== undefined) {
+      reranker = await fitRerankerOn(values['fit-reranker'].split(','), names, alt);
+      process.stdout.write(`${JSON.stringify(reranker)}\n`);
+    }
+    const withReranker = reranker === undefined ? priors : { ...priors, reranker };
     let calibration: LinkCalibration | undefined;
     if (values.fit !== undefined) {
-      calibration = await fitCalibration(values.fit.split(','), names, priors, gold, alt);
+      calibration = await fitCalibration(values.fit.split(','), names, withReranker, gold, alt);
       process.stdout.write(`${JSON.stringify(calibration)}\n`);
     }
-    const linker = await makeLinker(linkerChoice, names, priors, calibration, threshold);
+    const linker = await makeLinker(linkerChoice, names, withReranker, calibration, threshold);
     const labeler = values['no-end-to-end'] ? null : await createDictionaryLabeler({ names, excludeEntityIds: await readDictionaryExclusions(kbDir) });
     try {
       await report(gold, linker, labeler, values.json ?? false);
@@ -157,7 +173,7 @@ function goldSpans(record: DocumentRecord): Span[] {
 async function makeLinker(
   choice: (typeof LINKERS)[number],
   names: readonly EntityName[],
-  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts' | 'priorWeight'>,
+  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts' | 'priorWeight' | 'reranker'>,
   calibration: LinkCalibration | undefined,
   threshold: number | undefined,
 ): Promise<Linker> {
@@ -173,7 +189,7 @@ async function makeLinker(
 async function fitCalibration(
   files: readonly string[],
   names: readonly EntityName[],
-  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts' | 'priorWeight'>,
+  priors: Pick<EntityLinkerOptions, 'annotationCounts' | 'annotationNameCounts' | 'priorWeight' | 'reranker'>,
   dev: readonly GoldDocument[],
   alt: ReadonlyMap<string, string>,
 ): Promise<LinkCalibration> {
@@ -181,6 +197,7 @@ async function fitCalibration(
   const unseen = await createEntityLinker({
     names: names.filter((n) => n.origin !== 'annotation'),
     ...(priors.annotationCounts ? { annotationCounts: priors.annotationCounts } : {}),
+    ...(priors.reranker !== undefined ? { reranker: priors.reranker } : {}),
     threshold: 0,
   });
   const samples: { features: LinkFeatures; correct: boolean }[] = [];
@@ -223,6 +240,61 @@ async function fitCalibration(
   const best = curve.find((c) => c.f1 >= top - 0.002)!;
   process.stderr.write(`threshold ${best.threshold} gives mention-level F1 ${best.f1.toFixed(4)} on the development file\n`);
   return { weights, threshold: best.threshold };
+}
+
+/**
+ * Fits the candidate re-ranker on TRAINING gold files, cross-fitted: the documents are split in two
+ * halves (by position), and the mentions of each half are linked by a linker whose annotation names
+ * and priors come from the other half only, so every training mention is as unseen as a new
+ * document's would be while the priors still behave as they do at run time.
+ */
+async function fitRerankerOn(files: readonly string[], names: readonly EntityName[], alt: ReadonlyMap<string, string>): Promise<RerankModel> {
+  const docs: GoldDocument[] = [];
+  for (const file of files) docs.push(...mapAltIds(await readGold(file), alt));
+  const vocabulary = names.filter((n) => n.origin !== 'annotation');
+  const examples: RerankExample[] = [];
+  let mentions = 0;
+  let covered = 0;
+  for (const half of [0, 1]) {
+    const priorDocs = docs.filter((_, i) => i % 2 !== half);
+    const annotationNames: EntityName[] = [];
+    const counts = new Map<string, number>();
+    const nameCounts = new Map<string, number>();
+    for (const { record } of priorDocs) {
+      for (const m of record.mentions ?? []) {
+        if (m.ids.length !== 1) continue;
+        const id = m.ids[0]!;
+        annotationNames.push({ entityId: id, type: m.type, name: m.text, origin: 'annotation' });
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        const key = annotationNameKey(id, m.text);
+        nameCounts.set(key, (nameCounts.get(key) ?? 0) + 1);
+      }
+    }
+    const linker = await createEntityLinker({ names: [...vocabulary, ...annotationNames], annotationCounts: counts, annotationNameCounts: nameCounts, threshold: 0, reranker: null });
+    docs.forEach(({ record }, i) => {
+      if (i % 2 !== half) return;
+      const ms = record.mentions ?? [];
+      linker.explain(record.text, goldSpans(record), true).forEach((explained, j) => {
+        const ids = ms[j]!.ids;
+        if (ids.length !== 1) return;
+        mentions += 1;
+        const list = explained.candidates ?? [];
+        const gold = list.findIndex((c) => c.entityId === ids[0]);
+        if (gold >= 0) covered += 1;
+        // Examples follow the candidates' id order, not the ranking, so no earlier model leaks in.
+        const sorted = [...list].sort((a, b) => (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
+        if (gold >= 0 && sorted.length > 1) {
+          examples.push({ candidates: sorted.map((c) => rerankFeatureVector(c.features)), gold: sorted.findIndex((c) => c.entityId === ids[0]) });
+        }
+      });
+    });
+  }
+  const model = fitReranker(examples);
+  process.stderr.write(
+    `re-ranker: ${mentions} training mentions, right entity among the candidates for ${covered} (${((100 * covered) / Math.max(1, mentions)).toFixed(1)} %), ${examples.length} with a choice to learn from\n` +
+      `  ${RERANK_FEATURE_NAMES.map((n, i) => `${n}=${model.weights[i]}`).join(' ')}\n`,
+  );
+  return model;
 }
 
 function predictedIds(result: { entityId: string | null; additionalEntityIds?: readonly string[] }): string[] {
