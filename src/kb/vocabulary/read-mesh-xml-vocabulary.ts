@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { VanerError } from '../../errors.js';
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType } from '../../domain/index.js';
 import { VocabularyProblems } from './vocabulary-problems.js';
 import type { VocabularyFile, VocabularyTerm } from './vocabulary-types.js';
 

@@ -1,4 +1,4 @@
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType } from '../../domain/index.js';
 import { readTsvLines } from '../import/tsv-lines.js';
 import { VocabularyProblems } from './vocabulary-problems.js';
 import { VOCABULARY_ID, type VocabularyFile, type VocabularyTerm } from './vocabulary-types.js';

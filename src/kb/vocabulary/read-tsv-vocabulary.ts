@@ -1,4 +1,4 @@
-import { isEntityType, type EntityType } from '../../ner/types.js';
+import { isEntityType, type EntityType } from '../../domain/index.js';
 import { readTsvLines, splitList } from '../import/tsv-lines.js';
 import { VocabularyProblems } from './vocabulary-problems.js';
 import { VOCABULARY_ID, type VocabularyFile, type VocabularyTerm } from './vocabulary-types.js';

@@ -1,5 +1,5 @@
 import { VanerError } from '../../errors.js';
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType } from '../../domain/index.js';
 import { readMeshXmlVocabulary } from './read-mesh-xml-vocabulary.js';
 import { readOboVocabulary } from './read-obo-vocabulary.js';
 import { readTsvVocabulary } from './read-tsv-vocabulary.js';

@@ -1,4 +1,4 @@
-import type { EntityType } from '../../ner/types.js';
+import type { EntityType } from '../../domain/index.js';
 
 /** The vocabulary file formats `vaner kb import --vocabulary` reads. */
 export const VOCABULARY_FORMATS = ['tsv', 'obo', 'mesh-xml'] as const;
