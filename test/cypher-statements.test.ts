@@ -16,7 +16,7 @@ import { splitCypherStatements } from '../src/store/neo4j/cypher-split.js';
 const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '..', 'migrations');
 
 const SCHEMA: DbSchema = {
-  labels: ['Entity', 'Name', 'Document', 'Mention', 'CurationEdit', 'KbMeta', 'Migration', 'MigrationLock'],
+  labels: ['Entity', 'Name', 'Document', 'Mention', 'CurationEdit', 'KbMeta', 'Migration', 'MigrationLock', 'KbSource', 'Alias'],
   relationshipTypes: ['HAS_NAME', 'CHILD_OF', 'MERGED_INTO', 'HAS_MENTION', 'REFERS_TO'],
   propertyKeys: [
     'id', 'type', 'name', 'source', 'parentIds', 'treeNumbers', 'curated', 'mergedInto', 'updatedAt', 'locked',
@@ -25,6 +25,7 @@ const SCHEMA: DbSchema = {
     'documentId', 'start', 'end', 'confidence', 'linkMethod', 'matchedName', 'linkConfidence', 'sentence', 'linkerVersion',
     'review', 'reviewedBy', 'reviewedAt', 'at', 'actor', 'action', 'target', 'before', 'after',
     'version', 'checksum', 'appliedAt', 'holder', 'expiresAt', 'claiming',
+    'retired', 'enabled', 'format', 'file', 'importedAt', 'evidence',
   ],
   // Neo4j 5's real procedures and functions (db.awaitIndexes, …), as shipped with the package.
   procedures: testData.mockSchema.procedures,

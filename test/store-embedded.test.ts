@@ -31,7 +31,7 @@ describe('embedded store specifics', () => {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'entity_names_fts%' ORDER BY name").pluck().all();
       expect(tables).toEqual([
         'co_doc_entity', 'co_entity_freq', 'co_entity_tree', 'co_mention', 'co_pair', 'co_sent_entity', 'co_totals',
-        'curation_edits', 'documents', 'entities', 'entity_names', 'kb_meta', 'mentions',
+        'curation_edits', 'documents', 'entities', 'entity_aliases', 'entity_names', 'kb_meta', 'kb_sources', 'mentions',
       ]);
     } finally {
       db.close();

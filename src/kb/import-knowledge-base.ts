@@ -1,8 +1,8 @@
 import { VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { EntityType, EntityName, EntityRecord, ImportSummary } from '../domain/index.js';
+import type { EntityAlias, EntityType, EntityName, EntityRecord, ImportSummary } from '../domain/index.js';
 import type { Store } from '../store/port.js';
-import { readKnowledgeBase, type EntityAlias } from './knowledge-base-source.js';
+import { readKnowledgeBase } from './knowledge-base-source.js';
 
 export interface ImportKnowledgeBaseOptions {
   /** Folder holding the KB_FILES (the repository's data/kb). */
@@ -21,6 +21,8 @@ export interface ImportKnowledgeBaseResult {
   readonly entities: Partial<Record<EntityType, number>>;
   /** Names offered: preferred names, synonyms and corpus names. */
   readonly names: number;
+  /** Alias ids offered (MeSH history: old supplementary id -> current descriptor). */
+  readonly aliases: number;
 }
 
 function addSummary(a: ImportSummary, b: ImportSummary): ImportSummary {
@@ -90,6 +92,7 @@ export async function importKnowledgeBase(store: Store, options: ImportKnowledge
   }
   await flushRecords();
   await flushNames();
+  const aliasesInserted = aliases.length === 0 ? 0 : await store.addAliases(aliases);
 
   const seconds = (performance.now() - started) / 1000;
   if (conflicts.length > 0) {
@@ -98,6 +101,6 @@ export async function importKnowledgeBase(store: Store, options: ImportKnowledge
       examples: conflicts.slice(0, 10),
     });
   }
-  logger.info('kb import: done', { ...summary, entities, bySource, names, seconds });
-  return { summary, seconds, entities, names };
+  logger.info('kb import: done', { ...summary, entities, bySource, names, aliases: aliases.length, aliasesInserted, seconds });
+  return { summary, seconds, entities, names, aliases: aliases.length };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EntityType, EntityName, EntityRecord } from '../domain/index.js';
+import type { EntityAlias, EntityType, EntityName, EntityRecord } from '../domain/index.js';
 import { readCorpusNames, type CorpusName } from './import/corpus-names.js';
 import { readCtdMedic } from './import/ctd-medic.js';
 import { readMeshChemicalDescriptors } from './import/mesh-descriptors.js';
@@ -20,15 +20,6 @@ export const KB_FILES = {
   meshOlderDescriptors: 'mesh2015-descriptor-terms.tsv.gz',
 } as const;
 
-/** An id that resolves to another entity (MeSH history: an old supplementary id → its current descriptor). */
-export interface EntityAlias {
-  readonly id: string;
-  readonly entityId: string;
-  /** 'mesh-history' for derived history links. */
-  readonly source: string;
-  /** Why (the shared name, for history links). */
-  readonly evidence: string | null;
-}
 
 /** What the source yields: entity records first (in import order), then corpus names. */
 export type KnowledgeBaseItem =

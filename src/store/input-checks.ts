@@ -3,7 +3,7 @@
  * messages, because both run the same conformance suite. Checked before anything reaches a database.
  */
 import { VanerError } from '../errors.js';
-import { hasVisibleCharacter, identifierProblem, isEntityType, type EntityType, type AnnotationProvenance, type DocumentInput, type EntityName, type EntityRecord, type LinkMethod, type MentionInput, type ReviewState } from '../domain/index.js';
+import { hasVisibleCharacter, identifierProblem, isEntityType, isSourceName, type EntityType, type AnnotationProvenance, type DocumentInput, type EntityName, type EntityRecord, type LinkMethod, type MentionInput, type ReviewState } from '../domain/index.js';
 
 /** Every link method a stored mention may carry. */
 export const LINK_METHODS: readonly LinkMethod[] = ['exact', 'normalized', 'abbreviation', 'approximate', 'curator', 'composite'];
@@ -119,4 +119,11 @@ export function textFilter(text: string | null | undefined): string | null {
     throw new VanerError('BAD_USER_INPUT', `text filter longer than ${MAX_TEXT_FILTER_CHARS} characters`, { details: { field: 'text' } });
   }
   return trimmed.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** Rejects a source name that is not SOURCE_NAME (domain/source-names.ts). */
+export function checkSourceName(name: unknown): void {
+  if (!isSourceName(name)) {
+    throw new VanerError('BAD_USER_INPUT', `source name ${JSON.stringify(name)} must be lower-case letters, digits, '.', '_' or '-' (at most 64)`, { details: { field: 'source' } });
+  }
 }

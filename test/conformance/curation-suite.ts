@@ -84,7 +84,7 @@ export function describeCurationConformance(name: string, open: () => Promise<St
         const entity = await store.addSynonym(ASPIRIN.id, '  Aspirina ', 'curator-1');
         expect(entity).toMatchObject({ id: ASPIRIN.id, synonyms: ['Acetylsalicylic Acid', 'ASA', 'Aspirina'] });
         expect(await store.kbRevision()).toBeGreaterThan(r);
-        expect((await namesOf(ASPIRIN.id)).find((n) => n.name === 'Aspirina')).toEqual({ entityId: ASPIRIN.id, type: 'CHEMICAL', name: 'Aspirina', origin: 'curator' });
+        expect((await namesOf(ASPIRIN.id)).find((n) => n.name === 'Aspirina')).toEqual({ entityId: ASPIRIN.id, type: 'CHEMICAL', name: 'Aspirina', origin: 'curator', source: 'curator' });
         expect((await store.searchEntities('aspirina', { first: 5 })).map((e) => e.id)).toEqual([ASPIRIN.id]);
       });
 

@@ -32,6 +32,3 @@ export interface VocabularyFile {
  * then no whitespace and no `|` (the list separator of the TSV format).
  */
 export const VOCABULARY_ID = /^[A-Za-z][A-Za-z0-9_.-]*:[^\s|]+$/;
-
-/** Source names: what `vaner kb sources` lists and `--source` takes. */
-export const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -30,9 +30,9 @@ export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, 
       WHERE (e.id = ? OR e.merged_into = ?) AND n.name = ? ORDER BY n.removed, n.id`,
   );
   const ownName = db.prepare<[string, string], { id: number }>('SELECT id FROM entity_names WHERE entity_id = ? AND name = ?');
-  const insertName = db.prepare("INSERT INTO entity_names (entity_id, name, norm, origin) VALUES (?, ?, ?, 'curator')");
+  const insertName = db.prepare("INSERT INTO entity_names (entity_id, name, norm, origin, source) VALUES (?, ?, ?, 'curator', 'curator')");
   const indexName = db.prepare('INSERT INTO entity_names_fts (rowid, norm) VALUES (?, ?)');
-  const restoreName = db.prepare("UPDATE entity_names SET removed = 0, origin = 'curator' WHERE id = ?");
+  const restoreName = db.prepare("UPDATE entity_names SET removed = 0, origin = 'curator', source = 'curator' WHERE id = ?");
   const removeMemberNames = db.prepare(
     `UPDATE entity_names SET removed = 1
       WHERE removed = 0 AND name = @name AND entity_id IN (SELECT id FROM entities WHERE id = @entity OR merged_into = @entity)`,

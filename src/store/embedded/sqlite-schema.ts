@@ -106,6 +106,36 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 2: co-mention counts (documents and sentences), kept exact by triggers; see co-mention-schema.ts
   CO_MENTION_MIGRATION_SQL,
+  // 3: sources of names, users' vocabularies (listed, disabled, removed), alias ids, retired entities
+  `
+  ALTER TABLE entity_names ADD COLUMN source TEXT NOT NULL DEFAULT '';
+  UPDATE entity_names SET source = CASE origin
+    WHEN 'annotation' THEN 'corpus-annotation'
+    WHEN 'curator' THEN 'curator'
+    ELSE (SELECT e.source FROM entities e WHERE e.id = entity_names.entity_id) END;
+  CREATE INDEX entity_names_source ON entity_names (source);
+  CREATE INDEX entities_source ON entities (source);
+  ALTER TABLE entities ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+
+  -- Ids that resolve to another entity: old MeSH supplementary ids (history), OBO alt_ids.
+  CREATE TABLE entity_aliases (
+    alias     TEXT PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    evidence  TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX entity_aliases_entity ON entity_aliases (entity_id);
+  CREATE INDEX entity_aliases_source ON entity_aliases (source);
+
+  -- Users' vocabularies (vaner kb import --vocabulary) and the enabled flag of every source.
+  CREATE TABLE kb_sources (
+    name        TEXT PRIMARY KEY,
+    format      TEXT,
+    file        TEXT,
+    imported_at TEXT,
+    enabled     INTEGER NOT NULL DEFAULT 1
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes. */

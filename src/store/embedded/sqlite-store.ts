@@ -5,7 +5,7 @@
 import { VanerError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { checkGraphArgs, checkLevel, checkMinCount, checkOrder, checkRollUp } from '../co-mention-args.js';
-import { checkNonEmpty, checkTypes } from '../input-checks.js';
+import { checkNonEmpty, checkSourceName, checkTypes } from '../input-checks.js';
 import { checkPageArgs } from '../page-args.js';
 import type { EntityName } from '../../domain/index.js';
 import type { Store } from '../port.js';
@@ -15,7 +15,7 @@ import { createConnectionGate } from './connection-gate.js';
 import { createCurationStorage } from './sqlite-curation.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';
 import { createDocumentRepository } from './sqlite-documents.js';
-import { createKbRepository } from './sqlite-kb.js';
+import { createKbRepository, VISIBLE_NAME_SQL } from './sqlite-kb.js';
 import { migrateStoreSchema } from './sqlite-schema.js';
 
 export interface EmbeddedStoreOptions {
@@ -70,6 +70,15 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   return {
     kind: 'embedded',
     upsertEntities: (records) => run(() => kb.upsertEntities(records)),
+    importVocabulary: (source, records, aliases) =>
+      run(() => {
+        checkSourceName(source.name);
+        return kb.importVocabulary(source, records, aliases);
+      }),
+    addAliases: (aliases) => run(() => kb.addAliases(aliases)),
+    listSources: () => run(() => kb.listSources()),
+    setSourceEnabled: (name, enabled) => run(() => kb.setSourceEnabled(name, enabled)),
+    removeSource: (name) => run(() => kb.removeSource(name)),
     addNames: (names) => run(() => kb.addNames(names)),
     getEntities: (ids) => run(() => kb.getEntities(ids)),
     searchEntities: (query, opts) =>
@@ -104,11 +113,13 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
             reader.prepare('BEGIN').run();
             const rows = reader
               .prepare<{ types: string | null }, EntityName>(
-                `SELECT t.id AS entityId, t.type AS type, n.name AS name, n.origin AS origin
+                `SELECT t.id AS entityId, t.type AS type, n.name AS name, n.origin AS origin, n.source AS source
                    FROM entity_names n
                    JOIN entities e ON e.id = n.entity_id
                    JOIN entities t ON t.id = COALESCE(e.merged_into, e.id)
                   WHERE n.removed = 0 AND (@types IS NULL OR t.type IN (SELECT value FROM json_each(@types)))
+                    AND t.retired = 0 AND t.source NOT IN (SELECT name FROM kb_sources WHERE enabled = 0)
+                    AND ${VISIBLE_NAME_SQL}
                   ORDER BY n.id`,
               )
               .iterate({ types: types === undefined ? null : JSON.stringify(types) });

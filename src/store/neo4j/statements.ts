@@ -58,7 +58,7 @@ WITH r, old,
             OR old.parentIds <> r.parentIds OR old.treeNumbers <> r.treeNumbers) AS updated
 MERGE (e:Entity {id: r.id})
   ON CREATE SET e.type = r.type, e.name = r.name, e.source = r.source, e.parentIds = r.parentIds,
-                e.treeNumbers = r.treeNumbers, e.curated = false, e.updatedAt = $now
+                e.treeNumbers = r.treeNumbers, e.curated = false, e.retired = false, e.updatedAt = $now
 FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END |
   SET e.type = r.type, e.name = r.name, e.source = r.source, e.parentIds = r.parentIds,
       e.treeNumbers = r.treeNumbers, e.updatedAt = $now)
@@ -77,7 +77,7 @@ OPTIONAL MATCH (old:Name {key: r.key})
 WITH r, e, old
 MERGE (n:Name {key: r.key})
   ON CREATE SET n.entityId = r.entityId, n.name = r.name, n.norm = r.norm, n.origin = r.origin,
-                n.removed = false, n.seq = r.seq
+                n.source = r.source, n.removed = false, n.seq = r.seq
 MERGE (e)-[:HAS_NAME]->(n)
 RETURN sum(CASE WHEN old IS NULL THEN 1 ELSE 0 END) AS namesInserted,
        sum(CASE WHEN old IS NOT NULL AND (old.origin = 'curator' OR old.removed) THEN 1 ELSE 0 END) AS curatedKept`;
@@ -125,11 +125,17 @@ RETURN c.id AS id
 ORDER BY c.name, c.id
 LIMIT $first`;
 
-/** For each id: the id of its final merge target, or null when the id is not an entity. */
+/**
+ * For each id: the id of its final merge target, or null when the id is neither an entity nor an
+ * alias (an old MeSH id) of one. An entity of that id wins over an alias.
+ */
 export const RESOLVE_ENTITIES = `
 UNWIND $ids AS id
 OPTIONAL MATCH (e:Entity {id: id})
-RETURN id, CASE WHEN e IS NULL THEN null ELSE coalesce(e.mergedInto, e.id) END AS target`;
+OPTIONAL MATCH (a:Alias {id: id})
+OPTIONAL MATCH (ae:Entity {id: a.entityId})
+WITH id, coalesce(e, ae) AS x
+RETURN id, CASE WHEN x IS NULL THEN null ELSE coalesce(x.mergedInto, x.id) END AS target`;
 
 /**
  * Active entities with all their active names: their own first, then those of entities merged into
@@ -143,45 +149,177 @@ CALL (t) {
   MATCH (owner:Entity)
   WHERE owner.id = t.id OR owner.mergedInto = t.id
   MATCH (owner)-[:HAS_NAME]->(n:Name)
-  WHERE NOT n.removed
+  WHERE NOT n.removed AND NOT coalesce(n.source, '') IN $disabled
   WITH n, owner.id <> t.id AS fromMerged
   ORDER BY fromMerged, n.seq
   RETURN collect(n.name) AS names
 }
+CALL (t) {
+  OPTIONAL MATCH (a:Alias {entityId: t.id})
+  WITH a
+  ORDER BY a.id
+  RETURN collect(a.id) AS aliases
+}
 RETURN t.id AS id, t.type AS type, t.name AS name, t.source AS source, t.parentIds AS parentIds,
-       t.treeNumbers AS treeNumbers, names`;
+       t.treeNumbers AS treeNumbers, coalesce(t.retired, false) AS retired, names, aliases`;
 
 /**
- * Search over normalised names (the TEXT index on Name.norm serves CONTAINS): exact name first, then
- * prefix, then substring; shorter names first; id breaks ties. Merged entities count as their target.
+ * Search over normalised names (the TEXT index on Name.norm serves CONTAINS), ranked as the embedded
+ * store ranks (KnowledgeBaseStore.searchEntities): equal to the preferred name, to a synonym, prefix
+ * of the preferred name, of a synonym, inside the preferred name, inside a synonym; then documents
+ * mentioning the entity (or an entity merged into it; rejected mentions left out), most first; then
+ * the shorter name; then the id. Retired entities and disabled sources (`$disabled`) are left out.
  */
 export const SEARCH_ENTITIES = `
 MATCH (n:Name)
-WHERE n.norm CONTAINS $key AND NOT n.removed
+WHERE n.norm CONTAINS $key AND NOT n.removed AND NOT coalesce(n.source, '') IN $disabled
 MATCH (owner:Entity)-[:HAS_NAME]->(n)
-WITH coalesce(owner.mergedInto, owner.id) AS targetId, n.norm AS norm
+WITH coalesce(owner.mergedInto, owner.id) AS targetId, n
 MATCH (t:Entity {id: targetId})
-WHERE $type IS NULL OR t.type = $type
-WITH t.id AS id,
-     min(CASE WHEN norm = $key THEN 0 WHEN norm STARTS WITH $key THEN 1 ELSE 2 END) AS tier,
-     min(size(norm)) AS len
-RETURN id
-ORDER BY tier, len, id
+WHERE ($type IS NULL OR t.type = $type) AND NOT coalesce(t.retired, false) AND NOT t.source IN $disabled
+WITH t,
+     min((CASE WHEN n.norm = $key THEN 0 WHEN n.norm STARTS WITH $key THEN 2 ELSE 4 END)
+         + (CASE WHEN n.entityId = t.id AND n.name = t.name THEN 0 ELSE 1 END)) AS tier,
+     min(size(n.norm)) AS len
+CALL (t) {
+  OPTIONAL MATCH (src:Entity {mergedInto: t.id})
+  WITH t, [t.id] + collect(src.id) AS ids
+  UNWIND ids AS entityId
+  OPTIONAL MATCH (m:Mention {entityId: entityId})
+  WHERE m.review <> 'rejected'
+  RETURN count(DISTINCT m.documentId) AS docs
+}
+RETURN t.id AS id
+ORDER BY tier, docs DESC, len, id
 LIMIT $first`;
 
-/** Every active name under its active entity, in insertion order; `$types` null means all types. */
+/**
+ * Every active name under its active entity, in insertion order; `$types` null means all types.
+ * Names of disabled sources (`$disabled`) and of retired entities are left out.
+ */
 export const ITERATE_NAMES = `
 MATCH (owner:Entity)-[:HAS_NAME]->(n:Name)
-WHERE NOT n.removed
+WHERE NOT n.removed AND NOT coalesce(n.source, '') IN $disabled
+  AND NOT owner.source IN $disabled AND NOT coalesce(owner.retired, false)
 MATCH (t:Entity {id: coalesce(owner.mergedInto, owner.id)})
-WHERE $types IS NULL OR t.type IN $types
-RETURN t.id AS entityId, t.type AS type, n.name AS name, n.origin AS origin
+WHERE ($types IS NULL OR t.type IN $types) AND NOT t.source IN $disabled AND NOT coalesce(t.retired, false)
+RETURN t.id AS entityId, t.type AS type, n.name AS name, n.origin AS origin, n.source AS source
 ORDER BY n.seq`;
 
 export const COUNT_ENTITIES = `
 MATCH (e:Entity)
-WHERE e.mergedInto IS NULL
+WHERE e.mergedInto IS NULL AND NOT coalesce(e.retired, false) AND NOT e.source IN $disabled
 RETURN count(e) AS count`;
+
+// ---------- sources and aliases (issue 16) ----------
+
+/** Names of the disabled sources. */
+export const DISABLED_SOURCES = `
+OPTIONAL MATCH (s:KbSource)
+WHERE s.enabled = false
+RETURN collect(s.name) AS names`;
+
+/** Records a user's vocabulary import (a new source starts enabled; an existing one keeps its flag). */
+export const UPSERT_KB_SOURCE = `
+MERGE (s:KbSource {name: $name})
+  ON CREATE SET s.enabled = true
+SET s.format = $format, s.file = $file, s.importedAt = $now`;
+
+/** The first record of `$rows` whose id is an entity of another type, if any. */
+export const VOCABULARY_TYPE_CONFLICT = `
+UNWIND $rows AS r
+MATCH (e:Entity {id: r.id})
+WHERE e.type <> r.type
+RETURN e.id AS id, e.type AS type, e.source AS source, r.type AS offered
+LIMIT 1`;
+
+/**
+ * A user's vocabulary records under source `$source`: new ids become entities of the source; the
+ * source's own entities are updated unless a curator edited them; other sources' entities are left
+ * as they are (the caller adds this source's names to them). Counts from the state before the write.
+ */
+export const IMPORT_VOCABULARY_ENTITIES = `
+UNWIND $rows AS r
+OPTIONAL MATCH (old:Entity {id: r.id})
+WITH r, old,
+     old IS NULL AS inserted,
+     old IS NOT NULL AND old.source = $source AND coalesce(old.curated, false) AS kept,
+     old IS NOT NULL AND old.source = $source AND NOT coalesce(old.curated, false)
+       AND (old.name <> r.name OR old.parentIds <> r.parentIds OR old.treeNumbers <> r.treeNumbers) AS updated
+MERGE (e:Entity {id: r.id})
+  ON CREATE SET e.type = r.type, e.name = r.name, e.source = $source, e.parentIds = r.parentIds,
+                e.treeNumbers = r.treeNumbers, e.curated = false, e.retired = false, e.updatedAt = $now
+FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END |
+  SET e.name = r.name, e.parentIds = r.parentIds, e.treeNumbers = r.treeNumbers, e.updatedAt = $now)
+RETURN sum(CASE WHEN inserted THEN 1 ELSE 0 END) AS entitiesInserted,
+       sum(CASE WHEN updated THEN 1 ELSE 0 END) AS entitiesUpdated,
+       sum(CASE WHEN kept THEN 1 ELSE 0 END) AS curatedKept`;
+
+/** Adds alias ids whose target entity exists and that are not entity ids themselves; existing aliases are kept. */
+export const MERGE_ALIASES = `
+UNWIND $rows AS r
+MATCH (e:Entity {id: r.entityId})
+OPTIONAL MATCH (x:Entity {id: r.id})
+OPTIONAL MATCH (old:Alias {id: r.id})
+WITH r, x, old
+WHERE x IS NULL
+MERGE (a:Alias {id: r.id})
+  ON CREATE SET a.entityId = r.entityId, a.source = r.source, a.evidence = r.evidence
+RETURN sum(CASE WHEN old IS NULL THEN 1 ELSE 0 END) AS inserted`;
+
+export const SOURCE_ROWS = `
+MATCH (s:KbSource)
+RETURN s.name AS name, s.format AS format, s.file AS file, s.importedAt AS importedAt, s.enabled AS enabled`;
+
+export const SOURCE_ENTITY_COUNTS = `
+MATCH (e:Entity)
+RETURN e.source AS name, count(e) AS n`;
+
+export const SOURCE_NAME_COUNTS = `
+MATCH (n:Name)
+WHERE NOT n.removed
+RETURN coalesce(n.source, '') AS name, count(n) AS n`;
+
+export const SOURCE_ALIAS_COUNTS = `
+MATCH (a:Alias)
+RETURN a.source AS name, count(a) AS n`;
+
+export const SET_SOURCE_ENABLED = `
+MERGE (s:KbSource {name: $name})
+SET s.enabled = $enabled`;
+
+/** Ids of the entities a source created. */
+export const SOURCE_ENTITY_IDS = `
+MATCH (e:Entity {source: $name})
+RETURN collect(e.id) AS ids`;
+
+/** Deletes the names of a source and every name of the entities `$ids` (which are being removed). */
+export const DELETE_SOURCE_NAMES = `
+MATCH (n:Name)
+WHERE n.source = $name OR n.entityId IN $ids
+DETACH DELETE n
+RETURN count(n) AS removed`;
+
+export const DELETE_SOURCE_ALIASES = `
+MATCH (a:Alias)
+WHERE a.source = $name OR a.entityId IN $ids
+DETACH DELETE a
+RETURN count(a) AS removed`;
+
+/** Entities a curator merged into a removed entity become active again. */
+export const UNMERGE_FROM = `
+MATCH (e:Entity)
+WHERE e.mergedInto IN $ids
+SET e.mergedInto = null`;
+
+export const DELETE_SOURCE_ENTITIES = `
+MATCH (e:Entity {source: $name})
+DETACH DELETE e
+RETURN count(e) AS removed`;
+
+export const DELETE_KB_SOURCE = `
+MATCH (s:KbSource {name: $name})
+DELETE s`;
 
 /** Write-locks one entity (so concurrent merges serialise) and returns what a merge must check. */
 export const LOCK_ENTITY = `
@@ -230,7 +368,7 @@ export const ADD_CURATOR_NAME = `
 MATCH (e:Entity {id: $entityId})
 MERGE (n:Name {key: $key})
   ON CREATE SET n.entityId = $entityId, n.name = $name, n.norm = $norm, n.seq = $seq
-SET n.origin = 'curator', n.removed = false
+SET n.origin = 'curator', n.source = 'curator', n.removed = false
 MERGE (e)-[:HAS_NAME]->(n)`;
 
 /** Marks names removed (re-imports keep them removed: MERGE_NAMES never touches an existing name). */
