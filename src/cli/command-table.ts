@@ -13,7 +13,8 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', module: 'serve', summary: 'run the GraphQL API (and a worker unless --no-worker)' },
   { name: 'worker', module: 'worker', summary: 'run an annotation worker only' },
-  { name: 'kb import', module: 'kb-import', summary: 'import the shipped vocabularies into the store' },
+  { name: 'kb import', module: 'kb-import', summary: 'import the shipped vocabularies, or your own (--vocabulary FILE --source NAME)' },
+  { name: 'kb sources', module: 'kb-sources', summary: 'list the knowledge-base sources; disable, enable or remove one' },
   { name: 'submit', module: 'submit', summary: 'send documents from files to a running API' },
   { name: 'export', module: 'export', summary: 'write stored documents and mentions as PubTator, BioC or JSONL' },
   { name: 'reannotate', module: 'reannotate', summary: 'enqueue documents labelled by an older model for annotation' },
