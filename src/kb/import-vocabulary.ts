@@ -6,9 +6,8 @@
  */
 import { basename } from 'node:path';
 import { VanerError, isVanerError } from '../errors.js';
-import type { EntityAlias, EntityRecord, EntityType, VocabularyImportSummary } from '../domain/index.js';
+import { isSourceName, type EntityAlias, type EntityRecord, type EntityType, type VocabularyImportSummary } from '../domain/index.js';
 import { silentLogger, type Logger } from '../log.js';
-import { checkSourceName } from '../store/input-checks.js';
 import type { KnowledgeBaseStore } from '../store/ports/index.js';
 import { readVocabulary } from './vocabulary/read-vocabulary.js';
 import type { VocabularyFormat } from './vocabulary/vocabulary-types.js';
@@ -40,7 +39,9 @@ export interface ImportVocabularyResult {
 
 export async function importVocabularyFile(store: Pick<KnowledgeBaseStore, 'importVocabulary'>, options: ImportVocabularyOptions): Promise<ImportVocabularyResult> {
   const logger = options.logger ?? silentLogger;
-  checkSourceName(options.source);
+  if (!isSourceName(options.source)) {
+    throw new VanerError('BAD_USER_INPUT', `source name ${JSON.stringify(options.source)} must be lower-case letters, digits, '.', '_' or '-' (at most 64)`, { details: { field: 'source' } });
+  }
   if (RESERVED_SOURCES.includes(options.source)) {
     throw new VanerError('BAD_USER_INPUT', `source name '${options.source}' is reserved for the shipped knowledge base; choose another`, { details: { field: 'source' } });
   }
