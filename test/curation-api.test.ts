@@ -126,6 +126,51 @@ describe('curation through the API', () => {
     });
   });
 
+  it('an entity a curator creates is linked on the next document; retiring it stops that; both audited', async () => {
+    expect((await submitAndRead('PMID:20', 'Xylocaine was given.')).map((m) => m.link)).toEqual([null]);
+    const created = await gql(`mutation { createEntity(input: { id: "LAB:0042", type: CHEMICAL, name: "Xylocaine", synonyms: ["Xylo"] }) { id name synonyms source retired aliases } }`);
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createEntity).toEqual({ id: 'LAB:0042', name: 'Xylocaine', synonyms: ['Xylo'], source: 'curator', retired: false, aliases: [] });
+    expect((await submitAndRead('PMID:21', 'Xylocaine was given again.')).map((m) => m.link)).toEqual([
+      { entityId: 'LAB:0042', method: 'EXACT', matchedName: 'Xylocaine' },
+    ]);
+    const duplicate = await gql(`mutation { createEntity(input: { id: "LAB:0042", type: CHEMICAL, name: "Other" }) { id } }`);
+    expect(duplicate.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const badParent = await gql(`mutation { createEntity(input: { type: DISEASE, name: "Something", parentIds: ["MESH:NOPE"] }) { id } }`);
+    expect(badParent.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const forbidden = await gql(`mutation { createEntity(input: { type: DISEASE, name: "Something" }) { id } }`, {}, READER);
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const retired = await gql(`mutation { retireEntity(id: "LAB:0042") { id retired } }`);
+    expect(retired.data!.retireEntity).toEqual({ id: 'LAB:0042', retired: true });
+    expect((await submitAndRead('PMID:22', 'Xylocaine, a third time.')).map((m) => m.link)).toEqual([null]);
+    expect((await gql(`query { searchEntities(query: "xylocaine") { id } }`)).data!.searchEntities).toEqual([]);
+    // The document linked before the retirement still shows its entity.
+    const old = await gql(`query { document(externalId: "PMID:21") { mentions { entity { id retired } } } }`);
+    expect(old.data!.document.mentions).toEqual([{ entity: { id: 'LAB:0042', retired: true } }]);
+    await gql(`mutation { retireEntity(id: "LAB:0042", retired: false) { id } }`);
+    expect((await submitAndRead('PMID:23', 'Xylocaine, restored.')).map((m) => m.link?.entityId)).toEqual(['LAB:0042']);
+
+    const edits = await gql(`query { curationEdits(first: 10) { edges { node { actor action target after } } } }`);
+    expect(edits.data!.curationEdits.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      { actor: 'dr-curator', action: 'create-entity', target: 'LAB:0042', after: '{"type":"CHEMICAL","name":"Xylocaine","synonyms":["Xylo"],"parentIds":[]}' },
+      { actor: 'dr-curator', action: 'retire-entity', target: 'LAB:0042', after: '{"retired":true}' },
+      { actor: 'dr-curator', action: 'restore-entity', target: 'LAB:0042', after: '{"retired":false}' },
+    ]);
+  });
+
+  it("a user's vocabulary imported while the API runs links the next document; disabling the source unlinks it", async () => {
+    const file = path.join(dir, 'lab.tsv');
+    fs.writeFileSync(file, 'id\ttype\tname\tsynonyms\tparents\nLAB:77\tCHEMICAL\tXylocaine hydrochloride\tXylocaine\t\n');
+    const { importVocabularyFile } = await import('../src/kb/import-vocabulary.js');
+    await importVocabularyFile(store, { file, source: 'lab' });
+    expect((await submitAndRead('PMID:30', 'Xylocaine was given.')).map((m) => m.link?.entityId)).toEqual(['LAB:77']);
+    const sources = await gql(`query { knowledgeBaseSources { name format file enabled entities names } }`, {}, READER);
+    expect(sources.data!.knowledgeBaseSources.find((s: { name: string }) => s.name === 'lab')).toEqual({ name: 'lab', format: 'tsv', file: 'lab.tsv', enabled: true, entities: 1, names: 2 });
+    await store.setSourceEnabled('lab', false);
+    expect((await submitAndRead('PMID:31', 'Xylocaine was given again.')).map((m) => m.link)).toEqual([null]);
+  });
+
   it('after a merge, new documents link to the target and the merged id keeps resolving', async () => {
     expect((await submitAndRead('PMID:10', 'Cardiac arrest occurred.')).map((m) => m.link?.entityId)).toEqual(['MESH:D006323']);
     const merged = await gql(`mutation { mergeEntities(sourceId: "MESH:D006323", targetId: "MESH:D001145") { id synonyms } }`);

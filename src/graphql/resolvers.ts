@@ -165,6 +165,8 @@ export const resolvers = {
   },
 
   Entity: {
+    aliases: (e: Entity) => e.aliases ?? [],
+    retired: (e: Entity) => e.retired ?? false,
     parents: async (e: Entity, _: unknown, ctx: GraphQLContext) =>
       // A parent id outside the imported vocabulary (e.g. a MeSH branch not loaded) has no entity to show.
       present(await ctx.loaders.entities.loadMany(e.parentIds)),

@@ -92,9 +92,14 @@ type Query {
   contains it (ASCII letters case-insensitive, at most 200 characters).
   """
   documents(first: Int = 20, after: String, entityId: ID, externalIdPrefix: String, annotated: Boolean, text: String): DocumentConnection!
-  "An entity by id; a curator-merged id resolves to its target. null when unknown."
+  "An entity by id; a curator-merged id or an alias (an old MeSH id) resolves to its current entity. null when unknown."
   entity(id: ID!): Entity
-  "Entities whose name or synonym matches query. first must be in [0, 100]."
+  """
+  Entities whose name or synonym contains query (case-insensitive), ranked: query equal to the
+  preferred name, equal to a synonym, a prefix of the preferred name, of a synonym, inside the
+  preferred name, inside a synonym; ties by the number of documents mentioning the entity, then the
+  shorter name. first must be in [0, 100].
+  """
   searchEntities(query: String!, type: EntityType, first: Int = 10): [Entity!]!
   """
   Entities mentioned in the same documents (or sentences, level) as entityId, ranked by orderBy
@@ -308,8 +313,12 @@ type Entity {
   synonyms: [String!]!
   parents: [Entity!]!
   treeNumbers: [String!]!
-  "Vocabulary the record came from (ctd-medic, mesh-2024, curator, ...)."
+  "Vocabulary the record came from (ctd-medic, mesh-2024, curator, a user's vocabulary source, ...)."
   source: String!
+  "Other ids that resolve to this entity: old MeSH supplementary ids replaced by this descriptor (MeSH history), OBO alt_ids. Sorted."
+  aliases: [ID!]!
+  "True when a curator retired the entity: its stored mentions remain, but it is no longer linked or found."
+  retired: Boolean!
   mentions(first: Int = 20, after: String): MentionConnection!
   documents(first: Int = 20, after: String): DocumentConnection!
   "As Query.coMentions for this entity."

@@ -15,7 +15,7 @@ import { abbreviationMap, findAbbreviations } from './abbreviations.js';
 import { compositeReadings } from './composite-mentions.js';
 import { calibratedConfidence, DEFAULT_CALIBRATION, type CandidateSource, type LinkCalibration, type LinkFeatures } from './link-calibration.js';
 import type { LinkResult, Linker } from './linker-types.js';
-import { rerankScore, softmax, type CandidateFeatures, type CandidateKey, type RerankModel } from './candidate-reranker.js';
+import { rerankScore, type CandidateFeatures, type CandidateKey, type RerankModel } from './candidate-reranker.js';
 import { DEFAULT_RERANKER } from './reranker-weights.js';
 import { buildNgramIndex, type NgramIndex } from './ngram-index.js';
 import { foldPlural, isWordyNorm, linkingKeys, normalizeName, tokenizeForMatch } from './normalize.js';
@@ -85,6 +85,8 @@ export interface EntityLinker extends Linker {
   mergeEntity(sourceId: string, targetId: string): void;
   /** Adds a curated link prior. */
   addCuratedLink(link: CuratedLink): void;
+  /** Stops (retired true) or resumes linking to an entity. */
+  setRetired(entityId: string, retired: boolean): void;
   /**
    * Like link, but every link is returned with its calibration features, whatever its confidence;
    * with `withCandidates`, also every candidate with its re-ranker features (to fit the re-ranker).
@@ -206,6 +208,8 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
 
   const lookups: Record<KeyKind, Map<string, NameRecord[]>> = { exact: new Map(), folded: new Map(), normalized: new Map(), generic: new Map(), sorted: new Map() };
   const removed = new Set<string>();
+  /** Entities a curator retired: their names stay indexed but never win. */
+  const retired = new Set<string>();
   const mergedInto = new Map<string, string>();
   let hash = 0x811c9dc5;
   let revision = 0;
@@ -309,6 +313,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     for (const record of bucket) {
       if (removed.has(`${record.entityId}\u0000${record.name}`)) continue;
       const entityId = resolveId(record.entityId);
+      if (retired.has(entityId)) continue;
       entities.add(entityId);
       const count = counts.get(entityId) ?? counts.get(record.entityId) ?? 0;
       if (best === null || better({ record, entityId, count }, best)) {
@@ -328,6 +333,7 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     const consider = (record: NameRecord, key: CandidateKey, cosine: number, rank: number | null, ambiguity: number): void => {
       if (removed.has(`${record.entityId}\u0000${record.name}`)) return;
       const entityId = resolveId(record.entityId);
+      if (retired.has(entityId)) return;
       const seen = found.get(entityId);
       if (seen === undefined) {
         found.set(entityId, { entityId, record, key, cosine, approximateRank: rank, ambiguity });
@@ -432,15 +438,17 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
       const ranked = rankCandidates(type, surface, context, reranker);
       const top = ranked[0];
       if (top === undefined) return null;
-      const p = softmax(ranked.map((r) => r.score));
       const c = top.candidate;
+      // The calibration's margin keeps linker v2's meaning: the winner's similarity minus the best
+      // other candidate's (its own similarity when alone), so a lone weak match stays unconfident.
+      const runnerUp = ranked.slice(1).reduce((m, r) => Math.max(m, r.candidate.cosine), 0);
       return {
         entityId: top.entityId,
         origin: c.record.origin,
         name: c.record.name,
         source: c.key,
         score: c.cosine,
-        margin: ranked.length === 1 ? 1 : p[0]! - p[1]!,
+        margin: Math.max(0, c.cosine - runnerUp),
         ambiguity: c.ambiguity,
         count: countOf(top.entityId),
         curated: c.record.origin === CURATOR,
@@ -611,6 +619,11 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     mergeEntity(sourceId, targetId) {
       if (resolveId(targetId) === sourceId) throw new VanerError('BAD_USER_INPUT', `merging ${sourceId} into ${targetId} would make a cycle`);
       mergedInto.set(sourceId, targetId);
+      touch();
+    },
+    setRetired(entityId, isRetired) {
+      if (isRetired) retired.add(entityId);
+      else retired.delete(entityId);
       touch();
     },
     addCuratedLink(link) {

@@ -6,7 +6,7 @@
  * Confirmed and relinked mentions become curated-link priors as they arrive.
  */
 import { silentLogger, type Logger } from '../log.js';
-import type { CurationEdit } from '../domain/index.js';
+import { isEntityType, type CurationEdit, type EntityType } from '../domain/index.js';
 import type { Store } from '../store/port.js';
 import type { EntityLinker } from './entity-linker.js';
 import type { LinkResult, Linker } from './linker-types.js';
@@ -22,7 +22,7 @@ export interface LiveLinkerOptions {
 }
 
 /** The edits that change names (each bumps kbRevision exactly once). */
-const KB_ACTIONS = new Set(['add-synonym', 'remove-synonym', 'merge-entity']);
+const KB_ACTIONS = new Set(['add-synonym', 'remove-synonym', 'merge-entity', 'create-entity', 'retire-entity', 'restore-entity']);
 const EDIT_PAGE = 100;
 
 export interface LiveLinker extends Linker {
@@ -78,6 +78,15 @@ export async function createLiveLinker(options: LiveLinkerOptions): Promise<Live
       if (entity) state.linker.addName({ entityId: entity.id, type: entity.type, name: after.name, origin: 'curator' });
     } else if (edit.action === 'remove-synonym' && typeof before.name === 'string') {
       state.linker.removeName(edit.target, before.name);
+    } else if (edit.action === 'create-entity') {
+      const created = (edit.after ?? {}) as { type?: string; name?: string; synonyms?: string[] };
+      if (typeof created.name === 'string' && isEntityType(created.type ?? '')) {
+        for (const name of [created.name, ...(created.synonyms ?? [])]) {
+          state.linker.addName({ entityId: edit.target, type: created.type as EntityType, name, origin: 'curator' });
+        }
+      }
+    } else if (edit.action === 'retire-entity' || edit.action === 'restore-entity') {
+      state.linker.setRetired(edit.target, edit.action === 'retire-entity');
     }
   };
 

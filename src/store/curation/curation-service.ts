@@ -5,7 +5,7 @@
  * for the shared co-mention ranking. Both adapters pass test/conformance/curation-suite.ts.
  */
 import { VanerError } from '../../errors.js';
-import { keysetPage, type Entity, type EntityType, type Mention, type ReviewState } from '../../domain/index.js';
+import { isEntityType, keysetPage, type Entity, type EntityType, type Mention, type ReviewState } from '../../domain/index.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { newId } from '../ids.js';
 import { checkNonEmpty, checkReview } from '../input-checks.js';
@@ -17,7 +17,10 @@ import type { CurationStorage, CurationStore, CurationTransaction, EntityState }
 const MAX_MERGE_HOPS = 32;
 
 /** The audit actions, as stored in `CurationEdit.action`. */
-export const CURATION_ACTIONS = ['add-synonym', 'remove-synonym', 'merge-entity', 'review-mention', 'relink-mention'] as const;
+export const CURATION_ACTIONS = ['add-synonym', 'remove-synonym', 'merge-entity', 'review-mention', 'relink-mention', 'create-entity', 'retire-entity', 'restore-entity'] as const;
+
+/** Ids a curator gives a new entity: a prefix, a colon, no whitespace or '|'. */
+const ENTITY_ID = /^[A-Za-z][A-Za-z0-9_.-]*:[^\s|]+$/;
 export type CurationAction = (typeof CURATION_ACTIONS)[number];
 
 const notFound = (what: 'entity' | 'mention', id: string, details: Record<string, unknown>): VanerError =>
@@ -111,6 +114,43 @@ export function createCurationService(storage: CurationStorage, entities: Pick<K
         await audit(tx, actor, 'remove-synonym', id, { name: trimmed, origin: active[0]!.origin }, { name: null });
         await tx.bumpKbRevision();
         return id;
+      });
+      return entityAfterEdit(target);
+    },
+
+    async createEntity(input, actor) {
+      checkNonEmpty([['name', input?.name], ['actor', actor]]);
+      if (!isEntityType(input.type)) throw new VanerError('BAD_USER_INPUT', `unknown entity type ${JSON.stringify(input.type)}`, { details: { field: 'type' } });
+      const id = input.id === undefined || input.id === null ? `VANER:${newId('entity')}` : input.id.trim();
+      if (!ENTITY_ID.test(id)) throw new VanerError('BAD_USER_INPUT', `entity id ${JSON.stringify(id)} must be PREFIX:identifier`, { details: { field: 'id' } });
+      const name = input.name.trim();
+      const synonyms = [...new Set((input.synonyms ?? []).map((s) => s.trim()).filter((s) => s !== '' && s !== name))];
+      const parentIds = [...new Set(input.parentIds ?? [])];
+      await storage.curationTransaction(async (tx) => {
+        if ((await tx.lockEntity(id)) !== null) throw new VanerError('CONFLICT', `entity ${id} already exists`, { details: { field: 'id' } });
+        for (const parent of parentIds) {
+          const p = await tx.lockEntity(parent);
+          if (p === null) throw notFound('entity', parent, { field: 'parentIds' });
+        }
+        const at = new Date().toISOString();
+        await tx.insertEntity({ id, type: input.type, name, synonyms, parentIds, treeNumbers: [], source: 'curator' }, at);
+        await audit(tx, actor, 'create-entity', id, null, { type: input.type, name, synonyms, parentIds }, at);
+        await tx.bumpKbRevision();
+      });
+      return entityAfterEdit(id);
+    },
+
+    async retireEntity(entityId, retired, actor) {
+      checkNonEmpty([['entityId', entityId], ['actor', actor]]);
+      if (typeof retired !== 'boolean') throw new VanerError('BAD_USER_INPUT', 'retired must be a boolean', { details: { field: 'retired' } });
+      const target = await storage.curationTransaction(async (tx) => {
+        const entity = await lockResolved(tx, entityId);
+        if (entity.retired === retired) return entity.id;
+        const at = new Date().toISOString();
+        await tx.setRetired(entity.id, retired, at);
+        await audit(tx, actor, retired ? 'retire-entity' : 'restore-entity', entity.id, { retired: !retired }, { retired }, at);
+        await tx.bumpKbRevision();
+        return entity.id;
       });
       return entityAfterEdit(target);
     },

@@ -23,7 +23,12 @@ interface EditRow {
 export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, documents: DocumentRepository): CurationStorage {
   const insertEdit = db.prepare('INSERT INTO curation_edits (id, at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const bumpRevision = db.prepare("UPDATE kb_meta SET value = value + 1 WHERE key = 'revision'");
-  const entityRow = db.prepare<[string], { id: string; type: string; merged_into: string | null }>('SELECT id, type, merged_into FROM entities WHERE id = ?');
+  const entityRow = db.prepare<[string], { id: string; type: string; merged_into: string | null; retired: number }>('SELECT id, type, merged_into, retired FROM entities WHERE id = ?');
+  const insertEntity = db.prepare(
+    `INSERT INTO entities (id, type, name, source, parents, tree_numbers, curated, updated_at)
+     VALUES (@id, @type, @name, 'curator', @parents, @trees, 1, @at)`,
+  );
+  const setRetired = db.prepare('UPDATE entities SET retired = ?, curated = 1, updated_at = ? WHERE id = ?');
   // The entity's own name rows and those of entities merged into it (their names count for it).
   const memberName = db.prepare<[string, string, string], { entity_id: string; origin: string; removed: number }>(
     `SELECT n.entity_id, n.origin, n.removed FROM entity_names n JOIN entities e ON e.id = n.entity_id
@@ -63,7 +68,7 @@ export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, 
   const tx: CurationTransaction = {
     lockEntity: async (id): Promise<EntityState | null> => {
       const row = entityRow.get(id);
-      return row === undefined ? null : { id: row.id, type: row.type as EntityType, mergedInto: row.merged_into };
+      return row === undefined ? null : { id: row.id, type: row.type as EntityType, mergedInto: row.merged_into, retired: row.retired !== 0 };
     },
     memberNames: async (entityId, name): Promise<MemberName[]> =>
       memberName.all(entityId, entityId, name).map((r) => ({ entityId: r.entity_id, origin: r.origin, removed: r.removed !== 0 })),
@@ -89,6 +94,16 @@ export function createCurationStorage(db: SqliteDatabase, gate: ConnectionGate, 
     },
     setCuratorLink: async (mentionId, entityId, actor, at) => {
       relink.run({ id: mentionId, entityId, actor, at });
+    },
+    insertEntity: async (record, at) => {
+      insertEntity.run({ id: record.id, type: record.type, name: record.name, parents: JSON.stringify(record.parentIds), trees: JSON.stringify(record.treeNumbers), at });
+      for (const name of [record.name, ...record.synonyms]) {
+        const rowid = insertName.run(record.id, name, nameKey(name)).lastInsertRowid;
+        indexName.run(rowid, nameKey(name));
+      }
+    },
+    setRetired: async (entityId, retired, at) => {
+      setRetired.run(retired ? 1 : 0, at, entityId);
     },
     recordEdit: async (edit) => {
       insertEdit.run(edit.id, edit.at, edit.actor, edit.action, edit.target, JSON.stringify(edit.before), JSON.stringify(edit.after));

@@ -23,7 +23,7 @@ function curationTransaction(tx: ManagedTransaction): CurationTransaction {
   return {
     async lockEntity(id): Promise<EntityState | null> {
       const r = (await tx.run(Q.LOCK_ENTITY, { id })).records[0];
-      return r === undefined ? null : { id: r.get('id') as string, type: r.get('type') as EntityType, mergedInto: (r.get('mergedInto') as string | null) ?? null };
+      return r === undefined ? null : { id: r.get('id') as string, type: r.get('type') as EntityType, mergedInto: (r.get('mergedInto') as string | null) ?? null, retired: r.get('retired') === true };
     },
     memberNames: async (entityId, name) => (await memberNames(entityId, name)).map(({ entityId: owner, origin, removed }) => ({ entityId: owner, origin, removed })),
     async putCuratorName(entityId, name) {
@@ -46,6 +46,17 @@ function curationTransaction(tx: ManagedTransaction): CurationTransaction {
     },
     async setCuratorLink(mentionId, entityId, actor, at) {
       await tx.run(Q.RELINK_MENTION, { mentionId, entityId, actor, now: at });
+    },
+    async insertEntity(record, at) {
+      const names = [record.name, ...record.synonyms];
+      const base = num(single(await tx.run(Q.ALLOCATE_NAME_SEQ, { count: int(names.length) }), 'base'))!;
+      await tx.run(Q.CREATE_CURATOR_ENTITY, {
+        id: record.id, type: record.type, name: record.name, parentIds: [...record.parentIds], treeNumbers: [...record.treeNumbers], now: at,
+        names: names.map((name, i) => ({ key: `${record.id}\u0000${name}`, name, norm: nameKey(name), seq: int(base + i) })),
+      });
+    },
+    async setRetired(entityId, retired, at) {
+      await tx.run(Q.SET_RETIRED, { id: entityId, retired, now: at });
     },
     async recordEdit(edit) {
       await tx.run(Q.CREATE_CURATION_EDIT, { ...edit, before: JSON.stringify(edit.before), after: JSON.stringify(edit.after) });

@@ -326,7 +326,30 @@ export const LOCK_ENTITY = `
 MATCH (e:Entity {id: $id})
 SET e.locked = true
 REMOVE e.locked
-RETURN e.id AS id, e.type AS type, e.mergedInto AS mergedInto`;
+RETURN e.id AS id, e.type AS type, e.mergedInto AS mergedInto, coalesce(e.retired, false) AS retired`;
+
+/** A curator's new entity with its names (origin and source 'curator') and CHILD_OF edges to its parents. */
+export const CREATE_CURATOR_ENTITY = `
+CREATE (e:Entity {id: $id, type: $type, name: $name, source: 'curator', parentIds: $parentIds, treeNumbers: $treeNumbers,
+                  curated: true, retired: false, updatedAt: $now})
+WITH e
+CALL (e) {
+  UNWIND $names AS n
+  MERGE (name:Name {key: n.key})
+    ON CREATE SET name.entityId = e.id, name.name = n.name, name.norm = n.norm, name.seq = n.seq
+  SET name.origin = 'curator', name.source = 'curator', name.removed = false
+  MERGE (e)-[:HAS_NAME]->(name)
+}
+CALL (e) {
+  UNWIND e.parentIds AS parentId
+  MATCH (p:Entity {id: parentId})
+  MERGE (e)-[:CHILD_OF]->(p)
+}`;
+
+/** Retires or restores an entity. */
+export const SET_RETIRED = `
+MATCH (e:Entity {id: $id})
+SET e.retired = $retired, e.curated = true, e.updatedAt = $now`;
 
 /**
  * Merges `$sourceId` into `$targetId` (already the final target): the source and everything merged

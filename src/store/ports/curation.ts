@@ -6,7 +6,18 @@
  *   primitives that only read or write rows and never decide anything.
  * Checked by test/conformance/curation-suite.ts.
  */
-import type { CuratedLink, CurationEdit, Entity, EntityType, Mention, Page, PageArgs, ReviewState } from '../../domain/index.js';
+import type { CuratedLink, CurationEdit, Entity, EntityRecord, EntityType, Mention, Page, PageArgs, ReviewState } from '../../domain/index.js';
+
+/** A curator's new entity. */
+export interface NewEntityInput {
+  /** Its id, with a prefix (`PREFIX:local`); by default a new `VANER:…` id. */
+  readonly id?: string | null;
+  readonly type: EntityType;
+  readonly name: string;
+  readonly synonyms?: readonly string[] | null;
+  /** Existing entities it sits under. */
+  readonly parentIds?: readonly string[] | null;
+}
 
 export interface CurationStore {
   /**
@@ -36,6 +47,18 @@ export interface CurationStore {
    * type differs from the mention's.
    */
   relinkMention(mentionId: string, entityId: string, actor: string): Promise<Mention>;
+  /**
+   * Creates an entity (source 'curator', its names origin 'curator'): the running linker links its
+   * names from the next document on. Audited ('create-entity'); bumps kbRevision. BAD_USER_INPUT for
+   * a bad id, type or empty name; CONFLICT when the id exists; NOT_FOUND for an unknown parent.
+   */
+  createEntity(input: NewEntityInput, actor: string): Promise<Entity>;
+  /**
+   * Retires (or with `retired` false, restores) an entity, resolved through merges: a retired entity
+   * keeps its stored mentions but is no longer linked, found or counted. Audited ('retire-entity' /
+   * 'restore-entity') unless nothing changes; bumps kbRevision then. NOT_FOUND for an unknown id.
+   */
+  retireEntity(entityId: string, retired: boolean, actor: string): Promise<Entity>;
   /** Audit trail of curation edits, oldest first (keyset-paged by edit id, which is time-ordered). */
   curationEdits(args: PageArgs): Promise<Page<CurationEdit>>;
   /** Distinct (text, type, entity) of confirmed and curator-relinked mentions, for linker priors. */
@@ -48,6 +71,7 @@ export interface EntityState {
   readonly type: EntityType;
   /** The merge target, null for an active entity. */
   readonly mergedInto: string | null;
+  readonly retired: boolean;
 }
 
 /** One stored name row of an entity or of an entity merged into it. */
@@ -78,6 +102,9 @@ export interface CurationTransaction {
   setReview(mentionId: string, state: ReviewState, actor: string, at: string): Promise<void>;
   /** Links the mention with method 'curator', matched name null, link confidence 1, review 'confirmed'. */
   setCuratorLink(mentionId: string, entityId: string, actor: string, at: string): Promise<void>;
+  /** Inserts a curator's entity (curated, source 'curator') with its names (origin and source 'curator'). */
+  insertEntity(record: EntityRecord, at: string): Promise<void>;
+  setRetired(entityId: string, retired: boolean, at: string): Promise<void>;
   /** Stores one audit record. */
   recordEdit(edit: CurationEdit): Promise<void>;
   /** Bumps the knowledge-base revision linkers cache on. */
