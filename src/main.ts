@@ -21,6 +21,7 @@ import {
   createEntityLinker,
   createLiveLinker,
   createNgramIndexCache,
+  createLiveDictionaryLabeler,
   readAnnotationCounts,
   readAnnotationNameCounts,
   readDictionaryExclusions,
@@ -180,12 +181,12 @@ export async function buildLinker(store: Store, config: Config, logger?: Logger)
  */
 export async function buildLabeler(store: Store, config: Config, choice: LabelerChoice, logger: Logger): Promise<Labeler> {
   const hasBundle = fs.existsSync(path.join(config.modelDir, 'manifest.json'));
-  const dictionary = async () =>
-    createDictionaryLabeler({
-      names: store.iterateNames(),
-      // Broad MeSH branches (proteins, enzymes, drug-action classes) stay linkable but are not labelled.
-      excludeEntityIds: await readDictionaryExclusions(config.kbDir),
-    });
+  const dictionary = async () => {
+    // Broad MeSH branches (proteins, enzymes, drug-action classes) stay linkable but are not labelled.
+    const excludeEntityIds = await readDictionaryExclusions(config.kbDir);
+    // Rebuilt when the store's names change (curation, vocabulary imports), so no restart is needed.
+    return createLiveDictionaryLabeler({ store, logger, build: () => createDictionaryLabeler({ names: store.iterateNames(), excludeEntityIds }) });
+  };
   const model = (types?: EntityType[]) =>
     createLabeler(config.modelDir, {
       ...(types ? { types } : {}),

@@ -16,6 +16,16 @@ export { readAnnotationCounts, readAnnotationNameCounts, annotationNameKey } fro
 export { createEntityLinker } from './entity-linker.js';
 export type { EntityLinker, EntityLinkerOptions, ExplainedLink } from './entity-linker.js';
 export { createLiveLinker } from './live-linker.js';
+export { createLiveDictionaryLabeler } from './live-dictionary-labeler.js';
+export type { LiveDictionaryOptions } from './live-dictionary-labeler.js';
+export { importVocabularyFile, RESERVED_SOURCES } from './import-vocabulary.js';
+export type { ImportVocabularyOptions, ImportVocabularyResult } from './import-vocabulary.js';
+export { readVocabulary, vocabularyFormatOf } from './vocabulary/read-vocabulary.js';
+export { VOCABULARY_FORMATS } from './vocabulary/vocabulary-types.js';
+export type { VocabularyFormat, VocabularyTerm, VocabularyFile } from './vocabulary/vocabulary-types.js';
+export { fitReranker, rerankFeatureVector, rerankScore, RERANK_FEATURE_NAMES } from './candidate-reranker.js';
+export type { RerankModel, RerankExample, CandidateFeatures } from './candidate-reranker.js';
+export { DEFAULT_RERANKER } from './reranker-weights.js';
 export type { LiveLinker, LiveLinkerOptions, LiveLinkerStore } from './live-linker.js';
 export { findAbbreviations, abbreviationMap, bestLongFormStart } from './abbreviations.js';
 export type { AbbreviationPair } from './abbreviations.js';
