@@ -225,3 +225,15 @@ describe('MeSH XML vocabularies', () => {
     expect(error.message).toMatch(/^broken\.xml line 3: not well-formed XML/);
   });
 });
+
+describe('shipped species and gene vocabularies', () => {
+  it('are valid TSV vocabularies with prefixed NCBI ids', async () => {
+    const genes = await readVocabulary(join(import.meta.dirname, '..', 'data', 'kb', 'ncbi-gene-train.tsv.gz'));
+    const species = await readVocabulary(join(import.meta.dirname, '..', 'data', 'kb', 'ncbi-taxonomy-s800-train.tsv.gz'));
+    expect(genes.terms.length).toBeGreaterThan(3000);
+    expect(species.terms.length).toBeGreaterThan(500);
+    expect(genes.terms.every((t) => t.type === 'GENE' && /^NCBIGene:\d+$/.test(t.id))).toBe(true);
+    expect(species.terms.every((t) => t.type === 'SPECIES' && /^NCBITaxon:\d+$/.test(t.id))).toBe(true);
+    expect(species.terms.find((t) => t.id === 'NCBITaxon:9606')).toMatchObject({ name: 'human', synonyms: ['humans', 'Human'] });
+  });
+});
