@@ -8,6 +8,7 @@ import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
 import { createEntityLinker } from '../src/kb/entity-linker.js';
 import { createLiveDictionaryLabeler } from '../src/kb/live-dictionary-labeler.js';
 import { deriveMeshHistory } from '../src/kb/mesh-history.js';
+import { exportDocuments, type ExportIds } from '../src/app/export-documents.js';
 import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 import type { Store } from '../src/store/port.js';
 
@@ -117,5 +118,31 @@ describe('live dictionary labeler', () => {
     expect(await spans()).toEqual(['Xylocaine', 'lidocaine', 'Novocaine']);
     await store.retireEntity('LAB:1', true, 'curator-1');
     expect(await spans()).toEqual(['Xylocaine', 'lidocaine']);
+  });
+});
+
+describe('exports with current or old MeSH ids', () => {
+  it('writes stored, current (aliases resolved) or legacy (the old id) entity ids', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vaner-export-ids-'));
+    const store = await openEmbeddedStore({ path: join(dir, 'vaner.db') });
+    try {
+      await store.upsertEntities([{ id: 'MESH:D000077212', type: 'CHEMICAL', name: 'Ropivacaine', synonyms: [], parentIds: [], treeNumbers: [], source: 'mesh-2024' }]);
+      await store.addAliases([{ id: 'MESH:C037663', entityId: 'MESH:D000077212', source: 'mesh-history', evidence: 'ropivacaine' }]);
+      const text = 'Ropivacaine or ropivacaine.';
+      const [{ document }] = (await store.putDocuments([{ externalId: '1', title: null, text }])) as [{ document: { id: string; textHash: string } }];
+      const mention = (start: number, entityId: string) => ({ start, end: start + 11, text: text.slice(start, start + 11), type: 'CHEMICAL' as const, confidence: null, entityId, linkMethod: 'exact' as const, matchedName: 'Ropivacaine', linkConfidence: 1, sentence: 0 });
+      await store.replaceMentions(document.id, document.textHash, [mention(0, 'MESH:D000077212'), mention(15, 'MESH:C037663')], { labeler: 'test', modelVersion: 'm', linkerVersion: 'l' });
+      const ids = async (which: ExportIds) => {
+        let out = '';
+        for await (const chunk of exportDocuments(store, { format: 'pubtator', ids: which })) out += chunk;
+        return out.split('\n').filter((l) => l.includes('\tChemical\t')).map((l) => l.split('\t')[5]);
+      };
+      expect(await ids('stored')).toEqual(['D000077212', 'C037663']); // PubTator writes MeSH ids without their prefix
+      expect(await ids('current')).toEqual(['D000077212', 'D000077212']);
+      expect(await ids('legacy')).toEqual(['C037663', 'C037663']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

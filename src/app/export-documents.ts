@@ -18,7 +18,16 @@ import {
   type ExportMention,
 } from '../formats/bioc-writer.js';
 import type { DocumentFilter, Mention, StoredDocument } from '../domain/index.js';
-import type { DocumentStore } from '../store/index.js';
+import type { DocumentStore, KnowledgeBaseStore } from '../store/index.js';
+
+/**
+ * Which entity ids an export writes: `stored` as the mentions hold them; `current` resolved through
+ * merges and alias ids (an old MeSH supplementary id becomes its current descriptor); `legacy` the
+ * current entity written under its first alias when it has one (the old MeSH id that BC5CDR, CTD
+ * and other literature annotated with older MeSH releases use).
+ */
+export type ExportIds = 'stored' | 'current' | 'legacy';
+export const EXPORT_IDS: readonly ExportIds[] = ['stored', 'current', 'legacy'];
 
 export type ExportFormat = 'pubtator' | 'biocjson' | 'bioc' | 'jsonl';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['pubtator', 'biocjson', 'bioc', 'jsonl'];
@@ -38,6 +47,8 @@ export interface ExportOptions {
    * @defaultValue ignore
    */
   readonly onWarning?: (warning: ExportWarning) => void;
+  /** @defaultValue 'stored' */
+  readonly ids?: ExportIds;
 }
 
 /** A document the export wrote with an escaped id, or skipped. */
@@ -122,10 +133,29 @@ export function exportOneDocument(format: ExportFormat, doc: StoredDocument, men
 }
 
 /** Streams the export as string chunks: head, one chunk per document, tail. */
-export async function* exportDocuments(store: Pick<DocumentStore, 'listDocuments' | 'getMentionsByDocument'>, options: ExportOptions): AsyncGenerator<string> {
+export async function* exportDocuments(
+  store: Pick<DocumentStore, 'listDocuments' | 'getMentionsByDocument'> & Partial<Pick<KnowledgeBaseStore, 'getEntities'>>,
+  options: ExportOptions,
+): AsyncGenerator<string> {
   if (!EXPORT_FORMATS.includes(options.format)) {
     throw new VanerError('BAD_USER_INPUT', `unknown export format ${JSON.stringify(options.format)}; one of ${EXPORT_FORMATS.join(', ')}`, { details: { field: 'format' } });
   }
+  const ids = options.ids ?? 'stored';
+  if (!EXPORT_IDS.includes(ids)) throw new VanerError('BAD_USER_INPUT', `unknown ids choice ${JSON.stringify(ids)}; one of ${EXPORT_IDS.join(', ')}`, { details: { field: 'ids' } });
+  if (ids !== 'stored' && store.getEntities === undefined) throw new VanerError('INTERNAL', 'exporting current or legacy ids needs the knowledge base');
+  /** Stored id -> the id to write, for one page of mentions (one batch read of the knowledge base). */
+  const rewrite = async (pageMentions: readonly (readonly Mention[])[]): Promise<(m: Mention) => Mention> => {
+    if (ids === 'stored') return (m) => m;
+    const stored = [...new Set(pageMentions.flat().map((m) => m.entityId).filter((id): id is string => id !== null))];
+    const entities = stored.length === 0 ? [] : await store.getEntities!(stored);
+    const to = new Map<string, string>();
+    stored.forEach((id, i) => {
+      const e = entities[i];
+      // An id the knowledge base does not hold is written as it is.
+      if (e !== null && e !== undefined) to.set(id, ids === 'legacy' && (e.aliases?.length ?? 0) > 0 ? e.aliases![0]! : e.id);
+    });
+    return (m) => (m.entityId === null || !to.has(m.entityId) ? m : { ...m, entityId: to.get(m.entityId)! });
+  };
   const pageSize = options.pageSize ?? 200;
   yield exportHead(options.format, options.source);
   let after: string | null = null;
@@ -134,10 +164,11 @@ export async function* exportDocuments(store: Pick<DocumentStore, 'listDocuments
     if (options.signal?.aborted) throw new VanerError('CANCELLED', 'export stopped', { retriable: true });
     const page = await store.listDocuments({ first: pageSize, after, filter: options.filter ?? {} });
     const mentions = await store.getMentionsByDocument(page.items.map((d) => d.id));
+    const idOf = await rewrite(mentions);
     for (const [i, doc] of page.items.entries()) {
       let chunk: string;
       try {
-        chunk = formatDocument(options.format, doc, mentions[i] ?? []);
+        chunk = formatDocument(options.format, doc, (mentions[i] ?? []).map(idOf));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         options.onWarning?.({ documentId: doc.id, externalId: doc.externalId, action: 'skipped', message: `document ${doc.externalId ?? doc.id} skipped: ${reason}` });

@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { EXPORT_FORMATS, exportDocuments, type ExportWarning } from '../../app/export-documents.js';
+import { EXPORT_FORMATS, EXPORT_IDS, exportDocuments, type ExportWarning } from '../../app/export-documents.js';
 import { openStore } from '../../main.js';
 import { VanerError } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
@@ -12,7 +12,7 @@ import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-export const HELP = `usage: vaner export --format pubtator|biocjson|bioc|jsonl [--external-id-prefix P] [--entity-id ID] [--out FILE]
+export const HELP = `usage: vaner export --format pubtator|biocjson|bioc|jsonl [--external-id-prefix P] [--entity-id ID] [--entity-ids stored|current|legacy] [--out FILE]
 
 Writes the stored documents (oldest first) with their mentions, reading the store page by page so
 memory stays flat. With --out, the file appears only once complete (written to a temporary file
@@ -26,6 +26,9 @@ options:
   --format F               pubtator, biocjson (BioC JSON), bioc (BioC XML) or jsonl (required)
   --external-id-prefix P   only documents whose externalId starts with P
   --entity-id ID           only documents mentioning the entity ID
+  --entity-ids WHICH       stored (default: as the mentions hold them), current (resolved through
+                           merges and aliases: an old MeSH id becomes its current descriptor) or
+                           legacy (the current entity written under its old MeSH id when it has one)
   --out FILE               write to FILE instead of stdout
   -h, --help               show this help
 `;
@@ -35,6 +38,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     format: { type: 'string' },
     'external-id-prefix': { type: 'string' },
     'entity-id': { type: 'string' },
+    'entity-ids': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -66,7 +70,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
       else escaped++;
       process.stderr.write(`warning: ${warning.message}\n`);
     };
-    for await (const chunk of exportDocuments(store, { format, filter, signal: abort.signal, onWarning })) {
+    const ids = parseChoice('entity-ids', values['entity-ids'], EXPORT_IDS) ?? 'stored';
+    for await (const chunk of exportDocuments(store, { format, filter, signal: abort.signal, onWarning, ids })) {
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), outError]);
       documents++;
     }
