@@ -242,5 +242,42 @@ export function describeCurationConformance(name: string, open: () => Promise<St
         expect(await store.curatedLinks()).toEqual([{ text: 'Aspirin', type: 'CHEMICAL', entityId: ASPIRIN.id }]);
       });
     });
+    describe('created and retired entities', () => {
+      it("creates a curator's entity and retires it: audited, hidden from names, search and counts, still readable", async () => {
+      const allNames = async (): Promise<EntityName[]> => {
+        const out: EntityName[] = [];
+        for await (const x of store.iterateNames()) out.push(x);
+        return out;
+      };
+        await store.upsertEntities([ASPIRIN]);
+        const r = await store.kbRevision();
+        const created = await store.createEntity({ id: 'LAB:9', type: 'CHEMICAL', name: 'Fooxib', synonyms: ['FX-9', 'Fooxib'], parentIds: [ASPIRIN.id] }, 'curator-1');
+        expect(created).toEqual({ id: 'LAB:9', type: 'CHEMICAL', name: 'Fooxib', synonyms: ['FX-9'], parentIds: [ASPIRIN.id], treeNumbers: [], source: 'curator', mergedInto: null });
+        expect(await store.kbRevision()).toBeGreaterThan(r);
+        expect((await allNames()).filter((n) => n.entityId === 'LAB:9')).toEqual([
+          { entityId: 'LAB:9', type: 'CHEMICAL', name: 'Fooxib', origin: 'curator', source: 'curator' },
+          { entityId: 'LAB:9', type: 'CHEMICAL', name: 'FX-9', origin: 'curator', source: 'curator' },
+        ]);
+        await expect(store.createEntity({ id: 'LAB:9', type: 'CHEMICAL', name: 'Again' }, 'c')).rejects.toMatchObject({ code: 'CONFLICT' });
+        await expect(store.createEntity({ id: 'no prefix', type: 'CHEMICAL', name: 'X' }, 'c')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+        await expect(store.createEntity({ type: 'CHEMICAL', name: 'X', parentIds: ['LAB:NOPE'] }, 'c')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        const generated = await store.createEntity({ type: 'DISEASE', name: 'Foo fever' }, 'c');
+        expect(generated.id).toMatch(/^VANER:entity_/);
+
+        expect(await store.retireEntity('LAB:9', true, 'curator-1')).toMatchObject({ id: 'LAB:9', retired: true });
+        expect((await allNames()).filter((n) => n.entityId === 'LAB:9')).toEqual([]);
+        expect(await store.searchEntities('fooxib', { first: 5 })).toEqual([]);
+        expect(await store.countEntities()).toBe(2);
+        expect((await store.getEntities(['LAB:9']))[0]).toMatchObject({ id: 'LAB:9', retired: true });
+        // Retiring twice changes nothing and is not audited twice.
+        await store.retireEntity('LAB:9', true, 'curator-1');
+        await store.retireEntity('LAB:9', false, 'curator-1');
+        expect((await store.searchEntities('fooxib', { first: 5 })).map((e) => e.id)).toEqual(['LAB:9']);
+        const edits = (await store.curationEdits({ first: 10 })).items.map((e) => [e.action, e.target]);
+        expect(edits).toEqual([['create-entity', 'LAB:9'], ['create-entity', generated.id], ['retire-entity', 'LAB:9'], ['restore-entity', 'LAB:9']]);
+        await expect(store.retireEntity('LAB:NOPE', true, 'c')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      });
+
+    });
   });
 }
