@@ -64,7 +64,7 @@ describe('vaner dispatcher', () => {
     ]);
     for (const [name, summary] of [
       ['serve', 'run the GraphQL API (and a worker unless --no-worker)'],
-      ['kb import', 'import the shipped vocabularies into the store'],
+      ['kb import', 'import the shipped vocabularies, or your own (--vocabulary FILE --source NAME)'],
       ['submit', 'send documents from files to a running API'],
       ['annotate', 'label and link a file without storing it'],
       ['eval ner', 'strict entity-level P/R/F1 of a labeler on a gold file'],

@@ -44,7 +44,8 @@ const CALIBRATION = { weights: [-2.033, 0.834, -0.226, -0.473, -0.484, -0.522, -
 
 describe('createEntityLinker', () => {
   it('links by lookups, abbreviations, composites and 3-gram similarity, leaving weak candidates unlinked', async () => {
-    const linker = await createEntityLinker({ names: NAMES, version: 'entity-test', calibration: CALIBRATION, priorWeight: 0 });
+    // Linker v2's ranking (no re-ranker): these cases pin its lookup order and calibration.
+    const linker = await createEntityLinker({ names: NAMES, version: 'entity-test', calibration: CALIBRATION, priorWeight: 0, reranker: null });
     expect(linker.version).toBe('entity-test');
     expect(await linker.link(TEXT, SPANS)).toEqual([
       { entityId: 'MESH:D001943', method: 'composite', matchedName: 'Breast and ovarian cancer', confidence: 0.413, additionalEntityIds: ['MESH:D010051'] },
@@ -65,6 +66,25 @@ describe('createEntityLinker', () => {
     ]);
   });
 
+  it('with the shipped re-ranker: the same lookups win, approximate candidates are scored, shared names go to the annotators\' entity', async () => {
+    const linker = await createEntityLinker({ names: NAMES, calibration: CALIBRATION, threshold: 0 });
+    expect((await linker.link(TEXT, SPANS)).map((r) => [r.entityId, r.method])).toEqual([
+      ['MESH:D001943', 'composite'],
+      ['MESH:D051437', 'composite'],
+      ['MESH:D011041', 'normalized'],
+      ['MESH:D011041', 'abbreviation'],
+      ['MESH:D010300', 'normalized'],
+      ['MESH:D007008', 'approximate'],
+      ['MESH:D008012', 'approximate'],
+      ['MESH:D019342', 'normalized'],
+      ['MESH:D006973', 'approximate'],
+      [null, null],
+    ]);
+    const names = [n('MESH:D011605', 'DISEASE', 'psychosis', 'annotation'), n('MESH:D011618', 'DISEASE', 'psychosis')];
+    const one = await createEntityLinker({ names, threshold: 0, annotationNameCounts: new Map([['MESH:D011605\u0000psychosis', 2]]) });
+    expect((await one.link('psychosis', [{ start: 0, end: 9, type: 'DISEASE', text: 'psychosis', confidence: null }]))[0]!.entityId).toBe('MESH:D011605');
+  });
+
   it('threshold 0 links every candidate; threshold 1 none', async () => {
     const all = await createEntityLinker({ names: NAMES, threshold: 0, calibration: CALIBRATION });
     const results = await all.link(TEXT, SPANS);
@@ -79,7 +99,7 @@ describe('createEntityLinker', () => {
     const text = 'psychosis';
     const spans: Span[] = [{ start: 0, end: 9, type: 'DISEASE', text, confidence: null }];
     const byId = async (options: Partial<Parameters<typeof createEntityLinker>[0]>) =>
-      (await (await createEntityLinker({ names, threshold: 0, ...options })).link(text, spans))[0]!.entityId;
+      (await (await createEntityLinker({ names, threshold: 0, reranker: null, ...options })).link(text, spans))[0]!.entityId;
     expect(await byId({})).toBe('MESH:D011618'); // vocabulary over annotation origin
     expect(await byId({ annotationCounts: new Map([['MESH:D011618', 3]]) })).toBe('MESH:D011618');
     expect(await byId({ annotationCounts: new Map([['MESH:D011618', 3]]), annotationNameCounts: new Map([['MESH:D011605\u0000psychosis', 2]]) })).toBe('MESH:D011605');
