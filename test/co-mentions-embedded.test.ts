@@ -218,6 +218,9 @@ describe('embedded co-mention count tables', () => {
     const objects = raw.prepare("SELECT type, name FROM sqlite_master WHERE name LIKE 'co\\_%' ESCAPE '\\' AND type IN ('table', 'trigger')").all() as { type: string; name: string }[];
     for (const o of objects.filter((x) => x.type === 'trigger')) raw.exec(`DROP TRIGGER ${o.name}`);
     for (const o of objects.filter((x) => x.type === 'table')) raw.exec(`DROP TABLE ${o.name}`);
+    // ... and what migration 3 (sources, aliases, retired) added, so that migrations 2 and 3 both run again.
+    raw.exec(`DROP TABLE entity_aliases; DROP TABLE kb_sources; DROP INDEX entity_names_source; DROP INDEX entities_source;
+              ALTER TABLE entity_names DROP COLUMN source; ALTER TABLE entities DROP COLUMN retired;`);
     raw.pragma('user_version = 1');
     raw.close();
 
