@@ -12,7 +12,7 @@ import { DEFAULT_MIGRATIONS_DIR, readMigrations } from '../src/store/neo4j/migra
 import { run } from '../src/cli/commands/migrate.js';
 
 describe('migration files', () => {
-  it('the shipped folder is the default and holds versions 1..4 in order', async () => {
+  it('the shipped folder is the default and holds versions 1..5 in order', async () => {
     expect(DEFAULT_MIGRATIONS_DIR).toBe(path.resolve(import.meta.dirname, '..', 'migrations'));
     const files = await readMigrations(DEFAULT_MIGRATIONS_DIR);
     expect(files.map((f) => [f.version, f.name, f.statements.length])).toEqual([
@@ -20,6 +20,7 @@ describe('migration files', () => {
       [2, 'indexes', 7],
       [3, 'name-search', 2],
       [4, 'kb-meta', 1],
+      [5, 'kb-sources', 7],
     ]);
     const text = await fs.readFile(path.join(DEFAULT_MIGRATIONS_DIR, '0001-constraints.cypher'), 'utf8');
     expect(files[0]!.checksum).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
@@ -87,6 +88,7 @@ describe('migration files', () => {
         ['0002-indexes.cypher', '7 statements'],
         ['0003-name-search.cypher', '2 statements'],
         ['0004-kb-meta.cypher', '1 statements'],
+        ['0005-kb-sources.cypher', '7 statements'],
       ]);
     });
   });
