@@ -28,7 +28,8 @@ from vaner import pipeline as P  # noqa: E402
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["tokenizer", "pack-data", "pretrain", "finetune", "export", "tiny", "all",
-                                        "evaluate"])
+                                        "evaluate", "pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2",
+                                        "knowledge-ids"])
     ap.add_argument("--config", default=None)
     ap.add_argument("--out", default=None)
     ap.add_argument("--init", default=None, help="checkpoint to start fine-tuning from")
@@ -37,12 +38,18 @@ def main(argv=None) -> int:
     # threads spin-waiting on cores that other processes hold). Use --threads 2 (or more) on an idle host.
     ap.add_argument("--threads", type=int, default=int(os.environ.get("VANER_THREADS", "1")))
     ap.add_argument("--dev-limit", type=int, default=None)
+    ap.add_argument("--kb", default=None, help="knowledge-ids: vocabulary directory (as data/kb)")
+    ap.add_argument("--texts", default=None, help="knowledge-ids: JSONL of {id, text}")
     ap.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
                     help="override a config value, e.g. --set base.hf_dir=/models/Llama-2-7b-hf (repeatable)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    default_cfg = "tiny.json" if args.command == "tiny" else "small.json"
+    default_cfg = {"tiny": "tiny.json", "tiny2": "tiny-v2.json"}.get(args.command, "small-v2.json"
+                                                                     if args.command.endswith("2") else "small.json")
     cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg), overrides=args.set)
+    if args.command in ("pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2", "knowledge-ids"):
+        from vaner import pipeline2 as P2
+        return P2.main(args, cfg)
     if args.command == "tokenizer":
         P.stage_tokenizer(cfg)
     elif args.command == "pack-data":

@@ -40,6 +40,9 @@ class VanerConfig:
     num_labels: int = 3
     pad_token_id: int = 0
     tie_lm_head: bool = True
+    # Bundle format 2: ids of the knowledge input (0 = no knowledge-base name covers the word, then B/I per
+    # knowledge type); 0 = a format-1 model without that input.
+    num_knowledge_ids: int = 0
 
     @property
     def head_dim(self) -> int:
@@ -161,6 +164,11 @@ class LlamaModel(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.embed_tokens = nn.Embedding(cfg.vocab_size, cfg.hidden_size, padding_idx=None)
+        # The knowledge channel (docs/bundle-format.md, "Knowledge ids"): a learned vector per knowledge id added to
+        # the token embedding, like a segment embedding. Zero-initialised by the caller so a model warm-started
+        # from a bundle without it starts out computing exactly what it computed before.
+        self.embed_knowledge = (nn.Embedding(cfg.num_knowledge_ids, cfg.hidden_size)
+                                if cfg.num_knowledge_ids else None)
         self.layers = nn.ModuleList([LlamaDecoderLayer(cfg) for _ in range(cfg.num_hidden_layers)])
         self.norm = LlamaRMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
         self.rotary_emb = LlamaRotaryEmbedding(cfg.head_dim, cfg.max_position_embeddings, cfg.rope_theta)
@@ -176,10 +184,15 @@ class LlamaModel(nn.Module):
             bias = bias + causal[None, None, :, :] * MASK_VALUE
         return bias
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None,
+                knowledge_ids: Optional[torch.Tensor] = None) -> torch.Tensor:
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         x = self.embed_tokens(input_ids)
+        if self.embed_knowledge is not None:
+            if knowledge_ids is None:
+                knowledge_ids = torch.zeros_like(input_ids)
+            x = x + self.embed_knowledge(knowledge_ids).to(x.dtype)
         cos, sin = self.rotary_emb(input_ids.shape[1])
         cos, sin = cos.to(x.dtype), sin.to(x.dtype)
         bias = self.attention_bias(attention_mask, x.dtype)
@@ -217,12 +230,13 @@ class VanerForTokenClassification(nn.Module):
         elif isinstance(m, nn.Embedding):
             nn.init.normal_(m.weight, std=0.02)
 
-    def hidden(self, input_ids, attention_mask=None):
-        return self.model(input_ids, attention_mask)
+    def hidden(self, input_ids, attention_mask=None, knowledge_ids=None):
+        return self.model(input_ids, attention_mask, knowledge_ids)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None,
+                knowledge_ids: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Logits [batch, seq, heads, labels]."""
-        h = self.model(input_ids, attention_mask)
+        h = self.model(input_ids, attention_mask, knowledge_ids)
         # A bf16 backbone (LLaMA LoRA runs) keeps a float32 head; a no-op (nothing traced) for float32 models.
         logits = self.score(h.to(self.score.weight.dtype))
         return logits.reshape(input_ids.shape[0], input_ids.shape[1], self.config.num_label_heads,
@@ -243,6 +257,17 @@ class VanerForTokenClassification(nn.Module):
                 continue
             total += p.numel()
         return total
+
+
+class ExportWrapperV2(nn.Module):
+    """(input_ids, attention_mask, knowledge_ids) -> logits, for ONNX export of format-2 bundles."""
+
+    def __init__(self, model: VanerForTokenClassification):
+        super().__init__()
+        self.inner = model
+
+    def forward(self, input_ids, attention_mask, knowledge_ids):
+        return self.inner(input_ids, attention_mask, knowledge_ids)
 
 
 class ExportWrapper(nn.Module):

@@ -1,0 +1,452 @@
+"""Format-2 bundles (docs/bundle-format.md): one pass for every type (a BIO head per type), a prompt naming the
+annotation scheme of every type, and the knowledge input. Stages: pack2 -> finetune2 -> export2 (train.py v2-*).
+
+Work files in ``.train-data/<name>/`` (git-ignored): kb-base/ (vocabularies without corpus names), extra-names.tsv
+(names harvested from training annotations, with their folds), records2-{train,dev}.jsonl.gz, finetune2.pt
+(model + optimizer + step: a stopped run resumes where it was).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import shutil
+import time
+from collections import Counter
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+
+from . import data2 as D2
+from .evaluate import bio_spans
+from .finetune import lr_at
+from .features import IGNORE, length_bucketed_batches
+from .knowledge import num_knowledge_ids, write_extra_names
+from .model import VanerConfig, VanerForTokenClassification
+from .pipeline import REPO, _wd, device_of, log
+
+H = len(D2.TYPES)
+
+
+# ------------------------------------------------------------------------------------------------- tokenizer
+
+class BundleTokenizer:
+    """The tokenizer.json of a bundle (or of a checkpoint in our export layout), encoded with the JS-exact Unigram
+    port, plus the manifest's special ids."""
+
+    def __init__(self, tokenizer_json: str, special: dict):
+        from .tokenizer import JsUnigram
+        with open(tokenizer_json, encoding="utf-8") as f:
+            tj = json.load(f)
+        self.json_path = tokenizer_json
+        self.uni = JsUnigram(tj)
+        self.vocab_size = len(tj["model"]["vocab"])
+        self.special = dict(special)
+        self._cache: Dict[str, List[int]] = {}
+
+    def encode(self, text: str) -> List[int]:
+        ids = self._cache.get(text)
+        if ids is None:
+            ids = self.uni.encode(text)
+            if len(self._cache) < 500000:
+                self._cache[text] = ids
+        return ids
+
+    def encode_words(self, words: Sequence[str]) -> List[List[int]]:
+        return [self.encode(w) or [self.special.get("unkId", 2)] for w in words]
+
+
+def load_tokenizer2(cfg: dict) -> BundleTokenizer:
+    init = cfg["base"]["init_bundle"]
+    init = init if os.path.isabs(init) else os.path.join(REPO, init)
+    with open(os.path.join(init, "manifest.json")) as f:
+        man = json.load(f)
+    tj = os.path.join(init, "tokenizer.json")
+    with open(tj, encoding="utf-8") as f:
+        vocab = json.load(f)["model"]["vocab"]
+    unk = next((i for i, (p, _) in enumerate(vocab) if p == "<unk>"), 2)
+    return BundleTokenizer(tj, dict(man["special"], unkId=unk))
+
+
+# ---------------------------------------------------------------------------------------------------- pack
+
+def _kb_base(cfg: dict) -> str:
+    """data/kb without the corpus names (those come fold by fold from extra-names.tsv)."""
+    src = os.path.join(REPO, cfg["data"].get("kb_dir", "data/kb"))
+    dst = _wd(cfg, "kb-base")
+    os.makedirs(dst, exist_ok=True)
+    for n in os.listdir(src):
+        if n != "corpus-names.tsv.gz" and os.path.isfile(os.path.join(src, n)):
+            shutil.copyfile(os.path.join(src, n), os.path.join(dst, n))
+    with gzip.GzipFile(os.path.join(dst, "corpus-names.tsv.gz"), "wb", mtime=0) as f:
+        f.write(b"curie\ttype\tname\tcount\n")
+    return dst
+
+
+def _write(path: str, recs: List[dict]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for r in recs:
+            f.write(json.dumps({"s": r["src"], "c": r["covered"], "w": r["words"], "k": r["kn"], "g": r["text_id"],
+                                "t": {k: "".join("OBI"[x] for x in v) for k, v in r["tags"].items()}},
+                               ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def read_records2(path: str) -> List[dict]:
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            out.append({"src": r["s"], "covered": r["c"], "words": r["w"], "kn": r["k"], "text_id": r["g"],
+                        "tags": {k: ["OBI".index(c) for c in v] for k, v in r["t"].items()}})
+    return out
+
+
+def stage_pack2(cfg: dict) -> None:
+    dc = cfg["data"]
+    t0 = time.time()
+    kb = _kb_base(cfg)
+    train_texts = D2.load_texts("train", include_extra=dc.get("include_extra", True))
+    caps = dc.get("source_caps", {})
+    if caps:
+        rng = random.Random(cfg.get("seed", 0))
+        by: Dict[str, list] = {}
+        for t in train_texts:
+            by.setdefault(t.src, []).append(t)
+        train_texts = []
+        for src in sorted(by):
+            ts = by[src]
+            if src in caps and len(ts) > caps[src]:
+                rng.shuffle(ts)
+                ts = ts[: caps[src]]
+            train_texts.extend(ts)
+    names = D2.harvest_names(train_texts)
+    extra = _wd(cfg, "extra-names.tsv")
+    write_extra_names(extra, names)
+    log(f"[pack2] {len(train_texts)} training texts, {len(names)} harvested names")
+    train = D2.build_records(train_texts, kb, extra, dev=False)
+    dev_texts = D2.load_texts("devel")
+    dev = D2.build_records(dev_texts, kb, extra, dev=True)
+    _write(_wd(cfg, "records2-train.jsonl.gz"), train)
+    _write(_wd(cfg, "records2-dev.jsonl.gz"), dev)
+    cover = sum(1 for r in train for k in r["kn"] if k) / max(1, sum(len(r["kn"]) for r in train))
+    log(f"[pack2] train {len(train)} sentences {dict(Counter(r['src'] for r in train))}; dev {len(dev)}; "
+        f"{cover:.1%} of training words carry a knowledge id; {time.time() - t0:.0f}s")
+
+
+# ------------------------------------------------------------------------------------------------- windows
+
+class Window:
+    __slots__ = ("ids", "prefix", "starts", "nsub", "kn", "labels", "src")
+
+    def __init__(self, ids, prefix, starts, nsub, kn, labels, src):
+        self.ids, self.prefix, self.starts, self.nsub, self.kn, self.labels, self.src = \
+            ids, prefix, starts, nsub, kn, labels, src
+
+
+def make_windows(recs: List[dict], tok: BundleTokenizer, max_length: int, pack: bool = True) -> List[Window]:
+    """Consecutive sentences of one text packed greedily into windows of <= max_length tokens (as the runtime
+    packs a document); a sentence longer than a window is cut at word boundaries."""
+    out: List[Window] = []
+    cache: Dict[str, List[int]] = {}
+    cur = None
+
+    def flush():
+        nonlocal cur
+        if cur is not None and cur.starts:
+            out.append(cur)
+        cur = None
+
+    prev_group = None
+    for r in recs:
+        datasets = D2.datasets_for(r["covered"])
+        instr = D2.instruction(datasets)
+        prefix = cache.get(instr)
+        if prefix is None:
+            sp = tok.special
+            prefix = cache[instr] = [sp["bosId"]] + tok.encode(instr) + [sp["sepId"]]
+        wids = tok.encode_words(r["words"])
+        need = sum(len(w) for w in wids)
+        if not pack or cur is None or prev_group != r["text_id"] or len(cur.ids) + need > max_length:
+            flush()
+        prev_group = r["text_id"]
+        for j, w in enumerate(wids):
+            w = w[: max_length - len(prefix)]
+            if cur is None or len(cur.ids) + len(w) > max_length:
+                flush()
+                cur = Window(list(prefix), len(prefix), [], [], [], [], r["src"])
+            cur.starts.append(len(cur.ids))
+            cur.nsub.append(len(w))
+            cur.kn.append(r["kn"][j])
+            cur.labels.append([r["tags"][t][j] if t in r["tags"] else IGNORE for t in D2.TYPES])
+            cur.ids.extend(w)
+    flush()
+    return out
+
+
+def _augment(kn: List[int], rng: random.Random, aug: dict) -> List[int]:
+    """Feature dropout and noise, so the model learns both to trust and to overrule the dictionary."""
+    if not aug or rng.random() < aug.get("drop_all", 0.0):
+        return [0] * len(kn) if aug else list(kn)
+    kn = list(kn)
+    dropped_types = {t for t in range(H) if rng.random() < aug.get("drop_type", {}).get(D2.TYPES[t], 0.0)}
+    j = 0
+    while j < len(kn):
+        if kn[j] == 0:
+            j += 1
+            continue
+        t = (kn[j] - 1) // 2
+        e = j + 1
+        while e < len(kn) and kn[e] == 2 + 2 * t:
+            e += 1
+        if t in dropped_types or rng.random() < aug.get("drop_span", 0.0):
+            for k in range(j, e):
+                kn[k] = 0
+        elif rng.random() < aug.get("jitter", 0.0):
+            if e - j > 1 and rng.random() < 0.5:
+                kn[e - 1] = 0  # shrink by one word
+            elif e < len(kn) and kn[e] == 0:
+                kn[e] = 2 + 2 * t  # grow by one word
+        j = e
+    return kn
+
+
+def collate2(batch: Sequence[Window], pad_id: int, rng: Optional[random.Random] = None, aug: Optional[dict] = None):
+    n = max(len(w.ids) for w in batch)
+    ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), n), dtype=torch.long)
+    kn = torch.zeros((len(batch), n), dtype=torch.long)
+    labels = torch.full((len(batch), n, H), IGNORE, dtype=torch.long)
+    for i, w in enumerate(batch):
+        ids[i, : len(w.ids)] = torch.tensor(w.ids)
+        mask[i, : len(w.ids)] = 1
+        wk = _augment(w.kn, rng, aug) if rng is not None else w.kn
+        row = [0] * w.prefix
+        for k, m in zip(wk, w.nsub):
+            row.extend([k] * m)
+        kn[i, : len(row)] = torch.tensor(row)
+        labels[i, torch.tensor(w.starts)] = torch.tensor(w.labels)
+    return ids, mask, kn, labels
+
+
+# ----------------------------------------------------------------------------------------------- the model
+
+def build_model2(cfg: dict, tok: BundleTokenizer) -> VanerForTokenClassification:
+    init = cfg["base"]["init_bundle"]
+    init = init if os.path.isabs(init) else os.path.join(REPO, init)
+    with open(os.path.join(init, "manifest.json")) as f:
+        arch = json.load(f)["architecture"]
+    mc = VanerConfig(vocab_size=arch["vocabSize"], hidden_size=arch["hiddenSize"],
+                     intermediate_size=arch["intermediateSize"], num_hidden_layers=arch["numLayers"],
+                     num_attention_heads=arch["numHeads"], num_key_value_heads=arch["numKeyValueHeads"],
+                     max_position_embeddings=arch["maxPositionEmbeddings"], rope_theta=arch["ropeTheta"],
+                     rms_norm_eps=arch["rmsNormEps"], bidirectional=True, num_label_heads=H, num_labels=3,
+                     num_knowledge_ids=num_knowledge_ids(D2.TYPES))
+    torch.manual_seed(cfg.get("seed", 0))
+    model = VanerForTokenClassification(mc, with_lm_head=False)
+    if cfg["base"].get("warm_start", True) and os.path.exists(os.path.join(init, "model.onnx")):
+        from .warmstart import read_onnx_state
+        st = read_onnx_state(os.path.join(init, "model.onnx"), mc.num_hidden_layers)
+        # The old single BIO head (trained under per-type prompts) initialises every new head.
+        w, b = st.pop("score.weight"), st.pop("score.bias")
+        st["score.weight"] = w.repeat(H, 1)
+        st["score.bias"] = b.repeat(H)
+        missing, unexpected = model.load_state_dict(st, strict=False)
+        assert not unexpected, unexpected
+        assert set(missing) <= {"model.embed_knowledge.weight"}, missing
+        log(f"[finetune2] warm start from {init}/model.onnx")
+    torch.nn.init.zeros_(model.model.embed_knowledge.weight)
+    return model
+
+
+def multi_head_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    lg = logits.float().reshape(-1, logits.shape[-1])
+    return F.cross_entropy(lg, labels.reshape(-1), ignore_index=IGNORE)
+
+
+# ------------------------------------------------------------------------------------------------ evaluate
+
+def evaluate2(model, windows: List[Window], pad_id: int, device: str = "cpu", batch: int = 32) -> Dict[str, dict]:
+    """Strict entity-level P/R/F1 per (source, type), word-level BIO, windows as given (no augmentation)."""
+    model.eval()
+    counts: Dict[Tuple[str, str], List[int]] = {}
+    with torch.no_grad():
+        for k in range(0, len(windows), batch):
+            chunk = windows[k: k + batch]
+            ids, mask, kn, _ = collate2(chunk, pad_id)
+            pred = model(ids.to(device), mask.to(device), kn.to(device)).argmax(-1).cpu()
+            for i, w in enumerate(chunk):
+                p = pred[i, torch.tensor(w.starts)]  # [words, H]
+                for h, t in enumerate(D2.TYPES):
+                    gold_tags = [lab[h] for lab in w.labels]
+                    if gold_tags[0] == IGNORE:
+                        continue
+                    g = set(bio_spans(gold_tags))
+                    s = set(bio_spans([int(x) for x in p[:, h]]))
+                    c = counts.setdefault((w.src, t), [0, 0, 0])
+                    c[0] += len(g & s)
+                    c[1] += len(s)
+                    c[2] += len(g)
+    out = {}
+    for (src, t), (tp, np_, ng) in sorted(counts.items()):
+        if ng == 0:
+            continue
+        pr = tp / np_ if np_ else 0.0
+        rc = tp / ng if ng else 0.0
+        out[f"{src}/{t}"] = {"precision": round(pr, 4), "recall": round(rc, 4),
+                             "f1": round(2 * pr * rc / (pr + rc), 4) if pr + rc else 0.0, "entities": ng}
+    return out
+
+
+def dev_windows(cfg: dict, tok: BundleTokenizer, limit: Optional[int] = None) -> List[Window]:
+    recs = read_records2(_wd(cfg, "records2-dev.jsonl.gz"))
+    if limit:
+        rng = random.Random(1)
+        by: Dict[str, list] = {}
+        for r in recs:
+            by.setdefault(r["src"], []).append(r)
+        recs = []
+        for src in sorted(by):
+            rs = by[src]
+            rng.shuffle(rs)
+            recs.extend(rs[:limit])
+    return make_windows(recs, tok, cfg["data"]["max_length"], pack=False)
+
+
+# ------------------------------------------------------------------------------------------------ finetune
+
+def stage_finetune2(cfg: dict) -> dict:
+    fc = cfg["finetune"]
+    dev = device_of(cfg)
+    tok = load_tokenizer2(cfg)
+    path = _wd(cfg, "finetune2.pt")
+    model = build_model2(cfg, tok)
+    rng = random.Random(cfg.get("seed", 0))
+    recs = read_records2(_wd(cfg, "records2-train.jsonl.gz"))
+    # Sentence-level corpora are mostly sentences without a mention (LINNAEUS: most of them); keep a share.
+    neg = cfg["data"].get("neg_keep", {})
+    keep_rng = random.Random(cfg.get("seed", 0))
+    recs = [r for r in recs if r["src"] not in neg or any(any(t) for t in r["tags"].values())
+            or keep_rng.random() < neg[r["src"]]]
+    windows = make_windows(recs, tok, cfg["data"]["max_length"])
+    ntok = sum(len(w.ids) for w in windows)
+    log(f"[finetune2] {len(recs)} sentences -> {len(windows)} windows, {ntok} tokens/epoch; "
+        f"{dict(Counter(w.src for w in windows))}")
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=fc["lr"], betas=(0.9, 0.98), eps=1e-8)
+    step, tokens, elapsed_before = 0, 0, 0.0
+    if os.path.exists(path):
+        ck = torch.load(path, map_location="cpu")
+        model.load_state_dict(ck["state"])
+        if "optimizer" in ck:
+            opt.load_state_dict(ck["optimizer"])
+        step, tokens, elapsed_before = ck["stats"]["steps"], ck["stats"]["tokens"], ck["stats"]["seconds"]
+        log(f"[finetune2] resumed from {path} at step {step} ({elapsed_before:.0f}s trained)")
+        rng = random.Random(cfg.get("seed", 0) + step)
+    model.to(dev)
+    lengths = [len(w.ids) for w in windows]
+    # Source weights: repeat windows of small corpora so each epoch sees them more often.
+    weights = cfg["data"].get("source_weights", {})
+    order: List[int] = []
+    for i, w in enumerate(windows):
+        order.extend([i] * int(weights.get(w.src, 1)))
+    aug = cfg["data"].get("knowledge_augment", {})
+    budget = fc.get("time_budget_s")
+    steps = fc["steps"]
+    t0 = time.time() - elapsed_before
+    last_ckpt = time.time()
+    ema = None
+    batches: List[List[int]] = []
+    pad = tok.special["padId"]
+    sub_lengths = [lengths[i] for i in order]
+
+    def save(final: bool = False) -> None:
+        stats = {"steps": step, "tokens": tokens, "seconds": round(time.time() - t0, 1), "final_loss": ema,
+                 "epoch_tokens": ntok, "windows": len(windows), "partial": not final}
+        tmp = path + ".tmp"
+        torch.save({"config": model.config.to_dict(), "state": {k: v.detach().float().cpu() for k, v in
+                                                                model.state_dict().items()},
+                    "optimizer": opt.state_dict(), "stats": stats}, tmp)
+        os.replace(tmp, path)
+
+    model.train()
+    while step < steps:
+        if budget is not None and time.time() - t0 >= budget:
+            log(f"[finetune2] time budget reached at step {step}")
+            break
+        if not batches:
+            batches = [[order[j] for j in b] for b in
+                       length_bucketed_batches(sub_lengths, fc["max_tokens"], fc["max_batch"], rng)]
+        b = batches.pop()
+        ids, mask, kn, labels = collate2([windows[i] for i in b], pad, rng, aug)
+        ids, mask, kn, labels = ids.to(dev), mask.to(dev), kn.to(dev), labels.to(dev)
+        loss = multi_head_loss(model(ids, mask, kn), labels)
+        loss.backward()
+        tf = (time.time() - t0) / budget if budget else 0.0
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, steps, fc["lr"], fc.get("warmup", 50), time_frac=tf)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        step += 1
+        tokens += int(mask.sum())
+        ema = float(loss) if ema is None else 0.98 * ema + 0.02 * float(loss)
+        if step % fc.get("log_every", 25) == 0:
+            el = time.time() - t0
+            log(f"[finetune2] step {step} loss {ema:.4f} lr {opt.param_groups[0]['lr']:.2e} tokens {tokens} "
+                f"tok/s {tokens / max(1.0, el - elapsed_before) if step else 0:.0f} elapsed {el:.0f}s")
+        if time.time() - last_ckpt >= fc.get("checkpoint_every_s", 300):
+            save()
+            last_ckpt = time.time()
+        if fc.get("eval_every") and step % fc["eval_every"] == 0:
+            res = evaluate2(model, dev_windows(cfg, tok, fc.get("eval_limit", 200)), pad, dev)
+            log(f"[eval2] step {step} " + json.dumps({k: v["f1"] for k, v in res.items()}))
+            model.train()
+    save(final=True)
+    model.eval()
+    log(f"[finetune2] done: step {step}, tokens {tokens}")
+    return {"steps": step, "tokens": tokens}
+
+
+# -------------------------------------------------------------------------------------------------- the CLI
+
+def main(args, cfg: dict) -> int:
+    cmd = args.command
+    if cmd == "pack2":
+        stage_pack2(cfg)
+    elif cmd == "finetune2":
+        stage_finetune2(cfg)
+    elif cmd == "evaluate2":
+        tok = load_tokenizer2(cfg)
+        model = load_ckpt2(args.ckpt or _wd(cfg, "finetune2.pt"))
+        res = evaluate2(model, dev_windows(cfg, tok, args.dev_limit), tok.special["padId"])
+        log(json.dumps(res, indent=1))
+    elif cmd == "export2":
+        from .export2 import stage_export2
+        stage_export2(cfg, args.out or os.path.join("models", cfg.get("bundle_name", cfg["name"])),
+                      ckpt=args.ckpt, dev_limit=args.dev_limit)
+    elif cmd == "all2":
+        from .export2 import stage_export2
+        stage_pack2(cfg)
+        stage_finetune2(cfg)
+        stage_export2(cfg, args.out or os.path.join("models", cfg.get("bundle_name", cfg["name"])),
+                      dev_limit=args.dev_limit)
+    elif cmd == "tiny2":
+        from .export2 import stage_tiny2
+        stage_tiny2(cfg, args.out or os.path.join("test", "fixtures", "tiny-bundle"))
+    elif cmd == "knowledge-ids":
+        from .export2 import knowledge_ids_cli
+        knowledge_ids_cli(args.kb, args.texts, args.out)
+    return 0
+
+
+def load_ckpt2(path: str) -> VanerForTokenClassification:
+    ck = torch.load(path, map_location="cpu")
+    model = VanerForTokenClassification(VanerConfig.from_dict(ck["config"]), with_lm_head=False)
+    model.load_state_dict(ck["state"])
+    model.stats = ck.get("stats", {})
+    return model.eval()
