@@ -21,7 +21,10 @@ if (opt.reference) {
   const s = ref.input_ids[0].length;
   const ids = new ort.Tensor('int64', BigInt64Array.from(ref.input_ids.flat().map(BigInt)), [b, s]);
   const mask = new ort.Tensor('int64', BigInt64Array.from(ref.attention_mask.flat().map(BigInt)), [b, s]);
-  const out = await session.run({ input_ids: ids, attention_mask: mask });
+  const feeds = { input_ids: ids, attention_mask: mask };
+  // Format-2 bundles take a third input (docs/bundle-format.md, "Knowledge ids").
+  if (ref.knowledge_ids) feeds.knowledge_ids = new ort.Tensor('int64', BigInt64Array.from(ref.knowledge_ids.flat().map(BigInt)), [b, s]);
+  const out = await session.run(feeds);
   const logits = out.logits;
   let maxDiff = 0;
   for (let i = 0; i < ref.logits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(logits.data[i] - ref.logits[i]));
