@@ -237,15 +237,21 @@ def build_model2(cfg: dict, tok: BundleTokenizer) -> VanerForTokenClassification
     init = init if os.path.isabs(init) else os.path.join(REPO, init)
     with open(os.path.join(init, "manifest.json")) as f:
         arch = json.load(f)["architecture"]
-    mc = VanerConfig(vocab_size=arch["vocabSize"], hidden_size=arch["hiddenSize"],
-                     intermediate_size=arch["intermediateSize"], num_hidden_layers=arch["numLayers"],
-                     num_attention_heads=arch["numHeads"], num_key_value_heads=arch["numKeyValueHeads"],
-                     max_position_embeddings=arch["maxPositionEmbeddings"], rope_theta=arch["ropeTheta"],
-                     rms_norm_eps=arch["rmsNormEps"], bidirectional=True, num_label_heads=H, num_labels=3,
-                     num_knowledge_ids=num_knowledge_ids(D2.TYPES))
+    if cfg.get("model"):
+        # An architecture of its own (tiny fixture); only the tokenizer comes from the base bundle.
+        mc = VanerConfig.from_dict(dict(cfg["model"], vocab_size=tok.vocab_size, bidirectional=True,
+                                        num_label_heads=H, num_labels=3,
+                                        num_knowledge_ids=num_knowledge_ids(D2.TYPES)))
+    else:
+        mc = VanerConfig(vocab_size=arch["vocabSize"], hidden_size=arch["hiddenSize"],
+                         intermediate_size=arch["intermediateSize"], num_hidden_layers=arch["numLayers"],
+                         num_attention_heads=arch["numHeads"], num_key_value_heads=arch["numKeyValueHeads"],
+                         max_position_embeddings=arch["maxPositionEmbeddings"], rope_theta=arch["ropeTheta"],
+                         rms_norm_eps=arch["rmsNormEps"], bidirectional=True, num_label_heads=H, num_labels=3,
+                         num_knowledge_ids=num_knowledge_ids(D2.TYPES))
     torch.manual_seed(cfg.get("seed", 0))
     model = VanerForTokenClassification(mc, with_lm_head=False)
-    if cfg["base"].get("warm_start", True) and os.path.exists(os.path.join(init, "model.onnx")):
+    if cfg["base"].get("warm_start", True) and not cfg.get("model"):
         from .warmstart import read_onnx_state
         st = read_onnx_state(os.path.join(init, "model.onnx"), mc.num_hidden_layers)
         # The old single BIO head (trained under per-type prompts) initialises every new head.
@@ -256,7 +262,7 @@ def build_model2(cfg: dict, tok: BundleTokenizer) -> VanerForTokenClassification
         assert not unexpected, unexpected
         assert set(missing) <= {"model.embed_knowledge.weight"}, missing
         log(f"[finetune2] warm start from {init}/model.onnx")
-    torch.nn.init.zeros_(model.model.embed_knowledge.weight)
+        torch.nn.init.zeros_(model.model.embed_knowledge.weight)
     return model
 
 
