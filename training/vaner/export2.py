@@ -200,8 +200,26 @@ def stage_tiny2(cfg: dict, out_dir: str) -> dict:
     stage_finetune2(cfg)
     m = stage_export2(cfg, out_dir, dev_limit=cfg.get("export", {}).get("dev_limit"), reference=True,
                       extra_card="Test fixture only: too small to be useful for NER.")
+    write_tokenizer_parity(load_tokenizer2(cfg), os.path.join(out_dir, "tokenizer-parity.json"))
     log(f"[tiny2] done in {time.time() - t0:.0f}s")
     return m
+
+
+# Words whose encodings are easy to get wrong (Greek, micro sign, digits and hyphens, long strings).
+PARITY_WORDS = ["\u03b1", "\u03b2-blocker", "TNF\u03b1", "\u00b5g", "IL-2R", "2,4-D", "L444P", "Na+/K+-ATPase",
+                "N-acetylcysteine", "5-fluorouracil", "ACGTACGTTTGACCA", "p53", "Escherichia", "coli", "COVID-19",
+                "\u00e9", "caf\u00e9", "\u2212", "[3H]-dopamine", "HbA1c", "1,25(OH)2D3", "mg/kg", "\u2264",
+                "hydroxychloroquine", "nephrotoxicity", "Cisplatin", "x", "a", "I", "-", "(", ")", "%", "."]
+
+
+def write_tokenizer_parity(tok, path: str) -> None:
+    """tokenizer.json encodings by the training encoder, for Node to compare (test/ner-tokenizer tests)."""
+    cases = [{"word": w, "ids": tok.encode(w)} for w in PARITY_WORDS]
+    sents = [{"text": s["instruction"], "ids": tok.encode(s["instruction"])} for s in D2.scheme_entries()]
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"description": "tokenizer.json encodings computed by the training encoder (JS-exact Unigram "
+                                  "port); @huggingface/tokenizers must produce the same ids",
+                   "cases": cases, "sentences": sents}, f, ensure_ascii=False, indent=1)
 
 
 def knowledge_ids_cli(kb_dir: str, texts_path: str, out_path: str) -> None:

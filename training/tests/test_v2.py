@@ -1,0 +1,207 @@
+"""Format-2 pipeline: knowledge ids, schemes, windows, multi-head loss, warm start and export parity in Node."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import tempfile
+import unittest
+
+from helpers import HERE  # noqa: F401  (sets sys.path)
+
+import torch
+
+from vaner import data2 as D2
+from vaner.export import node_check
+from vaner.export2 import reference2, write_bundle2
+from vaner.knowledge import compute_spans, num_knowledge_ids, word_knowledge_ids
+from vaner.model import VanerConfig, VanerForTokenClassification
+from vaner.pipeline2 import H, BundleTokenizer, _augment, collate2, make_windows, multi_head_loss
+from vaner.warmstart import read_onnx_state
+
+REPO = os.path.dirname(os.path.dirname(HERE))
+BASE = os.path.join(REPO, "training", "base", "vaner-small-v1")
+
+
+def tok():
+    return BundleTokenizer(os.path.join(BASE, "tokenizer.json"), {"bosId": 1, "sepId": 3, "padId": 0, "unkId": 2})
+
+
+def tiny_v2(seed=0):
+    torch.manual_seed(seed)
+    cfg = VanerConfig(vocab_size=8000, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
+                      num_label_heads=H, num_knowledge_ids=num_knowledge_ids(D2.TYPES))
+    return VanerForTokenClassification(cfg, with_lm_head=False).eval()
+
+
+class KnowledgeIdsTest(unittest.TestCase):
+    WORDS = [("Cisplatin", 0, 9), ("-", 9, 10), ("induced", 10, 17), ("acute", 18, 23), ("renal", 24, 29),
+             ("failure", 30, 37), ("in", 38, 40), ("rats", 41, 45)]
+
+    def test_b_then_i_per_type_and_zero_elsewhere(self):
+        spans = [(0, 9, "CHEMICAL"), (18, 37, "DISEASE"), (41, 45, "SPECIES")]
+        self.assertEqual(word_knowledge_ids(self.WORDS, spans, D2.TYPES), [1, 0, 0, 3, 4, 4, 0, 7])
+
+    def test_types_outside_the_list_are_ignored_and_partial_overlap_counts(self):
+        spans = [(0, 9, "VARIANT"), (20, 26, "DISEASE")]  # covers the end of 'acute' and the start of 'renal'
+        self.assertEqual(word_knowledge_ids(self.WORDS, spans, D2.TYPES), [0, 0, 0, 3, 4, 0, 0, 0])
+
+    def test_id_range(self):
+        self.assertEqual(num_knowledge_ids(D2.TYPES), 17)
+        spans = [(41, 45, "RNA")]
+        self.assertEqual(word_knowledge_ids(self.WORDS, spans, D2.TYPES)[-1], 1 + 2 * D2.TYPES.index("RNA"))
+
+    def test_runtime_matcher_spans_through_node(self):
+        # The TypeScript dictionary labeler over the shipped vocabularies (dist/ must be built: npm run build).
+        text = "Naloxone reverses the effect of clonidine."
+        spans = compute_spans([{"text": text}], os.path.join(REPO, "data", "kb"), D2.TYPES)[0]
+        got = {text[s:e]: t for s, e, t in spans}
+        self.assertEqual(got.get("Naloxone"), "CHEMICAL")
+        self.assertEqual(got.get("clonidine"), "CHEMICAL")
+        self.assertNotIn("effect", got)
+
+
+class SchemesTest(unittest.TestCase):
+    def test_scheme_names_and_prompts(self):
+        entries = D2.scheme_entries()
+        self.assertEqual([e["name"] for e in entries], ["bc5cdr", "ncbi-disease", "bc2gm", "jnlpba", "linnaeus", "s800"])
+        for e in entries:
+            self.assertEqual(sorted(e["datasets"]), sorted(D2.TYPES))
+            self.assertEqual(e["instruction"], D2.instruction(e["datasets"]))
+        ncbi = entries[1]
+        self.assertIn("disease (NCBI-disease)", ncbi["instruction"])
+        self.assertIn("chemical (BC5CDR)", ncbi["instruction"])
+        # A scheme changes the corpus of its own types only: bc5cdr, bc2gm and linnaeus are the defaults.
+        default = D2.instruction(D2.DEFAULT_DATASETS)
+        same = [e["name"] for e in entries if e["instruction"] == default]
+        self.assertEqual(same, ["bc5cdr", "bc2gm", "linnaeus"])
+        self.assertEqual(len({e["instruction"] for e in entries}), 4)
+
+    def test_default_prompt_groups_types_of_one_corpus(self):
+        self.assertEqual(D2.instruction(D2.DEFAULT_DATASETS),
+                         "Recognize chemical, disease (BC5CDR); gene (BC2GM); species (LINNAEUS); cell line, cell "
+                         "type, DNA, RNA (JNLPBA) entities in the text.")
+
+
+def record(words, tags, kn, covered, text_id="t"):
+    return {"src": "X", "covered": covered, "words": words, "tags": tags, "kn": kn, "text_id": text_id}
+
+
+class WindowsTest(unittest.TestCase):
+    def test_labels_only_for_covered_heads_and_knowledge_per_subword(self):
+        t = tok()
+        r = record(["Cisplatin", "nephrotoxicity"], {"CHEMICAL": [1, 0], "DISEASE": [0, 1]}, [1, 3],
+                   {"CHEMICAL": "BC5CDR", "DISEASE": "BC5CDR"})
+        (w,) = make_windows([r], t, 128)
+        ids, mask, kn, labels = collate2([w], 0)
+        prefix = w.prefix
+        self.assertEqual(kn[0, :prefix].tolist(), [0] * prefix)
+        n0, n1 = w.nsub
+        self.assertEqual(kn[0, prefix: prefix + n0 + n1].tolist(), [1] * n0 + [3] * n1)
+        self.assertEqual(labels[0, w.starts[0]].tolist()[:2], [1, 0])
+        self.assertEqual(labels[0, w.starts[1]].tolist()[:2], [0, 1])
+        self.assertTrue(all(x == -100 for x in labels[0, w.starts[0]].tolist()[2:]))
+        self.assertEqual(int(mask.sum()), len(w.ids))
+
+    def test_sentences_of_one_text_share_windows_until_full(self):
+        t = tok()
+        cov = {"GENE": "BC2GM"}
+        recs = [record(["BRCA1", "binds", "."], {"GENE": [1, 0, 0]}, [0, 0, 0], cov, "a") for _ in range(3)]
+        recs.append(record(["p53", "."], {"GENE": [1, 0]}, [0, 0], cov, "b"))
+        ws = make_windows(recs, t, 128)
+        self.assertEqual([len(w.starts) for w in ws], [9, 2])
+        small = make_windows(recs, t, ws[0].prefix + 8)
+        self.assertTrue(all(len(w.ids) <= ws[0].prefix + 8 for w in small))
+        self.assertEqual(sum(len(w.starts) for w in small), 11)
+
+    def test_augmentation(self):
+        rng = random.Random(0)
+        kn = [1, 2, 0, 3, 0]
+        self.assertEqual(_augment(kn, rng, {}), kn)
+        self.assertEqual(_augment(kn, rng, {"drop_all": 1.0}), [0] * 5)
+        self.assertEqual(_augment(kn, rng, {"drop_type": {"CHEMICAL": 1.0}}), [0, 0, 0, 3, 0])
+        self.assertEqual(_augment(kn, rng, {"drop_span": 1.0}), [0] * 5)
+
+
+class TrainingTest(unittest.TestCase):
+    def test_uncovered_heads_get_no_gradient(self):
+        t = tok()
+        model = tiny_v2()
+        model.train()
+        r = record(["Cisplatin", "nephrotoxicity"], {"CHEMICAL": [1, 0]}, [1, 3], {"CHEMICAL": "BC5CDR"})
+        ids, mask, kn, labels = collate2(make_windows([r], t, 128), 0)
+        loss = multi_head_loss(model(ids, mask, kn), labels)
+        loss.backward()
+        g = model.score.weight.grad.view(H, 3, -1)
+        self.assertGreater(float(g[0].abs().sum()), 0.0)
+        self.assertEqual(float(g[1:].abs().sum()), 0.0)
+        self.assertGreater(float(model.model.embed_knowledge.weight.grad[1].abs().sum()), 0.0)
+
+    def test_knowledge_ids_change_the_output_and_zero_embedding_is_neutral(self):
+        model = tiny_v2()
+        ids = torch.tensor([[1, 50, 3, 100, 200]])
+        mask = torch.ones_like(ids)
+        kn = torch.tensor([[0, 0, 0, 1, 2]])
+        with torch.no_grad():
+            a = model(ids, mask, kn)
+            b = model(ids, mask, torch.zeros_like(kn))
+            self.assertGreater(float((a - b).abs().max()), 1e-4)
+            torch.nn.init.zeros_(model.model.embed_knowledge.weight)
+            model.model.embed_knowledge = None  # a model without the channel
+            plain = model(ids, mask)
+            model.model.embed_knowledge = torch.nn.Embedding(17, 32)
+            torch.nn.init.zeros_(model.model.embed_knowledge.weight)
+            self.assertTrue(torch.allclose(model(ids, mask, kn), plain))
+
+
+class WarmStartAndExportTest(unittest.TestCase):
+    def test_weights_recovered_from_the_v1_onnx_reproduce_its_logits_in_node(self):
+        st = read_onnx_state(os.path.join(BASE, "model.onnx"), 4)
+        model = VanerForTokenClassification(VanerConfig(), with_lm_head=False)
+        model.load_state_dict(st)
+        ids = torch.tensor([[1, 50, 60, 3, 100, 200, 300], [1, 50, 60, 3, 100, 0, 0]])
+        mask = (ids != 0).long()
+        with torch.no_grad():
+            lg = model.eval()(ids, mask)
+        d = tempfile.mkdtemp()
+        try:
+            shutil.copyfile(os.path.join(BASE, "model.onnx"), os.path.join(d, "model.onnx"))
+            ref = os.path.join(d, "ref.json")
+            with open(ref, "w") as f:
+                json.dump({"atol": 1e-4, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
+                           "dims": list(lg.shape), "logits": lg.flatten().tolist()}, f)
+            res = node_check(d, ref, None)
+            self.assertIsNotNone(res, "node and node_modules are needed (npm install)")
+            self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)
+        finally:
+            shutil.rmtree(d)
+
+    def test_v2_bundle_manifest_and_onnxruntime_node_parity(self):
+        t = tok()
+        model = tiny_v2(1)
+        cfg = {"name": "t", "version": "test", "data": {"max_length": 128}, "base": {}}
+        d = tempfile.mkdtemp()
+        try:
+            m = write_bundle2(d, model, t, cfg, {}, "card", reference=True)
+            self.assertEqual(m["formatVersion"], 2)
+            self.assertEqual([e["type"] for e in m["entityTypes"]], D2.TYPES)
+            self.assertEqual(m["knowledge"]["types"], D2.TYPES)
+            self.assertEqual(m["io"]["knowledgeIds"], "knowledge_ids")
+            self.assertEqual(m["defaultScheme"], "bc5cdr")
+            import onnx
+            g = onnx.load(os.path.join(d, "model.onnx")).graph
+            self.assertEqual([i.name for i in g.input], ["input_ids", "attention_mask", "knowledge_ids"])
+            ref = json.load(open(os.path.join(d, "reference-logits.json")))
+            self.assertEqual(ref["dims"][2:], [H, 3])
+            self.assertTrue(any(k for row in ref["knowledge_ids"] for k in row))
+            res = node_check(d, os.path.join(d, "reference-logits.json"), None)
+            self.assertIsNotNone(res)
+            self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)
+        finally:
+            shutil.rmtree(d)
+
+
+if __name__ == "__main__":
+    unittest.main()
