@@ -15,9 +15,11 @@ import unittest
 import torch
 
 from helpers import HERE, WORDS, tiny_model, tiny_tokenizer
-from vaner import data as D
+from vaner import data2 as D2
 from vaner import pipeline as P
-from vaner.export import node_check, reference_logits
+from vaner import pipeline2 as P2
+from vaner.export import node_check
+from vaner.export2 import reference2
 from vaner.features import Encoder
 from vaner.hf_llama import write_safetensors_numpy
 from vaner.hf_tokenizer import HfTokenizer
@@ -37,11 +39,13 @@ def _dump(obj, path):
 
 
 def _records(n, offset):
+    """Format-2 records: BC5CDR-style chemical tags and knowledge ids marking the chemicals."""
     recs = []
     for k in range(n):
         words = WORDS[(k + offset) % 20: (k + offset) % 20 + 12]
-        recs.append({"src": "BC5CDR-chem", "dataset": "BC5CDR", "words": words,
-                     "tags": {"CHEMICAL": [1 if w in CHEM else 0 for w in words]}})
+        tags = [1 if w in CHEM else 0 for w in words]
+        recs.append({"src": "BC5CDR", "covered": {"CHEMICAL": "BC5CDR"}, "words": words,
+                     "tags": {"CHEMICAL": tags}, "kn": tags, "text_id": f"t{k}"})
     return recs
 
 
@@ -53,12 +57,12 @@ def write_tiny_llama(d: str) -> dict:
         json.dump(tok.to_hf_json(), f, ensure_ascii=False, indent=1)  # indent: bytes unlike our own writer's
     hf = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": tok.vocab_size,
           "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
-          "num_key_value_heads": 2, "max_position_embeddings": 64, "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
+          "num_key_value_heads": 2, "max_position_embeddings": 512, "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
           "tie_word_embeddings": False, "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "bfloat16"}
     _dump(hf, os.path.join(d, "config.json"))
     _dump({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": None},
           os.path.join(d, "tokenizer_config.json"))
-    src = tiny_model(seed=7, vocab_size=tok.vocab_size, rms_norm_eps=1e-5)
+    src = tiny_model(seed=7, vocab_size=tok.vocab_size, rms_norm_eps=1e-5, max_position_embeddings=512)
     state = {k: v for k, v in src.state_dict().items() if k.startswith("model.")}
     state["lm_head.weight"] = torch.randn(tok.vocab_size, 32)
     write_safetensors_numpy(state, os.path.join(d, "model.safetensors"), bf16=True)
@@ -72,14 +76,14 @@ class LlamaLoraCliTest(unittest.TestCase):
         cls.hf_dir = os.path.join(cls.tmp, "Llama-tiny-hf")
         os.makedirs(cls.hf_dir)
         cls.hf = write_tiny_llama(cls.hf_dir)
-        D.write_records(os.path.join(cls.tmp, "train.jsonl.gz"), _records(12, 0))
-        D.write_records(os.path.join(cls.tmp, "dev.jsonl.gz"), _records(3, 5))
+        P2._write(os.path.join(cls.tmp, "train.jsonl.gz"), _records(12, 0))
+        P2._write(os.path.join(cls.tmp, "dev.jsonl.gz"), _records(3, 5))
         with open(CONFIG) as f:
             cfg = json.load(f)
         cfg["workdir"] = os.path.join(cls.tmp, "work")
-        cfg["data"].update({"max_length": 64, "types": ["CHEMICAL"],
-                            "train_records": os.path.join(cls.tmp, "train.jsonl.gz"),
-                            "dev_records": os.path.join(cls.tmp, "dev.jsonl.gz")})
+        cfg["data"].update({"max_length": 320,
+                            "train_records2": os.path.join(cls.tmp, "train.jsonl.gz"),
+                            "dev_records2": os.path.join(cls.tmp, "dev.jsonl.gz")})
         cfg["finetune"].update({"steps": 1, "max_tokens": 4096, "max_batch": 16, "grad_accum": 1, "warmup": 1,
                                 "lr": 0.01, "time_budget_s": None})
         cfg["finetune"]["lora"].update({"r": 2, "alpha": 4, "dropout": 0.0})
@@ -87,7 +91,7 @@ class LlamaLoraCliTest(unittest.TestCase):
         _dump(cfg, cls.cfg_path)
         cls.out = os.path.join(cls.tmp, "bundle")
         over = ["--config", cls.cfg_path, "--set", f"base.hf_dir={cls.hf_dir}"]
-        for cmd in (["pack-data"], ["finetune"], ["export", "--out", cls.out]):
+        for cmd in (["pack2"], ["finetune2"], ["export2", "--out", cls.out]):
             assert train.main(cmd + over) == 0
         cls.cfg = P.load_config(cls.cfg_path, [f"base.hf_dir={cls.hf_dir}"])
 
@@ -106,7 +110,9 @@ class LlamaLoraCliTest(unittest.TestCase):
         self.assertEqual((a["hiddenSize"], a["numLayers"], a["numHeads"], a["numKeyValueHeads"],
                           a["intermediateSize"], a["vocabSize"], a["rmsNormEps"], a["bidirectional"]),
                          (32, 2, 4, 2, 64, self.hf["vocab_size"], 1e-5, True))
-        self.assertEqual([t["type"] for t in m["entityTypes"]], ["CHEMICAL"])
+        self.assertEqual(m["formatVersion"], 2)
+        self.assertEqual([t["type"] for t in m["entityTypes"]], D2.TYPES)
+        self.assertEqual(m["knowledge"]["types"], D2.TYPES)
 
     def test_tokenizer_json_is_copied_byte_identical(self):
         with open(os.path.join(self.hf_dir, "tokenizer.json"), "rb") as a, \
@@ -114,7 +120,7 @@ class LlamaLoraCliTest(unittest.TestCase):
             self.assertEqual(a.read(), b.read())
 
     def test_encoder_uses_the_checkpoint_specials(self):
-        tok = P.load_tokenizer(self.cfg)
+        tok = P2.load_tokenizer2(self.cfg)
         self.assertIsInstance(tok, HfTokenizer)
         self.assertEqual(tok.backend, "js-unigram")
         ids, _, _ = Encoder(tok, 64).encode_item("find chemicals", ["cisplatin"], [1])[0]
@@ -122,9 +128,10 @@ class LlamaLoraCliTest(unittest.TestCase):
         self.assertEqual(tok.encode("find chemicals"), tiny_tokenizer().encode("find chemicals"))
 
     def test_lora_merged_only_adapted_weights_changed(self):
-        model, stats = P.load_ckpt(os.path.join(self.cfg["workdir"], "finetune.pt"))
-        self.assertEqual(stats["finetune"]["steps"], 1)
-        self.assertEqual(stats["finetune"]["lora"]["r"], 2)
+        model = P2.load_ckpt2(os.path.join(self.cfg["workdir"], "finetune2.pt"))
+        self.assertEqual(model.stats["steps"], 1)
+        # The knowledge embedding and the heads train fully (zero-initialised embedding moved off zero).
+        self.assertGreater(float(model.model.embed_knowledge.weight.abs().sum()), 0.0)
         from vaner.hf_llama import load_hf_llama
         ref = load_hf_llama(self.hf_dir).state_dict()
         got = model.state_dict()
@@ -138,11 +145,9 @@ class LlamaLoraCliTest(unittest.TestCase):
 
     @unittest.skipUnless(HAVE_NODE, "node + onnxruntime-node not installed")
     def test_onnx_matches_torch_in_onnxruntime_node(self):
-        model, _ = P.load_ckpt(os.path.join(self.cfg["workdir"], "finetune.pt"))
-        tok = P.load_tokenizer(self.cfg)
-        instr = self._manifest()["entityTypes"][0]["instruction"]
-        ref = reference_logits(model, Encoder(tok, 64), [{"instruction": instr, "words": WORDS[:9]},
-                                                         {"instruction": instr, "words": ["naloxone"]}])
+        model = P2.load_ckpt2(os.path.join(self.cfg["workdir"], "finetune2.pt"))
+        tok = P2.load_tokenizer2(self.cfg)
+        ref = reference2(model, tok, 320)
         self.assertEqual(ref["input_ids"][1][-1], 4)  # right-padded with the checkpoint's padId
         path = os.path.join(self.tmp, "ref.json")
         _dump(ref, path)

@@ -25,7 +25,7 @@ from .finetune import lr_at
 from .features import IGNORE, length_bucketed_batches
 from .knowledge import num_knowledge_ids, write_extra_names
 from .model import VanerConfig, VanerForTokenClassification
-from .pipeline import REPO, _wd, device_of, log
+from .pipeline import REPO, _base_dtype, _wd, device_of, hf_dir, log
 
 H = len(D2.TYPES)
 
@@ -58,7 +58,12 @@ class BundleTokenizer:
         return [self.encode(w) or [self.special.get("unkId", 2)] for w in words]
 
 
-def load_tokenizer2(cfg: dict) -> BundleTokenizer:
+def load_tokenizer2(cfg: dict):
+    """A real LLaMA checkpoint's own tokenizer (``base.hf_dir``, hf_tokenizer.HfTokenizer), else the base bundle's."""
+    d = hf_dir(cfg)
+    if d:
+        from .hf_tokenizer import HfTokenizer
+        return HfTokenizer(d, sep_token=(cfg.get("base") or {}).get("sep_token"))
     init = cfg["base"]["init_bundle"]
     init = init if os.path.isabs(init) else os.path.join(REPO, init)
     with open(os.path.join(init, "manifest.json")) as f:
@@ -106,6 +111,14 @@ def read_records2(path: str) -> List[dict]:
 def stage_pack2(cfg: dict) -> None:
     dc = cfg["data"]
     t0 = time.time()
+    if dc.get("train_records2") or dc.get("dev_records2"):
+        # Ready-made record files (read_records2 format), e.g. a custom corpus with its knowledge ids.
+        if not (dc.get("train_records2") and dc.get("dev_records2")):
+            raise ValueError("data.train_records2 and data.dev_records2 go together")
+        shutil.copyfile(dc["train_records2"], _wd(cfg, "records2-train.jsonl.gz"))
+        shutil.copyfile(dc["dev_records2"], _wd(cfg, "records2-dev.jsonl.gz"))
+        log(f"[pack2] records from {dc['train_records2']} and {dc['dev_records2']}")
+        return
     kb = _kb_base(cfg)
     train_texts = D2.load_texts("train", include_extra=dc.get("include_extra", True))
     caps = dc.get("source_caps", {})
@@ -166,6 +179,9 @@ def make_windows(recs: List[dict], tok: BundleTokenizer, max_length: int, pack: 
         if prefix is None:
             sp = tok.special
             prefix = cache[instr] = [sp["bosId"]] + tok.encode(instr) + [sp["sepId"]]
+            if len(prefix) >= max_length:
+                raise ValueError(f"the prompt takes {len(prefix)} tokens, data.max_length is {max_length}: "
+                                 f"raise data.max_length")
         wids = tok.encode_words(r["words"])
         need = sum(len(w) for w in wids)
         if not pack or cur is None or prev_group != r["text_id"] or len(cur.ids) + need > max_length:
@@ -232,7 +248,24 @@ def collate2(batch: Sequence[Window], pad_id: int, rng: Optional[random.Random] 
 
 # ----------------------------------------------------------------------------------------------- the model
 
-def build_model2(cfg: dict, tok: BundleTokenizer) -> VanerForTokenClassification:
+def build_model2(cfg: dict, tok) -> VanerForTokenClassification:
+    base_dir = hf_dir(cfg)
+    if base_dir:
+        # VANER's setting: a Hugging Face LLaMA checkpoint (LLaMA-2-7B), bidirectional, new heads, the knowledge
+        # embedding added (float32, zero-initialised, trained fully like the heads; LoRA on the backbone).
+        from .hf_llama import load_hf_llama
+        dev = device_of(cfg)
+        dtype = _base_dtype(cfg, dev)
+        model = load_hf_llama(base_dir, num_label_heads=H, dtype=dtype, device=dev if dev != "cpu" else None)
+        torch.manual_seed(cfg.get("seed", 0))
+        model.score.reset_parameters()
+        model.score.float()
+        model.config.num_knowledge_ids = num_knowledge_ids(D2.TYPES)
+        model.model.embed_knowledge = torch.nn.Embedding(model.config.num_knowledge_ids, model.config.hidden_size)
+        torch.nn.init.zeros_(model.model.embed_knowledge.weight)
+        model.model.gradient_checkpointing = bool(cfg["finetune"].get("gradient_checkpointing", False))
+        log(f"[finetune2] initialised from Hugging Face checkpoint {base_dir} ({dtype}, {dev})")
+        return model
     init = cfg["base"]["init_bundle"]
     init = init if os.path.isabs(init) else os.path.join(REPO, init)
     with open(os.path.join(init, "manifest.json")) as f:
@@ -339,13 +372,27 @@ def stage_finetune2(cfg: dict) -> dict:
     ntok = sum(len(w.ids) for w in windows)
     log(f"[finetune2] {len(recs)} sentences -> {len(windows)} windows, {ntok} tokens/epoch; "
         f"{dict(Counter(w.src for w in windows))}")
+    lora_cfg = fc.get("lora")
+    if hf_dir(cfg) and not lora_cfg and not fc.get("full_finetune"):
+        raise ValueError("a Hugging Face checkpoint run needs finetune.lora (or finetune.full_finetune: true)")
+    if lora_cfg:
+        from .lora import apply_lora
+        wrapped = apply_lora(model, r=lora_cfg.get("r", 8), alpha=lora_cfg.get("alpha", 16.0),
+                             dropout=lora_cfg.get("dropout", 0.05),
+                             target_modules=tuple(lora_cfg.get("target_modules", ("q_proj", "k_proj", "v_proj",
+                                                                                  "o_proj", "gate_proj", "up_proj",
+                                                                                  "down_proj"))),
+                             trainable_extra=("score", "model.embed_knowledge"),
+                             use_peft=bool(lora_cfg.get("use_peft", False)), adapter_dtype=torch.float32)
+        log(f"[finetune2] LoRA r={lora_cfg.get('r', 8)} on {len(wrapped)} modules; trainable "
+            f"{sum(p.numel() for p in model.parameters() if p.requires_grad)} parameters")
     params = [p for p in model.parameters() if p.requires_grad]
     decay = [p for p in params if p.dim() >= 2]
     no_decay = [p for p in params if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=fc["lr"], betas=(0.9, 0.98), eps=1e-8)
     step, tokens, elapsed_before = 0, 0, 0.0
-    if os.path.exists(path):
+    if os.path.exists(path) and not lora_cfg:  # LoRA runs save only the merged model, at the end
         ck = torch.load(path, map_location="cpu")
         model.load_state_dict(ck["state"])
         if "optimizer" in ck:
@@ -371,15 +418,23 @@ def stage_finetune2(cfg: dict) -> dict:
     sub_lengths = [lengths[i] for i in order]
 
     def save(final: bool = False) -> None:
+        if lora_cfg and not final:
+            return
+        if lora_cfg:
+            from .lora import merge_lora
+            merge_lora(model)
         stats = {"steps": step, "tokens": tokens, "seconds": round(time.time() - t0, 1), "final_loss": ema,
                  "epoch_tokens": ntok, "windows": len(windows), "partial": not final}
         tmp = path + ".tmp"
-        torch.save({"config": model.config.to_dict(), "state": {k: v.detach().float().cpu() for k, v in
-                                                                model.state_dict().items()},
-                    "optimizer": opt.state_dict(), "stats": stats}, tmp)
+        # bf16 stays bf16 (a 7B state: 13.5 GB, not 27); load_ckpt2 widens into the float32 model.
+        state = {k: v.detach().cpu() if v.dtype == torch.bfloat16 else v.detach().float().cpu()
+                 for k, v in model.state_dict().items()}
+        torch.save({"config": model.config.to_dict(), "state": state,
+                    **({} if lora_cfg else {"optimizer": opt.state_dict()}), "stats": stats}, tmp)
         os.replace(tmp, path)
 
     model.train()
+    micro = 0
     while step < steps:
         if budget is not None and time.time() - t0 >= budget:
             log(f"[finetune2] time budget reached at step {step}")
@@ -391,7 +446,11 @@ def stage_finetune2(cfg: dict) -> dict:
         ids, mask, kn, labels = collate2([windows[i] for i in b], pad, rng, aug)
         ids, mask, kn, labels = ids.to(dev), mask.to(dev), kn.to(dev), labels.to(dev)
         loss = multi_head_loss(model(ids, mask, kn), labels)
-        loss.backward()
+        (loss / fc.get("grad_accum", 1)).backward()
+        tokens += int(mask.sum())
+        micro += 1
+        if micro % fc.get("grad_accum", 1):
+            continue
         tf = (time.time() - t0) / budget if budget else 0.0
         for g in opt.param_groups:
             g["lr"] = lr_at(step, steps, fc["lr"], fc.get("warmup", 50), time_frac=tf)
@@ -399,7 +458,6 @@ def stage_finetune2(cfg: dict) -> dict:
         opt.step()
         opt.zero_grad(set_to_none=True)
         step += 1
-        tokens += int(mask.sum())
         ema = float(loss) if ema is None else 0.98 * ema + 0.02 * float(loss)
         if step % fc.get("log_every", 25) == 0:
             el = time.time() - t0
@@ -453,6 +511,6 @@ def main(args, cfg: dict) -> int:
 def load_ckpt2(path: str) -> VanerForTokenClassification:
     ck = torch.load(path, map_location="cpu")
     model = VanerForTokenClassification(VanerConfig.from_dict(ck["config"]), with_lm_head=False)
-    model.load_state_dict(ck["state"])
+    model.load_state_dict({k: v.float() for k, v in ck["state"].items()})
     model.stats = ck.get("stats", {})
     return model.eval()
