@@ -29,7 +29,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["tokenizer", "pack-data", "pretrain", "finetune", "export", "tiny", "all",
                                         "evaluate", "pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2",
-                                        "knowledge-ids"])
+                                        "tiny-v1", "knowledge-ids"])
     ap.add_argument("--config", default=None)
     ap.add_argument("--out", default=None)
     ap.add_argument("--init", default=None, help="checkpoint to start fine-tuning from")
@@ -44,8 +44,12 @@ def main(argv=None) -> int:
                     help="override a config value, e.g. --set base.hf_dir=/models/Llama-2-7b-hf (repeatable)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    default_cfg = {"tiny": "tiny.json", "tiny2": "tiny-v2.json"}.get(args.command, "small-v2.json"
-                                                                     if args.command.endswith("2") else "small.json")
+    # `tiny` writes the format-2 test fixture (alias of tiny2); the format-1 stages (tokenizer, pack-data, pretrain,
+    # finetune, export, all, tiny-v1) build the base model that format-2 training warm-starts from.
+    if args.command == "tiny":
+        args.command = "tiny2"
+    default_cfg = {"tiny-v1": "tiny.json", "tiny2": "tiny-v2.json"}.get(args.command, "small-v2.json"
+                                                                        if args.command.endswith("2") else "small.json")
     cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg), overrides=args.set)
     if args.command in ("pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2", "knowledge-ids"):
         from vaner import pipeline2 as P2
@@ -64,8 +68,8 @@ def main(argv=None) -> int:
         P.evaluate_dev(cfg, model, tok, limit=args.dev_limit)
     elif args.command == "export":
         P.stage_export(cfg, args.out or os.path.join("models", cfg["name"]), ckpt=args.ckpt, dev_limit=args.dev_limit)
-    elif args.command == "tiny":
-        P.stage_tiny(cfg, args.out or os.path.join("test", "fixtures", "tiny-bundle"))
+    elif args.command == "tiny-v1":
+        P.stage_tiny(cfg, args.out or os.path.join(cfg["workdir"], "bundle-v1"))
     elif args.command == "all":
         P.stage_tokenizer(cfg)
         P.stage_pack(cfg)
