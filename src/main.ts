@@ -19,14 +19,14 @@ import {
   importKnowledgeBase,
   createDictionaryLabeler,
   createEntityLinker,
+  createLiveDictionary,
   createLiveLinker,
   createNgramIndexCache,
-  createLiveDictionaryLabeler,
   readAnnotationCounts,
   readAnnotationNameCounts,
   readDictionaryExclusions,
 } from './kb/index.js';
-import { createLabeler, createUnionLabeler, readManifest } from './ner/index.js';
+import { createLabeler, createUnionLabeler } from './ner/index.js';
 import { openSqliteKeyStore, type ApiKeyStore } from './auth/index.js';
 
 export type LabelerChoice = Config['labeler'];
@@ -176,58 +176,83 @@ export async function buildLinker(store: Store, config: Config, logger?: Logger)
 }
 
 /**
- * 'auto' uses the model bundle when one exists and falls back to the dictionary labeler with a log line;
- * 'model' requires the bundle; 'union' combines both.
+ * The dictionary labeler over the store's names, following curation while the app runs (kb/live-dictionary.ts):
+ * a curator's synonym is matched in the next document. It is the `dictionary` labeler and the VANER model's
+ * knowledge matcher (docs/bundle-format.md, "Knowledge ids"): the same names, exclusions and stop names.
+ */
+export async function buildDictionary(store: Store, config: Config, logger: Logger) {
+  // Broad MeSH branches (proteins, enzymes, drug-action classes) stay linkable but are not labelled.
+  const excludeEntityIds = await readDictionaryExclusions(config.kbDir);
+  return createLiveDictionary({
+    store,
+    logger,
+    build: () => createDictionaryLabeler({ names: store.iterateNames(), excludeEntityIds }),
+  });
+}
+
+/**
+ * 'auto' runs the VANER model for every type of its bundle when one exists (the live dictionary feeds its
+ * knowledge channel) and falls back to the dictionary labeler with a log line; 'model' requires the bundle;
+ * 'dictionary' is the live dictionary alone; 'union' adds the dictionary's spans first, the model's after.
+ * `config.scheme` (VANER_SCHEME) is the model's default annotation scheme; an unknown one fails here, naming the
+ * bundle's schemes.
  */
 export async function buildLabeler(store: Store, config: Config, choice: LabelerChoice, logger: Logger): Promise<Labeler> {
   const hasBundle = fs.existsSync(path.join(config.modelDir, 'manifest.json'));
-  const dictionary = async () => {
-    // Broad MeSH branches (proteins, enzymes, drug-action classes) stay linkable but are not labelled.
-    const excludeEntityIds = await readDictionaryExclusions(config.kbDir);
-    // Rebuilt when the store's names change (curation, vocabulary imports), so no restart is needed.
-    return createLiveDictionaryLabeler({ store, logger, build: () => createDictionaryLabeler({ names: store.iterateNames(), excludeEntityIds }) });
-  };
-  const model = (types?: EntityType[]) =>
-    createLabeler(config.modelDir, {
-      ...(types ? { types } : {}),
+  if ((choice === 'model' || choice === 'union') && !hasBundle) {
+    throw new VanerError('MODEL_UNAVAILABLE', `no model bundle at ${config.modelDir} (VANER_MODEL_DIR)`);
+  }
+  const dictionary = await buildDictionary(store, config, logger);
+  if (choice === 'dictionary' || (choice === 'auto' && !hasBundle)) {
+    if (choice === 'auto') logger.warn('no model bundle found; using the dictionary labeler', { modelDir: config.modelDir });
+    return dictionary;
+  }
+  let model: Labeler;
+  try {
+    model = await createLabeler(config.modelDir, {
+      knowledge: dictionary,
+      ...(config.scheme === null ? {} : { scheme: config.scheme }),
       executionProviders: config.executionProviders,
       batchSize: config.nerBatchSize,
       intraOpThreads: config.nerThreads,
       logger,
     });
-  switch (choice) {
-    case 'dictionary':
-      return dictionary();
-    case 'model':
-      if (!hasBundle) throw new VanerError('MODEL_UNAVAILABLE', `no model bundle at ${config.modelDir} (VANER_MODEL_DIR)`);
-      return model();
-    case 'union': {
-      if (!hasBundle) throw new VanerError('MODEL_UNAVAILABLE', `no model bundle at ${config.modelDir} (VANER_MODEL_DIR)`);
-      // The curated dictionary's spans win overlaps; the model adds what the dictionary lacks (other types,
-      // names not in the KB). Measured on development data in the README.
-      const [d, m] = await Promise.all([dictionary(), model()]);
-      return createUnionLabeler([d, m], { overlap: 'priority' });
-    }
-    case 'auto': {
-      if (!hasBundle) {
-        logger.warn('no model bundle found; using the dictionary labeler', { modelDir: config.modelDir });
-        return dictionary();
-      }
-      // Each type goes to the labeler that measured best on development data (README, "Labelers"): the
-      // curated dictionary for the types its vocabularies cover (chemicals, diseases), the VANER model for
-      // the others (genes, species). VANER_LABELER=model runs the model for every type.
-      const d = await dictionary();
-      const manifest = await readManifest(config.modelDir);
-      const modelTypes = manifest.entityTypes.map((t) => t.type).filter((t) => !d.types.includes(t));
-      if (modelTypes.length === 0) return d;
-      try {
-        return createUnionLabeler([d, await model(modelTypes)], { overlap: 'priority' });
-      } catch (error) {
-        await d.close();
-        throw error;
-      }
-    }
+  } catch (error) {
+    await dictionary.close();
+    throw error;
   }
+  if (choice === 'union') {
+    // The curated dictionary's spans win overlaps; the model adds what the dictionary lacks. Measured on
+    // development data in the README.
+    return createUnionLabeler([dictionary, model], { overlap: 'priority' });
+  }
+  // The model does not own its knowledge matcher: closing the labeler closes both, the model first.
+  return withCleanup(model, () => dictionary.close());
+}
+
+/** `labeler`, whose close() also runs `cleanup` afterwards (idempotent; both run even if the first fails). */
+function withCleanup(labeler: Labeler, cleanup: () => Promise<void>): Labeler {
+  let closing: Promise<void> | null = null;
+  return {
+    kind: labeler.kind,
+    get version() {
+      return labeler.version;
+    },
+    types: labeler.types,
+    schemes: labeler.schemes,
+    defaultScheme: labeler.defaultScheme,
+    label: (inputs, options) => labeler.label(inputs, options),
+    close() {
+      closing ??= (async () => {
+        try {
+          await labeler.close();
+        } finally {
+          await cleanup();
+        }
+      })();
+      return closing;
+    },
+  };
 }
 
 async function runAll(steps: readonly (() => Promise<void>)[], logger: Logger): Promise<void> {

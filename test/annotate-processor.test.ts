@@ -19,14 +19,21 @@ class TermLabeler implements Labeler {
   readonly kind = 'dictionary';
   readonly types: readonly EntityType[] = ['CHEMICAL', 'DISEASE'];
   readonly calls: string[][] = [];
+  readonly schemesSeen: (string | undefined)[] = [];
+  readonly schemes: readonly string[];
+  readonly defaultScheme: string | null;
   constructor(
     readonly version: string,
     private readonly terms: readonly [string, EntityType][],
-    private readonly hooks: { onCall?: (call: number) => void; refuse?: string } = {},
-  ) {}
+    private readonly hooks: { onCall?: (call: number) => void; refuse?: string; schemes?: string[] } = {},
+  ) {
+    this.schemes = hooks.schemes ?? [];
+    this.defaultScheme = this.schemes[0] ?? null;
+  }
   async label(inputs: readonly LabelInput[], options: LabelOptions = {}): Promise<Span[][]> {
     if (options.signal?.aborted) throw new VanerError('CANCELLED', 'aborted', { retriable: true });
     this.calls.push(inputs.map((i) => i.id));
+    this.schemesSeen.push(options.scheme);
     this.hooks.onCall?.(this.calls.length);
     if (this.hooks.refuse !== undefined && inputs.some((i) => i.text.includes(this.hooks.refuse!))) {
       throw new VanerError('DOCUMENT_TOO_LARGE', 'text refused by the labeler');
@@ -61,8 +68,8 @@ const linker: Linker = {
 
 const TERMS: [string, EntityType][] = [['Aspirin', 'CHEMICAL'], ['asthma', 'DISEASE'], ['fooitis', 'DISEASE'], ['breast and ovarian cancer', 'DISEASE']];
 
-function jobOf(documentIds: readonly string[], progress: JobProgress[]): QueueJob {
-  return { id: 'job_test', documentIds, attempt: 1, updateProgress: async (p) => void progress.push(p) };
+function jobOf(documentIds: readonly string[], progress: JobProgress[], scheme: string | null = null): QueueJob {
+  return { id: 'job_test', documentIds, scheme, attempt: 1, updateProgress: async (p) => void progress.push(p) };
 }
 
 describe('annotate processor', () => {
@@ -122,6 +129,41 @@ describe('annotate processor', () => {
     await createAnnotateProcessor({ store, labeler: v2, linker })(jobOf([d1!.id, d2!.id], []), undefined, new AbortController().signal);
     expect(v2.calls).toEqual([[d1!.id, d2!.id]]);
     expect((await store.getMentionsByDocument([d1!.id]))[0]![0]?.modelVersion).toBe('v2');
+  });
+
+  it("labels under the job's scheme (else the labeler's default), records it on mentions and documents, and redoes a document under another scheme", async () => {
+    const [d1] = await put('Aspirin and asthma.');
+    const schemes = ['bc5cdr', 'ncbi-disease'];
+    const first = new TermLabeler('v1', TERMS, { schemes });
+    await createAnnotateProcessor({ store, labeler: first, linker })(jobOf([d1!.id], []), undefined, new AbortController().signal);
+    expect(first.schemesSeen).toEqual(['bc5cdr']);
+    expect((await store.getMentionsByDocument([d1!.id]))[0]!.map((m) => m.scheme)).toEqual(['bc5cdr', 'bc5cdr']);
+    expect((await store.getDocuments([d1!.id]))[0]).toMatchObject({ modelVersion: 'v1', scheme: 'bc5cdr' });
+
+    const same = new TermLabeler('v1', TERMS, { schemes });
+    await createAnnotateProcessor({ store, labeler: same, linker })(jobOf([d1!.id], [], 'bc5cdr'), undefined, new AbortController().signal);
+    expect(same.calls).toEqual([]);
+    const other = new TermLabeler('v1', TERMS, { schemes });
+    await createAnnotateProcessor({ store, labeler: other, linker })(jobOf([d1!.id], [], 'ncbi-disease'), undefined, new AbortController().signal);
+    expect(other.schemesSeen).toEqual(['ncbi-disease']);
+    expect((await store.getMentionsByDocument([d1!.id]))[0]!.map((m) => m.scheme)).toEqual(['ncbi-disease', 'ncbi-disease']);
+    expect((await store.getDocuments([d1!.id]))[0]).toMatchObject({ scheme: 'ncbi-disease' });
+  });
+
+  it('fails a job with an unknown scheme for good, naming the available schemes; a labeler without schemes records null', async () => {
+    const [d1] = await put('Aspirin.');
+    const labeler = new TermLabeler('v1', TERMS, { schemes: ['bc5cdr', 's800'] });
+    const run = createAnnotateProcessor({ store, labeler, linker })(jobOf([d1!.id], [], 'bc2gm'), undefined, new AbortController().signal);
+    await expect(run).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', retriable: false, message: "unknown annotation scheme 'bc2gm': available schemes are bc5cdr, s800",
+    });
+    expect(labeler.calls).toEqual([]);
+    const plain = new TermLabeler('v1', TERMS);
+    await createAnnotateProcessor({ store, labeler: plain, linker })(jobOf([d1!.id], []), undefined, new AbortController().signal);
+    expect((await store.getMentionsByDocument([d1!.id]))[0]!.map((m) => m.scheme)).toEqual([null]);
+    await expect(
+      createAnnotateProcessor({ store, labeler: plain, linker })(jobOf([d1!.id], [], 'bc5cdr'), undefined, new AbortController().signal),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('the dictionary labeler has no annotation schemes') });
   });
 
   it('isolates a document the labeler refuses and stores the rest', async () => {

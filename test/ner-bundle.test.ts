@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readManifest, verifyModel } from '../src/ner/bundle.js';
-import { parseManifest, type Manifest } from '../src/ner/manifest.js';
+import { parseManifest, resolveScheme, type Manifest } from '../src/ner/manifest.js';
 
 const MODEL_BYTES = Buffer.from('pretend this is an onnx graph');
 const MODEL_SHA = createHash('sha256').update(MODEL_BYTES).digest('hex');
 
 function validManifest(): Record<string, unknown> {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     name: 'vaner-test',
     version: '1',
     architecture: {
@@ -20,19 +20,22 @@ function validManifest(): Record<string, unknown> {
     },
     labelScheme: 'BIO',
     labels: ['O', 'B', 'I'],
-    heads: [{ name: 'instruction', types: ['CHEMICAL', 'DISEASE'] }],
-    entityTypes: [
-      { type: 'CHEMICAL', head: 0, dataset: 'BC5CDR', instruction: 'find chemicals' },
-      { type: 'DISEASE', head: 0, dataset: 'BC5CDR', instruction: 'find diseases' },
+    heads: [{ name: 'CHEMICAL', types: ['CHEMICAL'] }, { name: 'DISEASE', types: ['DISEASE'] }],
+    entityTypes: [{ type: 'CHEMICAL', head: 0 }, { type: 'DISEASE', head: 1 }],
+    schemes: [
+      { name: 'bc5cdr', types: ['CHEMICAL', 'DISEASE'], datasets: { CHEMICAL: 'BC5CDR', DISEASE: 'BC5CDR' }, instruction: 'chemical (BC5CDR), disease (BC5CDR)' },
+      { name: 'ncbi-disease', types: ['DISEASE'], datasets: { CHEMICAL: 'BC5CDR', DISEASE: 'NCBI-disease' }, instruction: 'chemical (BC5CDR), disease (NCBI-disease)' },
     ],
+    defaultScheme: 'bc5cdr',
+    knowledge: { input: 'knowledge_ids', types: ['CHEMICAL', 'DISEASE'], matcher: 'dictionary' },
     maxLength: 64,
     special: { bosId: 1, sepId: 3, padId: 0 },
-    io: { inputIds: 'input_ids', attentionMask: 'attention_mask', logits: 'logits' },
+    io: { inputIds: 'input_ids', attentionMask: 'attention_mask', knowledgeIds: 'knowledge_ids', logits: 'logits' },
     tokenizer: 'tokenizer.json',
     weights: { file: 'model.onnx', sha256: MODEL_SHA, quantized: false, parameters: 1000 },
     trainingData: ['BC5CDR train'],
     metrics: {},
-    createdAt: '2026-11-26T00:00:00Z',
+    createdAt: '2026-12-06T00:00:00Z',
   };
 }
 
@@ -46,55 +49,102 @@ function fieldsOf(fn: () => unknown): string[] {
   throw new Error('expected a MODEL_INVALID error');
 }
 
-describe('parseManifest', () => {
+const schemes = (raw: Record<string, unknown>) => raw['schemes'] as Record<string, unknown>[];
+
+describe('parseManifest (format version 2)', () => {
   it('accepts a valid manifest', () => {
     const m: Manifest = parseManifest(validManifest());
-    expect(m.entityTypes.map((t) => t.type)).toEqual(['CHEMICAL', 'DISEASE']);
+    expect(m.entityTypes.map((t) => [t.type, t.head])).toEqual([['CHEMICAL', 0], ['DISEASE', 1]]);
+    expect(m.schemes.map((s) => s.name)).toEqual(['bc5cdr', 'ncbi-disease']);
+    expect(m.knowledge.types).toEqual(['CHEMICAL', 'DISEASE']);
+  });
+
+  it('refuses a version 1 manifest with a coded error naming the version found', () => {
+    const v1 = { ...validManifest(), formatVersion: 1 };
+    expect(() => parseManifest(v1)).toThrow(expect.objectContaining({
+      code: 'MODEL_INVALID',
+      message: 'bundle format version 1 is not supported: retrain or use a version 2 bundle',
+      details: expect.objectContaining({ formatVersion: 1 }),
+    }));
+    expect(() => parseManifest({ ...validManifest(), formatVersion: 3 })).toThrow(/bundle format version 3 is not supported: this runtime reads version 2/);
+    const missing = validManifest();
+    delete missing['formatVersion'];
+    expect(fieldsOf(() => parseManifest(missing))).toEqual(['manifest.formatVersion: bundle format version missing is not supported: this runtime reads version 2']);
   });
 
   it('names the field of a head out of range', () => {
     const raw = validManifest();
-    (raw['entityTypes'] as Record<string, unknown>[]).push({ type: 'GENE', head: 1, dataset: 'BC2GM', instruction: 'genes' });
+    (raw['entityTypes'] as Record<string, unknown>[]).push({ type: 'GENE', head: 2 });
+    for (const s of schemes(raw)) (s['datasets'] as Record<string, string>)['GENE'] = 'BC2GM';
     expect(fieldsOf(() => parseManifest(raw))).toEqual(['manifest.entityTypes[2].head: must be < heads.length']);
   });
 
   it('names every invalid field at once', () => {
     const raw = validManifest();
-    raw['formatVersion'] = 2;
     raw['labels'] = ['O', 'I', 'B'];
     (raw['weights'] as Record<string, unknown>)['sha256'] = 'ABC';
     (raw['entityTypes'] as Record<string, unknown>[])[1]!['type'] = 'TOXIN';
-    delete (raw['io'] as Record<string, unknown>)['logits'];
+    delete (raw['io'] as Record<string, unknown>)['knowledgeIds'];
+    schemes(raw)[1]!['name'] = 'NCBI Disease';
+    raw['knowledge'] = { input: 'knowledge_ids', types: [], matcher: 'regex' };
     const fields = fieldsOf(() => parseManifest(raw));
     expect(fields.map((f) => f.split(':')[0])).toEqual([
-      'manifest.formatVersion',
       'manifest.labels[1]',
       'manifest.labels[2]',
       'manifest.entityTypes[1].type',
-      'manifest.io.logits',
+      'manifest.schemes[1].name',
+      'manifest.knowledge.types',
+      'manifest.knowledge.matcher',
+      'manifest.io.knowledgeIds',
       'manifest.weights.sha256',
     ]);
     expect(fields).toContain('manifest.weights.sha256: must be 64 lower-case hex digits');
+    expect(fields).toContain('manifest.schemes[1].name: must be lower case letters, digits and hyphens');
   });
 
-  it('checks cross-field rules: type in its head, duplicates, maxLength, special ids', () => {
+  it('checks cross-field rules: type in its head, duplicates, schemes, default scheme, knowledge, maxLength, special ids', () => {
     const raw = validManifest();
-    raw['heads'] = [{ name: 'instruction', types: ['CHEMICAL'] }];
+    raw['heads'] = [{ name: 'x', types: ['CHEMICAL'] }, { name: 'y', types: ['CHEMICAL'] }];
     (raw['entityTypes'] as Record<string, unknown>[])[1]!['type'] = 'CHEMICAL';
     raw['maxLength'] = 65;
     (raw['special'] as Record<string, unknown>)['sepId'] = 100;
     expect(fieldsOf(() => parseManifest(raw))).toEqual([
       'manifest.entityTypes[1].type: duplicate type',
+      'manifest.schemes[0].types[1]: DISEASE is not in entityTypes',
+      'manifest.schemes[1].types[0]: DISEASE is not in entityTypes',
       'manifest.maxLength: must be <= architecture.maxPositionEmbeddings',
       'manifest.special.sepId: must be < architecture.vocabSize',
     ]);
     const other = validManifest();
-    other['heads'] = [{ name: 'instruction', types: ['CHEMICAL'] }];
-    expect(fieldsOf(() => parseManifest(other))).toEqual(['manifest.entityTypes[1].type: not among heads[0].types']);
+    other['heads'] = [{ name: 'x', types: ['CHEMICAL'] }, { name: 'y', types: ['CHEMICAL'] }];
+    expect(fieldsOf(() => parseManifest(other))).toEqual(['manifest.entityTypes[1].type: not among heads[1].types']);
+    const badSchemes = validManifest();
+    schemes(badSchemes)[1]!['name'] = 'bc5cdr';
+    delete (schemes(badSchemes)[0]!['datasets'] as Record<string, string>)['DISEASE'];
+    badSchemes['defaultScheme'] = 's800';
+    badSchemes['knowledge'] = { input: 'kn', types: ['CHEMICAL', 'CHEMICAL'], matcher: 'dictionary' };
+    expect(fieldsOf(() => parseManifest(badSchemes))).toEqual([
+      'manifest.schemes[0].datasets.DISEASE: required for every type of entityTypes',
+      'manifest.schemes[1].name: duplicate scheme name',
+      'manifest.defaultScheme: must name one of schemes (bc5cdr)',
+      'manifest.knowledge.types[1]: duplicate type',
+      'manifest.knowledge.input: must equal io.knowledgeIds (knowledge_ids)',
+    ]);
   });
 
   it('rejects a non-object', () => {
-    expect(fieldsOf(() => parseManifest([]))[0]).toMatch(/^manifest: /);
+    expect(fieldsOf(() => parseManifest([]))[0]).toMatch(/^manifest.formatVersion: /);
+  });
+
+  it('resolveScheme picks the named or default scheme and names the available ones for an unknown name', () => {
+    const m = parseManifest(validManifest());
+    expect(resolveScheme(m, undefined).name).toBe('bc5cdr');
+    expect(resolveScheme(m, 'ncbi-disease').instruction).toBe('chemical (BC5CDR), disease (NCBI-disease)');
+    expect(() => resolveScheme(m, 'bc2gm')).toThrow(expect.objectContaining({
+      code: 'BAD_USER_INPUT',
+      message: "unknown annotation scheme 'bc2gm' for vaner-test: available schemes are bc5cdr, ncbi-disease",
+      details: { field: 'scheme', scheme: 'bc2gm', available: ['bc5cdr', 'ncbi-disease'] },
+    }));
   });
 });
 

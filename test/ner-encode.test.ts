@@ -59,31 +59,36 @@ describe('planWindows', () => {
 
 describe('encodeWindow', () => {
   it('places the prompt, then words, recording first-subword positions; cuts an oversized word to the budget', () => {
-    const w = encodeWindow([1, 9, 3], [[10, 11], [12], [13, 14, 15, 16]], { start: 1, end: 3 }, 3);
-    expect(w).toEqual({ inputIds: [1, 9, 3, 12, 13, 14, 15], wordPositions: [3, 4] });
+    const w = encodeWindow([1, 9, 3], [[10, 11], [12], [13, 14, 15, 16]], [0, 3, 4], { start: 1, end: 3 }, 3);
+    expect(w).toEqual({ inputIds: [1, 9, 3, 12, 13, 14, 15], knowledgeIds: [0, 0, 0, 3, 4, 4, 4], wordPositions: [3, 4] });
   });
 });
 
 describe('encodeDocument', () => {
-  it('encodes every prompt over the same windows, uses [unk] for empty words, and never exceeds maxLength', () => {
+  it('encodes every window under the prompt with knowledge ids per subword, uses [unk] for empty words, never exceeds maxLength', () => {
     const words = ['ab', '#', 'c', 'de', 'f', 'g'];
-    const enc = encodeDocument(words, [{ start: 0, end: 3 }, { start: 3, end: 6 }], [[1, 3], [1, 50, 3]], charEncoder, {
-      maxLength: 7,
+    const knowledge = [1, 0, 0, 3, 4, 0];
+    const enc = encodeDocument(words, [{ start: 0, end: 3 }, { start: 3, end: 6 }], [1, 3], knowledge, charEncoder, {
+      maxLength: 6,
       overlapWords: 1,
     });
-    // budget = 7 - 3 = 4: sentence 1 has 2+1+1 = 4 subwords, sentence 2 has 2+1+1 = 4.
+    // budget = 6 - 2 = 4: sentence 1 has 2+1+1 = 4 subwords, sentence 2 has 2+1+1 = 4.
     expect(enc.windows).toEqual([{ start: 0, end: 3 }, { start: 3, end: 6 }]);
-    expect(enc.sequences[0]).toEqual([
-      { inputIds: [1, 3, 197, 198, 7, 199], wordPositions: [2, 4, 5] },
-      { inputIds: [1, 3, 200, 201, 202, 203], wordPositions: [2, 4, 5] },
+    expect(enc.sequences).toEqual([
+      { inputIds: [1, 3, 197, 198, 7, 199], knowledgeIds: [0, 0, 1, 1, 0, 0], wordPositions: [2, 4, 5] },
+      { inputIds: [1, 3, 200, 201, 202, 203], knowledgeIds: [0, 0, 3, 3, 4, 0], wordPositions: [2, 4, 5] },
     ]);
-    expect(enc.sequences[1]![0]).toEqual({ inputIds: [1, 50, 3, 197, 198, 7, 199], wordPositions: [3, 5, 6] });
-    for (const perPrompt of enc.sequences) for (const s of perPrompt) expect(s.inputIds.length).toBeLessThanOrEqual(7);
+    const longer = encodeDocument(words, [{ start: 0, end: 3 }, { start: 3, end: 6 }], [1, 50, 3], knowledge, charEncoder, { maxLength: 7, overlapWords: 1 });
+    expect(longer.sequences[0]).toEqual({ inputIds: [1, 50, 3, 197, 198, 7, 199], knowledgeIds: [0, 0, 0, 1, 1, 0, 0], wordPositions: [3, 5, 6] });
+    for (const s of [...enc.sequences, ...longer.sequences]) {
+      expect(s.knowledgeIds.length).toBe(s.inputIds.length);
+      expect(s.inputIds.length).toBeLessThanOrEqual(7);
+    }
   });
 
   it('covers every word of a long sentence with overlap and reports nothing when no word is oversized', () => {
     const words = Array.from({ length: 50 }, (_, i) => `w${i}`);
-    const enc = encodeDocument(words, [{ start: 0, end: 50 }], [[1, 3]], charEncoder, { maxLength: 12, overlapWords: 2 });
+    const enc = encodeDocument(words, [{ start: 0, end: 50 }], [1, 3], [], charEncoder, { maxLength: 12, overlapWords: 2 });
     // budget 10 subwords: w0..w9 are 2 subwords, w10.. are 3.
     const covered = new Set<number>();
     for (const w of enc.windows) for (let i = w.start; i < w.end; i++) covered.add(i);
@@ -91,10 +96,12 @@ describe('encodeDocument', () => {
     expect(enc.windows[0]).toEqual({ start: 0, end: 5 });
     expect(enc.windows[1]).toEqual({ start: 3, end: 8 });
     expect(enc.oversizedWords).toEqual([]);
+    // Missing knowledge ids read as 0.
+    expect(enc.sequences.every((s) => s.knowledgeIds.every((k) => k === 0))).toBe(true);
   });
 
   it('refuses a prompt that leaves no room', () => {
-    expect(() => encodeDocument(['a'], [{ start: 0, end: 1 }], [[1, 2, 3, 4]], charEncoder, { maxLength: 4, overlapWords: 0 })).toThrow(
+    expect(() => encodeDocument(['a'], [{ start: 0, end: 1 }], [1, 2, 3, 4], [0], charEncoder, { maxLength: 4, overlapWords: 0 })).toThrow(
       expect.objectContaining({ code: 'MODEL_INVALID' }),
     );
   });

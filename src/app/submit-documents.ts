@@ -9,10 +9,11 @@
  * - valid inputs go to `store.putDocuments` (idempotent by externalId); created and updated
  *   documents, and unchanged ones that were never annotated, are enqueued in one job. A job with no
  *   documents is still created (the queue completes it at once) so clients always get a job to poll.
+ * - `options.scheme` (the annotation scheme) travels with the job to the annotate processor.
  */
 import { hasVisibleCharacter, identifierProblem } from '../domain/index.js';
 import { VanerError, type ErrorCode } from '../errors.js';
-import type { JobInfo, JobQueue } from '../jobs/port.js';
+import type { EnqueueOptions, JobInfo, JobQueue } from '../jobs/port.js';
 import type { DocumentInput, PutOutcome, StoredDocument } from '../domain/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { checkPassages, passagesMetadata, type PassageInput } from './passages.js';
@@ -96,7 +97,7 @@ export async function submitDocuments(
   queue: JobQueue,
   limits: SubmitLimits,
   inputs: readonly SubmitDocumentInput[],
-  options: { readonly owner?: string | null } = {},
+  options: EnqueueOptions = {},
 ): Promise<SubmissionResult> {
   if (inputs.length > limits.maxBatchDocuments) {
     throw new VanerError('PAYLOAD_TOO_LARGE', `${inputs.length} documents in one call; the limit is ${limits.maxBatchDocuments}`, {
@@ -148,8 +149,8 @@ export async function submitDocuments(
     // safe because replaceMentions is atomic and refuses stale text hashes.
     if (outcome !== 'unchanged' || document.annotatedAt === null) toAnnotate.add(document.id);
   }
-  // The job records who submitted (and so who created or changed each document it holds).
-  const job = await queue.enqueue([...toAnnotate], { owner: options.owner ?? null });
+  // The job records who submitted (and so who created or changed each document it holds), and the scheme.
+  const job = await queue.enqueue([...toAnnotate], { owner: options.owner ?? null, scheme: options.scheme ?? null });
 
   const outcomes: SubmissionOutcome[] = inputs.map((_, index) => ({ index, documentId: null, outcome: 'REJECTED', error: null }));
   for (const e of errors) outcomes[e.index] = { index: e.index, documentId: null, outcome: 'REJECTED', error: { code: e.code, message: e.message } };

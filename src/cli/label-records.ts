@@ -6,6 +6,8 @@ export interface LabelRecordsOptions {
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   readonly types?: readonly EntityType[];
+  /** Annotation scheme (LabelOptions.scheme). @defaultValue the labeler's default */
+  readonly scheme?: string;
 }
 
 /**
@@ -17,7 +19,11 @@ export async function* labelRecords(records: AsyncIterable<DocumentRecord>, labe
   let batch: DocumentRecord[] = [];
   const flush = async (): Promise<{ record: DocumentRecord; spans: Span[] }[]> => {
     const inputs = batch.map((record, index) => ({ id: record.externalId ?? `#${index}`, text: record.text }));
-    const results = await labeler.label(inputs, { ...(options.signal ? { signal: options.signal } : {}), ...(options.types ? { types: options.types } : {}) });
+    const results = await labeler.label(inputs, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.types ? { types: options.types } : {}),
+      ...(options.scheme === undefined ? {} : { scheme: options.scheme }),
+    });
     const out = batch.map((record, i) => ({ record, spans: [...(results[i] ?? [])].sort((a, b) => a.start - b.start || a.end - b.end) }));
     batch = [];
     return out;

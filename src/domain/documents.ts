@@ -25,6 +25,8 @@ export interface StoredDocument {
   readonly annotatedAt: string | null;
   readonly labeler: string | null;
   readonly modelVersion: string | null;
+  /** The annotation scheme of the current annotations (README "Schemes"); null for a labeler without schemes. */
+  readonly scheme: string | null;
 }
 
 export type PutOutcome = 'created' | 'updated' | 'unchanged';
@@ -58,6 +60,8 @@ export interface Mention extends MentionInput {
   readonly labeler: string;
   readonly modelVersion: string;
   readonly linkerVersion: string;
+  /** The annotation scheme the labeler ran under (e.g. `bc5cdr`); null for a labeler without schemes. */
+  readonly scheme: string | null;
   readonly review: ReviewState;
 }
 
@@ -65,6 +69,8 @@ export interface AnnotationProvenance {
   readonly labeler: string;
   readonly modelVersion: string;
   readonly linkerVersion: string;
+  /** The annotation scheme the labeler ran under; absent or null for a labeler without schemes. */
+  readonly scheme?: string | null;
 }
 
 export interface DocumentFilter {

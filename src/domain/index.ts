@@ -6,6 +6,7 @@
 export { ENTITY_TYPES, isEntityType, type EntityType } from './entity-types.js';
 export { hasVisibleCharacter, identifierProblem, MAX_IDENTIFIER_CHARS } from './identifiers.js';
 export type * from './labeler.js';
+export { schemeFor } from './schemes.js';
 export type * from './entities.js';
 export { SOURCE_NAME, isSourceName } from './source-names.js';
 export type * from './documents.js';

@@ -27,6 +27,12 @@ export interface LabelOptions {
   readonly signal?: AbortSignal;
   /** Restrict to these types (default: all the labeler supports). */
   readonly types?: readonly EntityType[];
+  /**
+   * Annotation scheme (a name from `Labeler.schemes`, e.g. `ncbi-disease`); default `Labeler.defaultScheme`.
+   * An unknown name, or any name for a labeler without schemes, is a BAD_USER_INPUT naming the available ones
+   * (see schemeFor in schemes.ts).
+   */
+  readonly scheme?: string;
 }
 
 export interface Labeler {
@@ -35,6 +41,10 @@ export interface Labeler {
   /** Model or dictionary version recorded on every mention it produces. */
   readonly version: string;
   readonly types: readonly EntityType[];
+  /** Annotation schemes a caller may pick (a model bundle's `schemes`); empty for the dictionary. */
+  readonly schemes: readonly string[];
+  /** The scheme used when a call names none; null for a labeler without schemes. */
+  readonly defaultScheme: string | null;
   /** One result array per input, same order and length. */
   label(inputs: readonly LabelInput[], options?: LabelOptions): Promise<Span[][]>;
   /** Idempotent; releases sessions and threads. */

@@ -12,6 +12,10 @@ import type { SubmitLimits } from '../app/submit-documents.js';
 export interface LabelerInfo {
   readonly kind: string;
   readonly version: string;
+  /** Schemes submitDocuments(scheme:) accepts; checked at submission when known. @defaultValue [] */
+  readonly schemes?: readonly string[];
+  /** @defaultValue null */
+  readonly defaultScheme?: string | null;
 }
 
 /** What every resolver may use. */

@@ -7,7 +7,7 @@
 import type { ApiKeyInfo, ApiKeyStore, Role } from '../auth/index.js';
 import { VanerError } from '../errors.js';
 import type { JobInfo } from '../jobs/port.js';
-import type { EntityType, Entity, Mention, ReviewState, StoredDocument } from '../domain/index.js';
+import { schemeFor, type EntityType, type Entity, type Mention, type ReviewState, type StoredDocument } from '../domain/index.js';
 import { coMentionsResolvers } from './co-mentions/resolvers.js';
 import type { GraphQLContext } from './context.js';
 import { curationResolvers } from './curation/resolvers.js';
@@ -56,7 +56,7 @@ export const resolvers = {
       ok: true,
       store: ctx.store.kind,
       queue: ctx.queue.kind,
-      labeler: ctx.labelerInfo,
+      labeler: ctx.labelerInfo && { schemes: [], defaultScheme: null, ...ctx.labelerInfo },
       entityCount: await ctx.store.countEntities(),
     }),
 
@@ -103,8 +103,14 @@ export const resolvers = {
   },
 
   Mutation: {
-    submitDocuments: async (_: unknown, args: { documents: SubmitDocumentInput[] }, ctx: GraphQLContext) => {
-      const result = await submitDocuments(ctx.store, ctx.queue, ctx.limits, args.documents, { owner: ctx.principal.owner });
+    submitDocuments: async (_: unknown, args: { documents: SubmitDocumentInput[]; scheme?: string | null }, ctx: GraphQLContext) => {
+      const scheme = args.scheme ?? null;
+      // Checked here when this process knows the labeler (serve with a worker), so a typo fails the call rather
+      // than the job; otherwise the worker fails the job with the same coded error.
+      if (scheme !== null && ctx.labelerInfo !== null) {
+        schemeFor({ kind: ctx.labelerInfo.kind, schemes: ctx.labelerInfo.schemes ?? [], defaultScheme: ctx.labelerInfo.defaultScheme ?? null }, scheme);
+      }
+      const result = await submitDocuments(ctx.store, ctx.queue, ctx.limits, args.documents, { owner: ctx.principal.owner, scheme });
       primeDocuments(ctx, result.documents);
       ctx.loaders.jobs.prime(result.job.id, result.job);
       return result;

@@ -130,8 +130,11 @@ type Mutation {
   Every document is validated before anything is written. Invalid documents are REJECTED in
   outcomes (with an error code) while the valid ones are stored; when every document is invalid, or
   the batch has more than the configured maximum of documents, the mutation fails with a coded error.
+  scheme picks the annotation scheme of the job (README "Schemes": bc5cdr, ncbi-disease, bc2gm, jnlpba,
+  linnaeus, s800; health.labeler.schemes lists what the labeler offers); null: the labeler's default
+  (VANER_SCHEME, else the model's). An unknown scheme fails with BAD_USER_INPUT naming the available ones.
   """
-  submitDocuments(documents: [DocumentInput!]!): Submission! @auth(requires: SUBMITTER)
+  submitDocuments(documents: [DocumentInput!]!, scheme: String): Submission! @auth(requires: SUBMITTER)
   """
   Curation: merges sourceId into targetId (resolved to its final target); lookups of sourceId then
   resolve to the target. Recorded in the audit trail under the API key's owner. NOT_FOUND for an
@@ -224,6 +227,10 @@ type Health {
 type LabelerInfo {
   kind: String!
   version: String!
+  "Annotation schemes submitDocuments(scheme:) accepts; empty for the dictionary labeler."
+  schemes: [String!]!
+  "The scheme used when a submission names none; null for a labeler without schemes."
+  defaultScheme: String
 }
 
 type Job {
@@ -237,6 +244,8 @@ type Job {
   createdAt: String!
   updatedAt: String!
   finishedAt: String
+  "The annotation scheme the job was submitted with; null: the labeler's default."
+  scheme: String
   "The job's documents in submission order. first must be in [0, 100]."
   documents(first: Int = 20, after: String): DocumentConnection!
 }
@@ -265,6 +274,8 @@ type Document {
   annotatedAt: String
   labeler: String
   modelVersion: String
+  "The annotation scheme of the current annotations; null for a labeler without schemes."
+  scheme: String
   "Mentions in text order, optionally of one type."
   mentions(type: EntityType): [Mention!]!
 }
@@ -290,6 +301,8 @@ type Mention {
   labeler: String!
   modelVersion: String!
   linkerVersion: String!
+  "The annotation scheme the labeler ran under (e.g. bc5cdr); null for a labeler without schemes."
+  scheme: String
   review: ReviewState!
   document: Document!
 }

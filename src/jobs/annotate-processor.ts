@@ -8,7 +8,7 @@ import { isVanerError, VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Linker, LinkResult } from '../kb/linker-types.js';
-import type { Labeler, Span, MentionInput, StoredDocument } from '../domain/index.js';
+import { schemeFor, type Labeler, type Span, type MentionInput, type StoredDocument } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { DocumentFailure, Processor } from './port.js';
 import { sentenceIndexer } from './sentence-index.js';
@@ -71,17 +71,16 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new VanerError('CONFIG_INVALID', 'batchSize must be a positive integer', { details: { field: 'batchSize', value: batchSize } });
   }
-  const provenance = { labeler: labeler.kind, modelVersion: labeler.version, linkerVersion: linker.version };
   const metrics = deps.metrics ?? null;
 
   /**
    * Labels a batch. When the labeler rejects the batch for a reason that is not retriable (say, one
    * oversized text), the documents are labeled one by one so only the offending one fails.
    */
-  const labelBatch = async (docs: readonly StoredDocument[], signal: AbortSignal, failures: DocumentFailure[]): Promise<(Span[] | null)[]> => {
+  const labelBatch = async (docs: readonly StoredDocument[], scheme: string | null, signal: AbortSignal, failures: DocumentFailure[]): Promise<(Span[] | null)[]> => {
     const stopTimer = metrics?.labelerBatchDuration.startTimer({ labeler: labeler.kind });
     try {
-      const spans = await labeler.label(docs.map((d) => ({ id: d.id, text: d.text })), { signal });
+      const spans = await labeler.label(docs.map((d) => ({ id: d.id, text: d.text })), { signal, ...(scheme === null ? {} : { scheme }) });
       stopTimer?.();
       return spans;
     } catch (error) {
@@ -92,12 +91,16 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
       }
     }
     const results: (Span[] | null)[] = [];
-    for (const doc of docs) results.push((await labelBatch([doc], signal, failures))[0]!);
+    for (const doc of docs) results.push((await labelBatch([doc], scheme, signal, failures))[0]!);
     return results;
   };
 
   return async (job, _token, signal) => {
     const log = logger.child({ jobId: job.id });
+    // The job's scheme (submitDocuments(scheme:)), else the labeler's default. An unknown one fails the whole job
+    // for good (BAD_USER_INPUT is not retriable): no document of it could be labelled.
+    const scheme = schemeFor(labeler, job.scheme);
+    const provenance = { labeler: labeler.kind, modelVersion: labeler.version, linkerVersion: linker.version, scheme };
     const failures: DocumentFailure[] = [];
     const failedIds = new Set<string>();
     const fail = (documentId: string, code: string, message: string): void => {
@@ -116,8 +119,9 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
       loaded.forEach((doc, i) => {
         if (doc === null) {
           fail(ids[i]!, 'NOT_FOUND', `document ${ids[i]} not found`);
-        } else if (doc.annotatedAt !== null && doc.labeler === labeler.kind && doc.modelVersion === labeler.version) {
-          // annotatedAt is cleared whenever the text changes, so this is "already annotated for this text".
+        } else if (doc.annotatedAt !== null && doc.labeler === labeler.kind && doc.modelVersion === labeler.version && doc.scheme === scheme) {
+          // annotatedAt is cleared whenever the text changes, so this is "already annotated for this text" (by the
+          // same labeler under the same scheme: another scheme labels other spans).
           sameLabeler.push(doc);
         } else {
           todo.push(doc);
@@ -136,7 +140,7 @@ export function createAnnotateProcessor(deps: AnnotateProcessorDeps): Processor 
       }
       if (todo.length > 0) {
         const labelFailures: DocumentFailure[] = [];
-        const spans = await labelBatch(todo, signal, labelFailures);
+        const spans = await labelBatch(todo, scheme, signal, labelFailures);
         for (const f of labelFailures) fail(f.documentId, f.code, f.message);
         for (const [i, doc] of todo.entries()) {
           const docSpans = spans[i];

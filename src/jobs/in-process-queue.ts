@@ -11,7 +11,7 @@ import { isVanerError, VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { openSqliteDatabase } from '../store/index.js';
 import type { DocumentFailure, EnqueueOptions, JobInfo, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from './port.js';
-import { checkCancellable, checkConcurrency, checkJobIds, checkListArgs, checkProcessResult, checkProgress, documentsToRetry, jobNotFound } from './job-control.js';
+import { checkCancellable, checkConcurrency, checkJobIds, checkListArgs, checkProcessResult, checkProgress, checkScheme, documentsToRetry, jobNotFound } from './job-control.js';
 import { migrateQueueSchema } from './queue-schema.js';
 import { createQueueRepository, type ClaimedJob } from './queue-repository.js';
 
@@ -96,6 +96,7 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
       const job: QueueJob = {
         id: claimed.id,
         documentIds: claimed.documentIds,
+        scheme: claimed.scheme,
         attempt: claimed.attempt,
         async updateProgress(progress) {
           checkProgress(progress);
@@ -188,7 +189,7 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
     async enqueue(documentIds: readonly string[], options: EnqueueOptions = {}): Promise<JobInfo> {
       ensureOpen();
       checkJobIds(documentIds, 'documentIds');
-      const info = repo.enqueue(documentIds, options.owner ?? null);
+      const info = repo.enqueue(documentIds, options.owner ?? null, checkScheme(options.scheme));
       for (const w of workers) w.wake();
       return info;
     },
@@ -217,7 +218,7 @@ export async function openInProcessQueue(options: InProcessQueueOptions): Promis
       ensureOpen();
       const [info] = repo.getJobs([id]);
       if (info === null || info === undefined) throw jobNotFound(id);
-      const retried = repo.enqueue(documentsToRetry(info), info.owner);
+      const retried = repo.enqueue(documentsToRetry(info), info.owner, info.scheme);
       for (const w of workers) w.wake();
       return retried;
     },

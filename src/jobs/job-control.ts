@@ -51,6 +51,15 @@ export function notCancellable(info: JobInfo): VanerError {
  * The documents a retry of `info` re-runs: all of a FAILED or CANCELLED job (the processor skips
  * those already annotated), the failed ones of a COMPLETED job. CONFLICT when there is nothing to retry.
  */
+/** A scheme for EnqueueOptions: null or a non-empty string. */
+export function checkScheme(scheme: unknown): string | null {
+  if (scheme === undefined || scheme === null) return null;
+  if (typeof scheme !== 'string' || scheme === '' || scheme.length > 100) {
+    throw new VanerError('BAD_USER_INPUT', 'scheme must be a non-empty string of at most 100 characters', { details: { field: 'scheme' } });
+  }
+  return scheme;
+}
+
 export function documentsToRetry(info: JobInfo): string[] {
   if (info.state === 'FAILED' || info.state === 'CANCELLED') return [...info.documentIds];
   if (info.state === 'COMPLETED' && info.failures.length > 0) return [...new Set(info.failures.map((f) => f.documentId))];

@@ -23,6 +23,8 @@ export interface JobInfo {
   readonly owner: string | null;
   readonly state: JobState;
   readonly documentIds: readonly string[];
+  /** The annotation scheme the job was submitted with (README "Schemes"); null: the labeler's default. */
+  readonly scheme: string | null;
   readonly progress: JobProgress;
   readonly failures: readonly DocumentFailure[];
   readonly attempts: number;
@@ -36,6 +38,8 @@ export interface JobInfo {
 export interface QueueJob {
   readonly id: string;
   readonly documentIds: readonly string[];
+  /** The annotation scheme the job was submitted with; null: the labeler's default. */
+  readonly scheme: string | null;
   /** 1 on the first try. */
   readonly attempt: number;
   updateProgress(progress: JobProgress): Promise<void>;
@@ -92,14 +96,17 @@ export interface QueueStats {
   readonly prometheus: string | null;
 }
 
+/** Per-job options of {@link JobQueue.enqueue}, carried through the queue to the processor. */
 export interface EnqueueOptions {
   /** Who creates the job. @defaultValue null */
   readonly owner?: string | null;
+  /** Annotation scheme (a name from the labeler's schemes); null or absent: the labeler's default. */
+  readonly scheme?: string | null;
 }
 
 export interface JobQueue {
   readonly kind: 'in-process' | 'bullmq';
-  /** A new job for `documentIds`, recorded as created by `options.owner` (docs/access-control.md, "Ownership"). */
+  /** A new job for `documentIds`, recorded as created by `options.owner` (docs/access-control.md, "Ownership"), labelled under `options.scheme`. */
   enqueue(documentIds: readonly string[], options?: EnqueueOptions): Promise<JobInfo>;
   getJobs(ids: readonly string[]): Promise<(JobInfo | null)[]>;
   /** Jobs oldest first, filtered; BAD_USER_INPUT for first outside 0..1000 or a malformed updatedSince. */
@@ -113,7 +120,7 @@ export interface JobQueue {
   cancel(id: string): Promise<JobInfo>;
   /**
    * Enqueues a NEW job for what a finished job left undone: every document of a FAILED or CANCELLED
-   * job, the failed documents of a COMPLETED one. CONFLICT for a QUEUED or RUNNING job, or a COMPLETED
+   * job, the failed documents of a COMPLETED one, with the same options (scheme). CONFLICT for a QUEUED or RUNNING job, or a COMPLETED
    * one without failures; NOT_FOUND for an unknown id. The processor skips documents already annotated
    * by the same labeler version, so retrying is cheap and never duplicates mentions. The new job keeps
    * the owner of the one it retries.

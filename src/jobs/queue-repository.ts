@@ -19,6 +19,7 @@ interface JobRow {
   failures: string;
   attempts: number;
   error: string | null;
+  scheme: string | null;
   created_at: string;
   updated_at: string;
   finished_at: string | null;
@@ -29,13 +30,14 @@ interface JobRow {
 export interface ClaimedJob {
   readonly id: string;
   readonly documentIds: readonly string[];
+  readonly scheme: string | null;
   /** 1 on the first try. */
   readonly attempt: number;
   readonly leaseToken: string;
 }
 
 export interface QueueRepository {
-  enqueue(documentIds: readonly string[], owner: string | null): JobInfo;
+  enqueue(documentIds: readonly string[], owner: string | null, scheme: string | null): JobInfo;
   getJobs(ids: readonly string[]): (JobInfo | null)[];
   /** Returns expired leases to the queue (or fails them when no attempt is left). Returns how many jobs it touched. */
   recoverExpired(maxAttempts: number): number;
@@ -64,8 +66,8 @@ export interface QueueRepository {
 
 export function createQueueRepository(db: SqliteDatabase): QueueRepository {
   const insertJob = db.prepare(
-    `INSERT INTO queue_jobs (id, state, total, available_at, created_at, updated_at, finished_at, owner)
-     VALUES (@id, @state, @total, @availableAt, @now, @now, @finishedAt, @owner)`,
+    `INSERT INTO queue_jobs (id, state, total, available_at, created_at, updated_at, finished_at, owner, scheme)
+     VALUES (@id, @state, @total, @availableAt, @now, @now, @finishedAt, @owner, @scheme)`,
   );
   const countStates = db.prepare<[], { state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM queue_jobs GROUP BY state');
   const insertDocument = db.prepare('INSERT INTO queue_job_documents (job_id, position, document_id) VALUES (?, ?, ?)');
@@ -81,8 +83,8 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
             lease_expires_at = NULL, updated_at = @now, finished_at = @now
       WHERE state = 'RUNNING' AND lease_expires_at < @nowMs AND attempts >= @maxAttempts`,
   );
-  const nextReady = db.prepare<[number], { id: string; attempts: number }>(
-    "SELECT id, attempts FROM queue_jobs WHERE state = 'QUEUED' AND available_at <= ? ORDER BY seq LIMIT 1",
+  const nextReady = db.prepare<[number], { id: string; attempts: number; scheme: string | null }>(
+    "SELECT id, attempts, scheme FROM queue_jobs WHERE state = 'QUEUED' AND available_at <= ? ORDER BY seq LIMIT 1",
   );
   const takeLease = db.prepare(
     `UPDATE queue_jobs SET state = 'RUNNING', attempts = attempts + 1, lease_owner = @owner, lease_token = @token,
@@ -141,6 +143,7 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
     owner: row.owner,
     state: row.state,
     documentIds: documentsOf.all(row.id).map((r) => r.document_id),
+    scheme: row.scheme,
     progress: { total: row.total, done: row.done, failed: row.failed },
     failures: JSON.parse(row.failures) as DocumentFailure[],
     attempts: row.attempts,
@@ -164,13 +167,13 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
   });
 
   return {
-    enqueue: (documentIds, owner) =>
+    enqueue: (documentIds, owner, scheme) =>
       db.transaction((): JobInfo => {
         const { now, nowMs } = stamp();
         const id = newId('job');
         // An empty job has nothing to wait for: it is born COMPLETED.
         const empty = documentIds.length === 0;
-        insertJob.run({ id, state: empty ? 'COMPLETED' : 'QUEUED', total: documentIds.length, availableAt: nowMs, now, finishedAt: empty ? now : null, owner });
+        insertJob.run({ id, state: empty ? 'COMPLETED' : 'QUEUED', total: documentIds.length, availableAt: nowMs, now, finishedAt: empty ? now : null, owner, scheme });
         documentIds.forEach((doc, position) => insertDocument.run(id, position, doc));
         return toInfo(jobsByIds.get(JSON.stringify([id]))!);
       }).immediate(),
@@ -188,7 +191,7 @@ export function createQueueRepository(db: SqliteDatabase): QueueRepository {
         const token = newId('lease');
         // Inside an IMMEDIATE transaction no other connection can claim between the SELECT and this UPDATE.
         takeLease.run({ id: next.id, owner, token, expires: nowMs + leaseMs, now });
-        return { id: next.id, documentIds: documentsOf.all(next.id).map((r) => r.document_id), attempt: next.attempts + 1, leaseToken: token };
+        return { id: next.id, documentIds: documentsOf.all(next.id).map((r) => r.document_id), scheme: next.scheme, attempt: next.attempts + 1, leaseToken: token };
       }).immediate(),
     heartbeat: (owner, leaseMs) => {
       extendLeases.run(Date.now() + leaseMs, owner);

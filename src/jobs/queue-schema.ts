@@ -45,6 +45,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE queue_jobs ADD COLUMN owner TEXT;
   `,
+  // v4: the annotation scheme a job was submitted with (null: the labeler's default).
+  `
+  ALTER TABLE queue_jobs ADD COLUMN scheme TEXT;
+  `,
 ];
 
 export function migrateQueueSchema(db: SqliteDatabase): void {

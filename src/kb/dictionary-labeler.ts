@@ -1,5 +1,5 @@
 import { VanerError } from '../errors.js';
-import { ENTITY_TYPES, isEntityType, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span, type EntityName } from '../domain/index.js';
+import { ENTITY_TYPES, isEntityType, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span, type EntityName } from '../domain/index.js';
 import { foldPlural, isJoinerNorm, isWordyNorm, nameKeyTokens, normalizeName, tokenizeForMatch, type MatchToken } from './normalize.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
 import { DEFAULT_STOP_NAMES } from './stop-names.js';
@@ -56,7 +56,13 @@ export interface DictionaryStats {
 }
 
 export interface DictionaryLabeler extends Labeler {
+  /** Counts as of construction plus every {@link DictionaryLabeler.addNames} call. */
   readonly stats: DictionaryStats;
+  /**
+   * Adds names (a curator's synonym) with the same rules as at construction (types, exclusions, stop names,
+   * lengths); the next label call matches them. Returns how many were indexed. The default version changes.
+   */
+  addNames(names: Iterable<EntityName>): number;
 }
 
 /**
@@ -157,44 +163,45 @@ export async function createDictionaryLabeler(options: DictionaryLabelerOptions)
   let skippedOtherType = 0;
   let skippedExcluded = 0;
 
-  for await (const entry of options.names) {
+  /** Indexes one name if the rules accept it; true when it was indexed. */
+  const index = (entry: EntityName): boolean => {
     namesRead += 1;
     if (!isEntityType(entry.type)) {
       throw new VanerError('INVALID_FORMAT', `name '${entry.name}' of ${entry.entityId} has unknown type '${String(entry.type)}'`);
     }
     if (wanted !== null && !wanted.has(entry.type)) {
       skippedOtherType += 1;
-      continue;
+      return false;
     }
     if (excluded.has(entry.entityId)) {
       skippedExcluded += 1;
-      continue;
+      return false;
     }
     const name = entry.name.trim();
     const tokens = nameKeyTokens(name);
     if (tokens.length === 0 || !tokens.some((t) => /\p{L}/u.test(t.norm))) {
       skippedShort += 1;
-      continue;
+      return false;
     }
     const element = isElementSymbol(name, entry.type);
     const caseSensitive = element || isAllCapsAbbreviation(name);
     if (caseSensitive && !element && name.length < minAbbreviationLength(entry.type)) {
       skippedShort += 1;
-      continue;
+      return false;
     }
     // The stop list is about lower-case words; an all-caps abbreviation ('NO') is not the word 'no'.
     if (element && stopNames.has(normalizeName(name))) {
       skippedStop += 1;
-      continue;
+      return false;
     }
     if (!caseSensitive) {
       if (name.length < minNameLength) {
         skippedShort += 1;
-        continue;
+        return false;
       }
       if (stopNames.has(tokens.map((t) => t.norm).join(' '))) {
         skippedStop += 1;
-        continue;
+        return false;
       }
     }
     trie.insert(tokens.map((t) => t.norm), bitOf(entry.type), caseSensitive ? surfaceOf(name, tokens) : undefined);
@@ -202,13 +209,12 @@ export async function createDictionaryLabeler(options: DictionaryLabelerOptions)
     namesIndexed += 1;
     if (caseSensitive) caseSensitiveNames += 1;
     hash = fnv1a(fnv1a(hash, entry.type), name);
-  }
-
-  const types: EntityType[] = options.types !== undefined ? [...options.types] : ENTITY_TYPES.filter((t) => seenTypes.has(t));
-  const version = options.version ?? `dictionary-${hash.toString(16).padStart(8, '0')}`;
-  const stats: DictionaryStats = {
-    namesRead, namesIndexed, caseSensitiveNames, skippedShort, skippedStop, skippedOtherType, skippedExcluded, trieNodes: trie.size,
+    return true;
   };
+  for await (const entry of options.names) index(entry);
+
+  const typesNow = (): EntityType[] => (options.types !== undefined ? [...options.types] : ENTITY_TYPES.filter((t) => seenTypes.has(t)));
+  let types = typesNow();
 
   const pickType = (mask: number): EntityType => priority.find((t) => (mask & bitOf(t)) !== 0)!;
 
@@ -273,11 +279,26 @@ export async function createDictionaryLabeler(options: DictionaryLabelerOptions)
   let closed = false;
   return {
     kind: 'dictionary',
-    version,
-    types,
-    stats,
+    get version() {
+      return options.version ?? `dictionary-${hash.toString(16).padStart(8, '0')}`;
+    },
+    get types() {
+      return types;
+    },
+    schemes: [],
+    defaultScheme: null,
+    get stats(): DictionaryStats {
+      return { namesRead, namesIndexed, caseSensitiveNames, skippedShort, skippedStop, skippedOtherType, skippedExcluded, trieNodes: trie.size };
+    },
+    addNames(names: Iterable<EntityName>): number {
+      let added = 0;
+      for (const entry of names) if (index(entry)) added += 1;
+      types = typesNow();
+      return added;
+    },
     async label(inputs: readonly LabelInput[], labelOptions: LabelOptions = {}): Promise<Span[][]> {
       if (closed) throw new VanerError('MODEL_UNAVAILABLE', 'dictionary labeler is closed');
+      schemeFor({ kind: 'dictionary', schemes: [], defaultScheme: null }, labelOptions.scheme);
       let allowed = 0;
       for (const t of labelOptions.types ?? types) {
         if (!isEntityType(t)) throw new VanerError('BAD_USER_INPUT', `unknown entity type '${String(t)}'`, { details: { field: 'types' } });

@@ -2,9 +2,10 @@
  * Stage 1 of the labeler (encode → predict → decode, src/ner/README.md): words -> model windows. Pure: the same words, sentences,
  * prompts and encoder always give the same windows.
  *
- * Input construction follows docs/bundle-format.md exactly:
+ * Input construction follows docs/bundle-format.md (version 2) exactly:
  * `[bosId] + encode(instruction) + [sepId] + encode(w_1) + ... + encode(w_n)`, each word encoded alone, an empty
- * encoding replaced by `[unk]`, a word's label read at its first subword.
+ * encoding replaced by `[unk]`, a word's label read at its first subword; `knowledge_ids` is 0 under the prompt
+ * and, for every subword of a word, that word's knowledge id (knowledge.ts).
  *
  * Windowing. A document rarely fits `maxLength`, so its words are cut into windows:
  * - whole sentences are packed greedily into a window while their subwords fit (the model was trained on
@@ -15,7 +16,7 @@
  * - a single word with more subwords than a window holds (a pathological string of thousands of characters)
  *   gets a window of its own holding its first subwords. Its label is read at its first subword, so it is still
  *   labelled; the cut is reported in `oversizedWords` rather than passing silently.
- * All passes (prompts) of a document share the same word windows; the budget is set by the longest prompt.
+ * One prompt (the chosen scheme's instruction) serves every window: all types are read from the same pass.
  */
 import { VanerError } from '../errors.js';
 import type { SubwordEncoder } from './subword-tokenizer.js';
@@ -41,16 +42,18 @@ export interface WindowPlan {
   readonly oversizedWords: readonly OversizedWord[];
 }
 
-/** One model input: unpadded ids and, per word of the window, the position of its first subword. */
+/** One model input: unpadded ids, their knowledge ids, and, per word of the window, the position of its first subword. */
 export interface EncodedWindow {
   readonly inputIds: readonly number[];
+  /** Same length as `inputIds`: 0 under the prompt, the word's knowledge id on each of its subwords. */
+  readonly knowledgeIds: readonly number[];
   readonly wordPositions: readonly number[];
 }
 
 /** A document ready for the model. */
 export interface DocumentEncoding extends WindowPlan {
-  /** `sequences[p][w]`: window `w` under prompt `p`. */
-  readonly sequences: readonly (readonly EncodedWindow[])[];
+  /** `sequences[w]`: window `w` under the prompt. */
+  readonly sequences: readonly EncodedWindow[];
 }
 
 /** Options of {@link encodeDocument}. */
@@ -141,43 +144,51 @@ export function planWindows(
 }
 
 /**
- * Builds one window's input: the prompt, then each word's subwords (an oversized word cut to `budget`).
- * Pure.
+ * Builds one window's input: the prompt, then each word's subwords (an oversized word cut to `budget`), and the
+ * matching knowledge ids (0 under the prompt, the word's id on each of its subwords). Pure.
+ * @param wordKnowledge - knowledge id per word of the document (knowledgeIdsForWords)
  */
 export function encodeWindow(
   prefix: readonly number[],
   wordIds: readonly (readonly number[])[],
+  wordKnowledge: readonly number[],
   range: WordRange,
   budget: number,
 ): EncodedWindow {
   const inputIds = [...prefix];
+  const knowledgeIds = new Array<number>(prefix.length).fill(0);
   const wordPositions: number[] = [];
   for (let i = range.start; i < range.end; i++) {
     const ids = wordIds[i]!;
+    const k = wordKnowledge[i] ?? 0;
     wordPositions.push(inputIds.length);
-    for (let k = 0; k < ids.length && k < budget; k++) inputIds.push(ids[k]!);
+    for (let s = 0; s < ids.length && s < budget; s++) {
+      inputIds.push(ids[s]!);
+      knowledgeIds.push(k);
+    }
   }
-  return { inputIds, wordPositions };
+  return { inputIds, knowledgeIds, wordPositions };
 }
 
 /**
- * Encodes one document under every prompt. Pure given a deterministic encoder.
+ * Encodes one document under the prompt. Pure given a deterministic encoder.
  * @param words - the document's words (word splitter output, text only)
  * @param sentences - sentence word ranges covering every word, in order
- * @param prefixes - one prompt prefix per pass (see {@link promptPrefix})
- * @throws VanerError('MODEL_INVALID') when a prompt leaves no room for words
+ * @param prefix - the prompt prefix (see {@link promptPrefix})
+ * @param wordKnowledge - knowledge id per word (knowledge.ts); missing entries read as 0
+ * @throws VanerError('MODEL_INVALID') when the prompt leaves no room for words
  */
 export function encodeDocument(
   words: readonly string[],
   sentences: readonly WordRange[],
-  prefixes: readonly (readonly number[])[],
+  prefix: readonly number[],
+  wordKnowledge: readonly number[],
   encoder: SubwordEncoder,
   options: EncodeOptions,
 ): DocumentEncoding {
-  const longestPrefix = Math.max(...prefixes.map((p) => p.length));
-  const budget = options.maxLength - longestPrefix;
+  const budget = options.maxLength - prefix.length;
   if (budget < 1) {
-    throw new VanerError('MODEL_INVALID', `an instruction of ${longestPrefix - 2} subwords leaves no room in maxLength ${options.maxLength}`);
+    throw new VanerError('MODEL_INVALID', `an instruction of ${prefix.length - 2} subwords leaves no room in maxLength ${options.maxLength}`);
   }
   const wordIds = encodeWords(words, encoder);
   const plan = planWindows(
@@ -186,6 +197,6 @@ export function encodeDocument(
     budget,
     options.overlapWords,
   );
-  const sequences = prefixes.map((prefix) => plan.windows.map((range) => encodeWindow(prefix, wordIds, range, budget)));
+  const sequences = plan.windows.map((range) => encodeWindow(prefix, wordIds, wordKnowledge, range, budget));
   return { windows: plan.windows, oversizedWords: plan.oversizedWords, sequences };
 }

@@ -12,3 +12,5 @@ export { resolveOverlaps, type RankedSpan } from './span-overlaps.js';
 export { readManifest, loadBundle, type Bundle } from './bundle.js';
 export type { Manifest } from './manifest.js';
 export type { ExecutionProvider, BatchTiming, SessionThread } from './predict.js';
+export { knowledgeIdsForWords, type KnowledgeMatcher, type CharRange } from './knowledge.js';
+export { resolveScheme, BUNDLE_FORMAT_VERSION, type Scheme } from './manifest.js';

@@ -1,15 +1,21 @@
 /**
- * The bundle manifest (docs/bundle-format.md, format version 1) and its validation.
+ * The bundle manifest (docs/bundle-format.md, format version 2) and its validation.
  *
  * Validation reports every problem at once, each prefixed by the field's path in the manifest
  * (`manifest.entityTypes[2].head: must be < heads.length`), so whoever built a broken bundle can fix it in one go.
+ * A manifest of another format version is refused before anything else is checked, naming the version found: a
+ * version 1 bundle runs one pass per type without knowledge input, which this runtime no longer does.
  */
 import { z } from 'zod';
 import { VanerError } from '../errors.js';
 import { ENTITY_TYPES, type EntityType } from '../domain/index.js';
 
+/** The only bundle format this runtime reads. */
+export const BUNDLE_FORMAT_VERSION = 2;
+
 const nonNegInt = z.number().int().min(0);
 const posInt = z.number().int().min(1);
+const entityType = z.enum(ENTITY_TYPES);
 
 const architectureSchema = z.object({
   family: z.literal('llama'),
@@ -25,29 +31,43 @@ const architectureSchema = z.object({
   rmsNormEps: z.number().positive(),
 });
 
+/** Scheme names are what users type (`--scheme`, VANER_SCHEME, GraphQL `scheme`): lower case, digits, hyphens. */
+export const SCHEME_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+const schemeSchema = z.object({
+  name: z.string().regex(SCHEME_NAME, 'must be lower case letters, digits and hyphens'),
+  description: z.string().optional(),
+  types: z.array(entityType).min(1),
+  datasets: z.record(z.string(), z.string().min(1)),
+  instruction: z.string().min(1),
+});
+
 const manifestSchema = z
   .object({
-    formatVersion: z.literal(1),
+    formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
     name: z.string().min(1),
     version: z.string().min(1),
     architecture: architectureSchema,
     labelScheme: z.literal('BIO'),
     // The decoder relies on this exact order: index 0 = O, 1 = B, 2 = I.
     labels: z.tuple([z.literal('O'), z.literal('B'), z.literal('I')]),
-    heads: z.array(z.object({ name: z.string().min(1), types: z.array(z.enum(ENTITY_TYPES)).min(1) })).min(1),
-    entityTypes: z
-      .array(
-        z.object({
-          type: z.enum(ENTITY_TYPES),
-          head: nonNegInt,
-          dataset: z.string().min(1),
-          instruction: z.string().min(1),
-        }),
-      )
-      .min(1),
+    heads: z.array(z.object({ name: z.string().min(1), types: z.array(entityType).min(1) })).min(1),
+    entityTypes: z.array(z.object({ type: entityType, head: nonNegInt })).min(1),
+    schemes: z.array(schemeSchema).min(1),
+    defaultScheme: z.string().min(1),
+    knowledge: z.object({
+      input: z.string().min(1),
+      types: z.array(entityType).min(1),
+      matcher: z.literal('dictionary'),
+    }),
     maxLength: z.number().int().min(8),
     special: z.object({ bosId: nonNegInt, sepId: nonNegInt, padId: nonNegInt }),
-    io: z.object({ inputIds: z.string().min(1), attentionMask: z.string().min(1), logits: z.string().min(1) }),
+    io: z.object({
+      inputIds: z.string().min(1),
+      attentionMask: z.string().min(1),
+      knowledgeIds: z.string().min(1),
+      logits: z.string().min(1),
+    }),
     tokenizer: z.string().min(1),
     weights: z.object({
       file: z.string().min(1),
@@ -72,6 +92,28 @@ const manifestSchema = z
       if (seen.has(t.type)) ctx.addIssue({ code: 'custom', path: ['entityTypes', i, 'type'], message: 'duplicate type' });
       seen.add(t.type);
     });
+    const names = new Set<string>();
+    m.schemes.forEach((s, i) => {
+      if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'name'], message: 'duplicate scheme name' });
+      names.add(s.name);
+      s.types.forEach((t, k) => {
+        if (!seen.has(t)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'types', k], message: `${t} is not in entityTypes` });
+      });
+      for (const t of seen) {
+        if (s.datasets[t] === undefined) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'datasets', t], message: 'required for every type of entityTypes' });
+      }
+    });
+    if (!names.has(m.defaultScheme)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultScheme'], message: `must name one of schemes (${[...names].join(', ')})` });
+    }
+    const knowledgeSeen = new Set<EntityType>();
+    m.knowledge.types.forEach((t, i) => {
+      if (knowledgeSeen.has(t)) ctx.addIssue({ code: 'custom', path: ['knowledge', 'types', i], message: 'duplicate type' });
+      knowledgeSeen.add(t);
+    });
+    if (m.knowledge.input !== m.io.knowledgeIds) {
+      ctx.addIssue({ code: 'custom', path: ['knowledge', 'input'], message: `must equal io.knowledgeIds (${m.io.knowledgeIds})` });
+    }
     if (m.maxLength > m.architecture.maxPositionEmbeddings) {
       ctx.addIssue({ code: 'custom', path: ['maxLength'], message: 'must be <= architecture.maxPositionEmbeddings' });
     }
@@ -85,6 +127,9 @@ const manifestSchema = z
 /** A validated manifest. */
 export type Manifest = z.infer<typeof manifestSchema>;
 
+/** One annotation scheme of a manifest. */
+export type Scheme = Manifest['schemes'][number];
+
 /** Formats a zod path as the manifest field a human would write: `manifest.entityTypes[2].head`. */
 function fieldName(path: readonly PropertyKey[]): string {
   let out = 'manifest';
@@ -95,11 +140,38 @@ function fieldName(path: readonly PropertyKey[]): string {
 /**
  * Validates a parsed manifest.json.
  * @throws VanerError('MODEL_INVALID') listing every invalid field as `manifest.<path>: <problem>`;
- *   `details.fields` holds the same lines.
+ *   `details.fields` holds the same lines. A manifest of another format version fails with one message naming
+ *   the version found (`details.formatVersion`).
  */
 export function parseManifest(raw: unknown): Manifest {
+  const found = typeof raw === 'object' && raw !== null ? (raw as { formatVersion?: unknown }).formatVersion : undefined;
+  if (found !== BUNDLE_FORMAT_VERSION) {
+    const shown = found === undefined ? 'missing' : JSON.stringify(found);
+    const message = found === 1
+      ? 'bundle format version 1 is not supported: retrain or use a version 2 bundle'
+      : `bundle format version ${shown} is not supported: this runtime reads version ${BUNDLE_FORMAT_VERSION}`;
+    throw new VanerError('MODEL_INVALID', message, {
+      details: { fields: [`manifest.formatVersion: ${message}`], formatVersion: found ?? null },
+    });
+  }
   const result = manifestSchema.safeParse(raw);
   if (result.success) return result.data;
   const fields = result.error.issues.map((issue) => `${fieldName(issue.path)}: ${issue.message}`);
   throw new VanerError('MODEL_INVALID', `invalid bundle manifest: ${fields.join('; ')}`, { details: { fields } });
+}
+
+/**
+ * The scheme a call uses: `name` when given, else the manifest's default.
+ * @throws VanerError('BAD_USER_INPUT') naming the available schemes when `name` is not one of them
+ */
+export function resolveScheme(manifest: Manifest, name: string | null | undefined): Scheme {
+  const wanted = name ?? manifest.defaultScheme;
+  const scheme = manifest.schemes.find((s) => s.name === wanted);
+  if (scheme === undefined) {
+    const available = manifest.schemes.map((s) => s.name);
+    throw new VanerError('BAD_USER_INPUT', `unknown annotation scheme '${wanted}' for ${manifest.name}: available schemes are ${available.join(', ')}`, {
+      details: { field: 'scheme', scheme: wanted, available },
+    });
+  }
+  return scheme;
 }

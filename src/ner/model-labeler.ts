@@ -1,9 +1,12 @@
 /**
- * The VANER labeler: a model bundle behind the Labeler contract (src/domain/labeler.ts).
+ * The VANER labeler: a model bundle (format version 2) behind the Labeler contract (src/domain/labeler.ts).
  *
- * label() runs the three stages (encode → predict → decode, src/ner/README.md) over all documents of a call at once:
- *   segment + encode (pure) -> predict (ONNX, length-bucketed batches across documents and passes)
- *   -> decode (pure) -> document offsets (here, in `toDocumentSpans`, and nowhere else).
+ * label() runs the three stages of STYLE.md guideline 2 over all documents of a call at once:
+ *   knowledge (the matcher over each whole document -> a knowledge id per word, knowledge.ts)
+ *   -> segment + encode under the scheme's one prompt (pure)
+ *   -> predict (ONNX, length-bucketed batches across documents; one pass labels every type)
+ *   -> decode every head (pure) -> overlaps between types -> document offsets (here, in `toDocumentSpans`, and
+ *   nowhere else).
  */
 import { z } from 'zod';
 import { VanerError } from '../errors.js';
@@ -11,7 +14,8 @@ import { silentLogger, type Logger } from '../log.js';
 import { loadTokenizer, readManifest, verifyModel } from './bundle.js';
 import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
-import type { Manifest } from './manifest.js';
+import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
+import { resolveScheme, type Manifest } from './manifest.js';
 import {
   createSession,
   predict,
@@ -24,7 +28,7 @@ import {
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
-import { ENTITY_TYPES, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
+import { ENTITY_TYPES, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
 import type { Word } from './word-splitter.js';
 
 /** Options of {@link createLabeler}. */
@@ -48,6 +52,15 @@ export interface ModelLabelerOptions {
   readonly thread?: SessionThread;
   /** Called after each ONNX batch (benchmarks). */
   readonly onBatch?: (timing: BatchTiming) => void;
+  /**
+   * The knowledge matcher (docs/bundle-format.md, "Knowledge ids"): labels whole documents into knowledge-base
+   * name spans, e.g. the dictionary labeler over the store's names, or a live one that follows curation. `null`
+   * runs the model with every knowledge id 0 (it then sees no knowledge base; its F1 drops). Required (an object
+   * or an explicit null) because a bundle whose model reads knowledge must not silently run without it.
+   */
+  readonly knowledge: KnowledgeMatcher | null;
+  /** Scheme used when a call names none (VANER_SCHEME). @defaultValue manifest.defaultScheme */
+  readonly scheme?: string;
 }
 
 /** A VANER labeler, with what benchmarks and logs want to know about it. */
@@ -68,6 +81,11 @@ const optionsSchema = z.object({
   thread: z.enum(['worker', 'main']).optional(),
   logger: z.unknown().optional(),
   onBatch: z.unknown().optional(),
+  knowledge: z.custom<KnowledgeMatcher | null>(
+    (v) => v === null || (typeof v === 'object' && typeof (v as { label?: unknown }).label === 'function'),
+    'must be a knowledge matcher (an object with label(inputs, options)) or null',
+  ),
+  scheme: z.string().min(1).optional(),
 });
 
 function validateOptions(options: ModelLabelerOptions): void {
@@ -75,28 +93,6 @@ function validateOptions(options: ModelLabelerOptions): void {
   if (result.success) return;
   const fields = result.error.issues.map((i) => `options.${i.path.map(String).join('.')}: ${i.message}`);
   throw new VanerError('CONFIG_INVALID', `invalid labeler options: ${fields.join('; ')}`, { details: { fields } });
-}
-
-/** One prompt: its prefix ids and the types read from its logits (one head each). */
-interface Pass {
-  readonly prefix: readonly number[];
-  readonly types: readonly { readonly type: EntityType; readonly head: number }[];
-}
-
-/** Groups types by instruction: types sharing an instruction are one pass (docs/bundle-format.md). */
-function buildPasses(manifest: Manifest, types: readonly EntityType[], encoder: SubwordEncoder): Pass[] {
-  const byInstruction = new Map<string, { type: EntityType; head: number }[]>();
-  for (const t of manifest.entityTypes) {
-    if (!types.includes(t.type)) continue;
-    const group = byInstruction.get(t.instruction) ?? [];
-    group.push({ type: t.type, head: t.head });
-    byInstruction.set(t.instruction, group);
-  }
-  // The instruction is encoded once here, not per window.
-  return [...byInstruction].map(([instruction, group]) => ({
-    prefix: promptPrefix(manifest.special.bosId, encoder.encode(instruction), manifest.special.sepId),
-    types: group,
-  }));
 }
 
 /**
@@ -124,10 +120,15 @@ async function yieldToEventLoop(signal: AbortSignal | undefined): Promise<void> 
  * @throws VanerError('CONFIG_INVALID') for bad options (naming the field); 'MODEL_INVALID' / 'MODEL_UNAVAILABLE'
  *   from the bundle and the runtime
  */
-export async function createLabeler(bundleDir: string, options: ModelLabelerOptions = {}): Promise<ModelLabeler> {
+export async function createLabeler(bundleDir: string, options: ModelLabelerOptions): Promise<ModelLabeler> {
   validateOptions(options);
   const logger = options.logger ?? silentLogger;
   const manifest = await readManifest(bundleDir);
+  try {
+    resolveScheme(manifest, options.scheme);
+  } catch (error) {
+    throw new VanerError('CONFIG_INVALID', `options.scheme: ${(error as Error).message}`, { cause: error, details: (error as VanerError).details });
+  }
   const bundleTypes = manifest.entityTypes.map((t) => t.type);
   const types = options.types ?? bundleTypes;
   const unknown = types.filter((t) => !bundleTypes.includes(t));
@@ -163,11 +164,25 @@ function buildLabeler(
   options: ModelLabelerOptions,
   logger: Logger,
 ): ModelLabeler {
-  const passes = buildPasses(manifest, types, encoder);
   const batchSize = options.batchSize ?? 16;
   const overlapWords = options.windowOverlapWords ?? 16;
+  const schemes = manifest.schemes.map((s) => s.name);
+  const defaultScheme = resolveScheme(manifest, options.scheme).name;
+  const heads = new Map(manifest.entityTypes.map((t) => [t.type, t.head]));
+  const knowledgeTypes = manifest.knowledge.types;
+  // Each scheme's instruction is encoded once, on first use, not per window.
+  const prefixes = new Map<string, readonly number[]>();
+  const prefixOf = (name: string): readonly number[] => {
+    let prefix = prefixes.get(name);
+    if (prefix === undefined) {
+      prefix = promptPrefix(manifest.special.bosId, encoder.encode(resolveScheme(manifest, name).instruction), manifest.special.sepId);
+      prefixes.set(name, prefix);
+    }
+    return prefix;
+  };
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | null = null;
+  const self = { kind: 'vaner', schemes, defaultScheme };
 
   async function labelAll(inputs: readonly LabelInput[], labelOptions: LabelOptions): Promise<Span[][]> {
     const wanted = labelOptions.types ?? types;
@@ -175,22 +190,31 @@ function buildLabeler(
     if (unsupported.length > 0) {
       throw new VanerError('BAD_USER_INPUT', `types: ${unsupported.join(', ')} not supported by ${manifest.name} (has ${types.join(', ')})`);
     }
-    const active = passes
-      .map((p) => ({ prefix: p.prefix, types: p.types.filter((t) => wanted.includes(t.type)) }))
-      .filter((p) => p.types.length > 0);
-    const prefixes = active.map((p) => p.prefix);
+    const active = types.filter((t) => wanted.includes(t));
+    const prefix = prefixOf(schemeFor(self, labelOptions.scheme)!);
+    const signal = labelOptions.signal;
 
-    // Stage 1: encode every document under every active prompt. Encoding is synchronous and the subword
-    // tokenizer costs ~0.1 ms per uncached word, so we yield to the event loop between documents: a call with
-    // many documents must not stall the process (a 8-abstract call stalled it ~200 ms in one piece before).
+    // Stage 0: knowledge-base spans over each whole document (one matcher call for the batch).
+    const knowledgeSpans = options.knowledge === null
+      ? inputs.map((): Span[] => [])
+      : await options.knowledge.label(inputs, { types: knowledgeTypes, ...(signal === undefined ? {} : { signal }) });
+    if (knowledgeSpans.length !== inputs.length) {
+      throw new VanerError('INTERNAL', `knowledge matcher returned ${knowledgeSpans.length} results for ${inputs.length} documents`);
+    }
+
+    // Stage 1: encode every document under the prompt. Encoding is synchronous and the subword tokenizer costs
+    // ~0.1 ms per uncached word, so we yield to the event loop between documents: a call with many documents must
+    // not stall the process (a 8-abstract call stalled it ~200 ms in one piece before).
     const docs: { input: LabelInput; words: readonly Word[]; encoding: DocumentEncoding }[] = [];
-    for (const input of inputs) {
-      await yieldToEventLoop(labelOptions.signal);
+    for (const [d, input] of inputs.entries()) {
+      await yieldToEventLoop(signal);
       const segmented = segmentDocument(input.text);
+      const wordKnowledge = knowledgeIdsForWords(segmented.words, knowledgeSpans[d]!, knowledgeTypes);
       const encoding = encodeDocument(
         segmented.words.map((w) => w.text),
         segmented.sentences,
-        prefixes,
+        prefix,
+        wordKnowledge,
         encoder,
         { maxLength: manifest.maxLength, overlapWords },
       );
@@ -206,37 +230,36 @@ function buildLabeler(
     const firstSequence = docs.map((d) => {
       const first = sequences.length;
       // Loops, not push(...spread): a long document has more windows and spans than a call takes arguments.
-      for (const perPass of d.encoding.sequences) for (const sequence of perPass) sequences.push(sequence);
+      for (const sequence of d.encoding.sequences) sequences.push(sequence);
       return first;
     });
 
-    // Stage 2: one length-bucketed run over all windows of all documents and passes.
+    // Stage 2: one length-bucketed run over all windows of all documents; one pass labels every type.
     const out = await predict(model.session, sequences, {
       batchSize,
       padId: manifest.special.padId,
       io: manifest.io,
-      ...(labelOptions.signal === undefined ? {} : { signal: labelOptions.signal }),
+      ...(signal === undefined ? {} : { signal }),
       ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
     });
     if (sequences.length > 0 && out.labels !== manifest.labels.length) {
       throw new VanerError('MODEL_INVALID', `model output has ${out.labels} labels, manifest.labels has ${manifest.labels.length}`);
     }
 
-    // Stage 3: decode per type, resolve overlaps between types, then map to document offsets.
+    // Stage 3: decode every head of the pass, resolve overlaps between types, then map to document offsets.
     const results: Span[][] = [];
     for (const [d, doc] of docs.entries()) {
-      if (d > 0) await yieldToEventLoop(labelOptions.signal);
+      if (d > 0) await yieldToEventLoop(signal);
       const windows = doc.encoding.windows;
+      const base = firstSequence[d]!;
       const spans: ScoredWordSpan<EntityType>[] = [];
-      active.forEach((pass, p) => {
-        const base = firstSequence[d]! + p * windows.length;
-        for (const { type, head } of pass.types) {
-          if (head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
-          const perWindow = windows.map((w, k) => headProbabilities(out.rows[base + k]!, w.end - w.start, out.heads, out.labels, head));
-          const merged = mergeWindows(windows, perWindow, doc.words.length, out.labels);
-          for (const span of decodeType(merged, doc.words.length, type)) spans.push(span);
-        }
-      });
+      for (const type of active) {
+        const head = heads.get(type)!;
+        if (windows.length > 0 && head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
+        const perWindow = windows.map((w, k) => headProbabilities(out.rows[base + k]!, w.end - w.start, out.heads, out.labels, head));
+        const merged = mergeWindows(windows, perWindow, doc.words.length, manifest.labels.length);
+        for (const span of decodeType(merged, doc.words.length, type)) spans.push(span);
+      }
       results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types)));
     }
     return results;
@@ -246,6 +269,8 @@ function buildLabeler(
     kind: 'vaner',
     version: `${manifest.name}@${manifest.version}`,
     types,
+    schemes,
+    defaultScheme,
     provider: model.provider,
     thread: model.thread,
     manifest,

@@ -18,8 +18,9 @@ export type WorkerRequest =
       readonly kind: 'run';
       readonly ids: BigInt64Array;
       readonly mask: BigInt64Array;
+      readonly knowledge: BigInt64Array;
       readonly dims: number[];
-      readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly logits: string };
+      readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly knowledgeIds: string; readonly logits: string };
     }
   | { readonly id: number; readonly kind: 'release' };
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       const out = await session.run({
         [msg.io.inputIds]: new ort.Tensor('int64', msg.ids, msg.dims),
         [msg.io.attentionMask]: new ort.Tensor('int64', msg.mask, msg.dims),
+        [msg.io.knowledgeIds]: new ort.Tensor('int64', msg.knowledge, msg.dims),
       });
       const t = out[msg.io.logits];
       if (t === undefined) {

@@ -24,6 +24,14 @@ import type { Logger } from '../log.js';
 import { planBatches } from './batch-plan.js';
 import { openInThread, openInWorker, type HostedSession } from './session-host.js';
 
+/** The graph's input and output names (manifest.io). */
+export interface ModelIo {
+  readonly inputIds: string;
+  readonly attentionMask: string;
+  readonly knowledgeIds: string;
+  readonly logits: string;
+}
+
 /** Providers the runtime can be asked for. */
 export type ExecutionProvider = 'cuda' | 'cpu';
 
@@ -44,7 +52,7 @@ export interface SessionOptions {
   /** ONNX Runtime intra-op threads; 0 lets the runtime choose (one per physical core). @defaultValue 0 */
   readonly intraOpThreads?: number;
   /** Names the session must have (manifest.io). */
-  readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly logits: string };
+  readonly io: ModelIo;
   /** @defaultValue 'worker' */
   readonly thread?: SessionThread;
   readonly logger: Logger;
@@ -70,7 +78,7 @@ export async function createSession(modelPath: string, options: SessionOptions):
       continue;
     }
     const missing = [
-      ...[options.io.inputIds, options.io.attentionMask].filter((n) => !session.inputNames.includes(n)).map((n) => `input ${n}`),
+      ...[options.io.inputIds, options.io.attentionMask, options.io.knowledgeIds].filter((n) => !session.inputNames.includes(n)).map((n) => `input ${n}`),
       ...[options.io.logits].filter((n) => !session.outputNames.includes(n)).map((n) => `output ${n}`),
     ];
     if (missing.length > 0) {
@@ -85,9 +93,10 @@ export async function createSession(modelPath: string, options: SessionOptions):
   });
 }
 
-/** One sequence to run: unpadded ids and the positions whose logits are wanted. */
+/** One sequence to run: unpadded ids, their knowledge ids (same length), and the positions whose logits are wanted. */
 export interface PredictInput {
   readonly inputIds: readonly number[];
+  readonly knowledgeIds: readonly number[];
   readonly wordPositions: readonly number[];
 }
 
@@ -104,7 +113,7 @@ export interface PredictOptions {
   /** Sequences per ONNX run. @defaultValue 16 */
   readonly batchSize?: number;
   readonly padId: number;
-  readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly logits: string };
+  readonly io: ModelIo;
   /** Checked before every batch. */
   readonly signal?: AbortSignal;
   readonly onBatch?: (timing: BatchTiming) => void;
@@ -125,7 +134,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Runs sequences through the model in length-bucketed batches (right padding with `padId`, mask 0); results come
+ * Runs sequences through the model in length-bucketed batches (right padding with `padId`, mask 0, knowledge id 0); results come
  * back in input order. Because the model masks padded keys, a sequence's logits do not depend on its batch.
  * @throws VanerError('CANCELLED') when `signal` is aborted before a batch; VanerError('MODEL_INVALID') when the
  *   output does not have the documented [batch, seq, heads, labels] shape.
@@ -140,15 +149,19 @@ export async function predict(session: HostedSession, inputs: readonly PredictIn
     const length = Math.max(...batch.map((i) => inputs[i]!.inputIds.length));
     const ids = new BigInt64Array(batch.length * length).fill(BigInt(options.padId));
     const mask = new BigInt64Array(batch.length * length);
+    const knowledge = new BigInt64Array(batch.length * length);
     batch.forEach((index, b) => {
       const seq = inputs[index]!.inputIds;
+      const kn = inputs[index]!.knowledgeIds;
+      if (kn.length !== seq.length) throw new VanerError('INTERNAL', `sequence ${index}: ${kn.length} knowledge ids for ${seq.length} input ids`);
       for (let t = 0; t < seq.length; t++) {
         ids[b * length + t] = BigInt(seq[t]!);
         mask[b * length + t] = 1n;
+        knowledge[b * length + t] = BigInt(kn[t]!);
       }
     });
     const started = performance.now();
-    const logits = await session.run({ ids, mask, dims: [batch.length, length] });
+    const logits = await session.run({ ids, mask, knowledge, dims: [batch.length, length] });
     const ms = performance.now() - started;
     const dims = logits.dims;
     if (logits.type !== 'float32' || dims.length !== 4 || dims[0] !== batch.length || dims[1] !== length) {

@@ -17,10 +17,11 @@ import type { WorkerData, WorkerReply, WorkerRequest } from './onnx-worker.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A batch for the model: int64 ids and mask, both [batch, seq] row-major. */
+/** A batch for the model: int64 ids, mask and knowledge ids, all [batch, seq] row-major. */
 export interface BatchFeeds {
   readonly ids: BigInt64Array;
   readonly mask: BigInt64Array;
+  readonly knowledge: BigInt64Array;
   readonly dims: readonly [number, number];
 }
 
@@ -43,7 +44,7 @@ export interface HostedSession {
 export interface OpenOptions {
   readonly provider: string;
   readonly intraOpThreads: number;
-  readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly logits: string };
+  readonly io: { readonly inputIds: string; readonly attentionMask: string; readonly knowledgeIds: string; readonly logits: string };
 }
 
 function sessionOptions(options: OpenOptions): ort.InferenceSession.SessionOptions {
@@ -65,6 +66,7 @@ export async function openInThread(modelPath: string, options: OpenOptions): Pro
       const out = await session.run({
         [options.io.inputIds]: new ort.Tensor('int64', feeds.ids, [...feeds.dims]),
         [options.io.attentionMask]: new ort.Tensor('int64', feeds.mask, [...feeds.dims]),
+        [options.io.knowledgeIds]: new ort.Tensor('int64', feeds.knowledge, [...feeds.dims]),
       });
       const t = out[options.io.logits];
       if (t === undefined) return { type: 'missing', dims: [], data: new Float32Array(0) };
@@ -143,8 +145,8 @@ export async function openInWorker(modelPath: string, options: OpenOptions): Pro
     async run(feeds) {
       // The arrays are built per batch and not used afterwards, so they are transferred, not copied.
       const reply = await call(
-        { kind: 'run', ids: feeds.ids, mask: feeds.mask, dims: [...feeds.dims], io: options.io },
-        [feeds.ids.buffer as ArrayBuffer, feeds.mask.buffer as ArrayBuffer],
+        { kind: 'run', ids: feeds.ids, mask: feeds.mask, knowledge: feeds.knowledge, dims: [...feeds.dims], io: options.io },
+        [feeds.ids.buffer as ArrayBuffer, feeds.mask.buffer as ArrayBuffer, feeds.knowledge.buffer as ArrayBuffer],
       );
       return { type: reply.type ?? 'missing', dims: reply.dims ?? [], data: reply.data ?? new Float32Array(0) };
     },

@@ -4,7 +4,7 @@
  */
 import { VanerError } from '../errors.js';
 import { resolveOverlaps } from './span-overlaps.js';
-import type { EntityType, Labeler, Span } from '../domain/index.js';
+import { schemeFor, type EntityType, type Labeler, type Span } from '../domain/index.js';
 
 export interface UnionOptions {
   /**
@@ -20,7 +20,8 @@ export interface UnionOptions {
 /**
  * Unions labelers. `types` is the union of theirs, in order of first appearance (which also breaks overlap ties);
  * `version` joins the parts' `kind:version` with `+`. Each call asks every part for the requested types it
- * supports, in parallel. `close()` is idempotent and closes every part even if one fails.
+ * supports, in parallel. `schemes` are those of the parts that have any (the model's); a call's scheme goes to
+ * those parts only (the dictionary has none). `close()` is idempotent and closes every part even if one fails.
  * @throws VanerError('BAD_USER_INPUT') when given no labelers
  */
 export function createUnionLabeler(labelers: readonly Labeler[], options: UnionOptions = {}): Labeler {
@@ -31,12 +32,20 @@ export function createUnionLabeler(labelers: readonly Labeler[], options: UnionO
   if (labelers.length === 0) throw new VanerError('BAD_USER_INPUT', 'createUnionLabeler: needs at least one labeler');
   const types: EntityType[] = [];
   for (const l of labelers) for (const t of l.types) if (!types.includes(t)) types.push(t);
+  const schemes: string[] = [];
+  for (const l of labelers) for (const s of l.schemes) if (!schemes.includes(s)) schemes.push(s);
+  const defaultScheme = labelers.find((l) => l.defaultScheme !== null)?.defaultScheme ?? null;
   let closing: Promise<void> | null = null;
   return {
     kind: 'union',
-    version: labelers.map((l) => `${l.kind}:${l.version}`).join('+'),
+    get version() {
+      return labelers.map((l) => `${l.kind}:${l.version}`).join('+');
+    },
     types,
+    schemes,
+    defaultScheme,
     async label(inputs, options = {}) {
+      const scheme = schemeFor({ kind: 'union', schemes, defaultScheme }, options.scheme);
       const wanted = options.types ?? types;
       const unsupported = wanted.filter((t) => !types.includes(t));
       if (unsupported.length > 0) {
@@ -46,7 +55,11 @@ export function createUnionLabeler(labelers: readonly Labeler[], options: UnionO
         labelers.map((l) => {
           const own = l.types.filter((t) => wanted.includes(t));
           if (own.length === 0) return Promise.resolve(inputs.map((): Span[] => []));
-          return l.label(inputs, { ...(options.signal === undefined ? {} : { signal: options.signal }), types: own });
+          return l.label(inputs, {
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+            ...(scheme !== null && l.schemes.includes(scheme) ? { scheme } : {}),
+            types: own,
+          });
         }),
       );
       if (overlap === 'confidence') return inputs.map((_, i) => resolveOverlaps(parts.flatMap((p) => p[i] ?? []), types));

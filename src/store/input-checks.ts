@@ -91,6 +91,10 @@ export function checkProvenance(provenance: AnnotationProvenance): void {
       throw new VanerError('BAD_USER_INPUT', `provenance.${field} must be a non-empty string`, { details: { field } });
     }
   }
+  const scheme = provenance.scheme;
+  if (scheme !== undefined && scheme !== null && (typeof scheme !== 'string' || scheme === '')) {
+    throw new VanerError('BAD_USER_INPUT', 'provenance.scheme must be null or a non-empty string', { details: { field: 'scheme' } });
+  }
 }
 
 /** Rejects an unknown review state or a blank actor. */

@@ -33,6 +33,7 @@ export function newMentionRow(id: string, documentId: string, m: MentionInput, p
     labeler: provenance.labeler,
     modelVersion: provenance.modelVersion,
     linkerVersion: provenance.linkerVersion,
+    scheme: provenance.scheme ?? null,
     linkMethod: m.linkMethod,
     matchedName: m.matchedName,
     linkConfidence: m.linkConfidence,

@@ -83,6 +83,29 @@ export function describeQueueConformance(name: string, open: (namespace: string)
       expect((await queue.retry(owned.id)).owner).toBe('alice');
     });
 
+    it('carries a per-job scheme to the processor, in job info, and into a retry; rejects a malformed one', async () => {
+      const queue = await fresh();
+      const seen: (string | null)[] = [];
+      queue.startWorker(async (job) => {
+        seen.push(job.scheme);
+        if (job.documentIds.includes('doc_bad')) throw new VanerError('INVALID_FORMAT', 'bad', { retriable: false });
+        return { failures: [] };
+      });
+      const plain = await queue.enqueue(['doc_a']);
+      expect(plain.scheme).toBeNull();
+      await waitForState(queue, plain.id, ['COMPLETED']);
+      const job = await queue.enqueue(['doc_bad'], { scheme: 'ncbi-disease' });
+      expect(job.scheme).toBe('ncbi-disease');
+      const failed = await waitForState(queue, job.id, ['FAILED']);
+      expect(failed.scheme).toBe('ncbi-disease');
+      const retried = await queue.retry(job.id);
+      expect(retried.scheme).toBe('ncbi-disease');
+      await waitForState(queue, retried.id, ['FAILED']);
+      expect(seen).toEqual([null, 'ncbi-disease', 'ncbi-disease']);
+      expect((await queue.enqueue([], { scheme: 's800' })).scheme).toBe('s800');
+      await expect(queue.enqueue(['doc_a'], { scheme: '' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    });
+
     it('completes an empty job at once', async () => {
       const queue = await fresh();
       const job = await queue.enqueue([]);

@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { formatPubTatorDocument, planInputs, readPlanned, FORMAT_NAMES, createWarningTally, type DocumentRecord, type GoldMention } from '../../formats/index.js';
 import type { LinkResult } from '../../kb/linker-types.js';
-import type { Span } from '../../domain/index.js';
+import { schemeFor, type Span } from '../../domain/index.js';
 import { VanerError } from '../../errors.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
@@ -15,7 +15,7 @@ import { waitForShutdownSignal } from '../shutdown-signal.js';
 
 const OUTPUTS = ['pubtator', 'json'] as const;
 
-export const HELP = `usage: vaner annotate <file|dir|-> [--format pubtator|json] [--input-format F] [--labeler auto|model|dictionary|union]
+export const HELP = `usage: vaner annotate <file|dir|-> [--format pubtator|json] [--input-format F] [--labeler auto|model|dictionary|union] [--scheme NAME]
 
 Labels and links the documents of <file> (PubTator, BioC, BRAT, JSONL, CoNLL or plain text; gzip
 looked through; - or /dev/stdin for standard input; a directory's files each in their own format)
@@ -31,6 +31,8 @@ options:
   --input-format F   auto (default: per file, by extension and content), ${FORMAT_NAMES.join(', ')}
   --labeler L        auto (model bundle if present, else dictionary), model, dictionary, union
                      (default VANER_LABELER)
+  --scheme NAME      annotation scheme of the model (bc5cdr, ncbi-disease, bc2gm, jnlpba, linnaeus,
+                     s800; README "Schemes"); default VANER_SCHEME, else the bundle's default
   --batch-size N     documents per labeler call (default VANER_NER_BATCH_SIZE)
   -h, --help         show this help
 `;
@@ -42,6 +44,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       format: { type: 'string' },
       'input-format': { type: 'string' },
       labeler: { type: 'string' },
+      scheme: { type: 'string' },
       'batch-size': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -76,10 +79,17 @@ export async function run(argv: string[], env: Env): Promise<number> {
     }
     const resources = await openAnnotationResources(config, labelerChoice ?? config.labeler, logger);
     try {
+      // Checked before anything is printed: an unknown scheme names the available ones.
+      const scheme = schemeFor(resources.labeler, values.scheme);
       const linker = await resources.linker();
-      for await (const { record, spans } of labelRecords(prepend(first.value, checked.documents), resources.labeler, { batchSize: config.nerBatchSize, signal: abort.signal })) {
+      const labelled = labelRecords(prepend(first.value, checked.documents), resources.labeler, {
+        batchSize: config.nerBatchSize,
+        signal: abort.signal,
+        ...(scheme === null ? {} : { scheme }),
+      });
+      for await (const { record, spans } of labelled) {
         const links = await linker.link(record.text, spans);
-        if (!process.stdout.write(formatOutput(output, record, spans, links))) await once(process.stdout, 'drain');
+        if (!process.stdout.write(formatOutput(output, record, spans, links, scheme))) await once(process.stdout, 'drain');
       }
     } finally {
       await resources.close();
@@ -92,11 +102,11 @@ export async function run(argv: string[], env: Env): Promise<number> {
   }
 }
 
-function formatOutput(output: (typeof OUTPUTS)[number], record: DocumentRecord, spans: readonly Span[], links: readonly LinkResult[]): string {
+function formatOutput(output: (typeof OUTPUTS)[number], record: DocumentRecord, spans: readonly Span[], links: readonly LinkResult[], scheme: string | null): string {
   if (output === 'json') {
     const mentions = spans.map((span, i) => {
       const link = links[i];
-      return { start: span.start, end: span.end, text: span.text, type: span.type, entityId: link?.entityId ?? null, confidence: span.confidence, linkMethod: link?.method ?? null };
+      return { start: span.start, end: span.end, text: span.text, type: span.type, entityId: link?.entityId ?? null, confidence: span.confidence, linkMethod: link?.method ?? null, scheme };
     });
     return `${JSON.stringify({ externalId: record.externalId, text: record.text, mentions })}\n`;
   }

@@ -3,6 +3,11 @@
  *
  *   vaner bench ner [--bundle DIR] [--input FILE.PubTator] [--docs N] [--docs-per-call K]
  *                   [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main]
+ *                   [--scheme NAME] [--knowledge kb|none]
+ *
+ * Knowledge: `kb` (default) builds the dictionary matcher from the shipped vocabularies (VANER_KB_DIR, no store),
+ * as the knowledge channel of the bundle reads it in production; its matching time is part of the measured time
+ * and its build time is printed separately. `none` runs with every knowledge id 0 (the model alone).
  *
  * Input: titles and abstracts of a PubTator file (text = title + ' ' + abstract, as PubTator offsets assume).
  * Default: the BC5CDR development set in ../shared/data if present, else bench/ner-sample.PubTator.txt.
@@ -16,11 +21,12 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../config.js';
 import { isVanerError, VanerError } from '../../errors.js';
 import { createLogger } from '../../log.js';
+import { createDictionaryLabeler, readDictionaryExclusions, readKnowledgeBaseNames } from '../../kb/index.js';
 import { createLabeler, segmentDocument, type BatchTiming, type ExecutionProvider } from '../../ner/index.js';
 import type { LabelInput } from '../../domain/index.js';
 
 const USAGE =
-  'usage: vaner bench ner [--bundle DIR] [--input FILE] [--docs N] [--docs-per-call K] [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main]';
+  'usage: vaner bench ner [--bundle DIR] [--input FILE] [--docs N] [--docs-per-call K] [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main] [--scheme NAME] [--knowledge kb|none]';
 
 /** Titles and abstracts of a PubTator file; annotation lines are ignored. */
 function readPubTatorTexts(content: string, limit: number): LabelInput[] {
@@ -73,6 +79,8 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
         threads: { type: 'string' },
         providers: { type: 'string' },
         thread: { type: 'string' },
+        scheme: { type: 'string' },
+        knowledge: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -108,9 +116,20 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
     const docs = readPubTatorTexts(content, docCount);
     if (docs.length === 0) throw new VanerError('INVALID_FORMAT', `--input: no titles or abstracts in ${input}`);
 
+    const knowledgeChoice = values.knowledge ?? 'kb';
+    if (knowledgeChoice !== 'kb' && knowledgeChoice !== 'none') throw new VanerError('BAD_USER_INPUT', `--knowledge: "${knowledgeChoice}" is not kb or none`);
+    const kbDir = env['VANER_KB_DIR'] ?? path.join(PROJECT_ROOT, 'data', 'kb');
+    const dictionaryStarted = performance.now();
+    const knowledge = knowledgeChoice === 'none'
+      ? null
+      : await createDictionaryLabeler({ names: readKnowledgeBaseNames(kbDir), excludeEntityIds: await readDictionaryExclusions(kbDir) });
+    const dictionarySeconds = (performance.now() - dictionaryStarted) / 1000;
+
     const timings: BatchTiming[] = [];
     let record = false;
     const labeler = await createLabeler(bundle, {
+      knowledge,
+      ...(values.scheme === undefined ? {} : { scheme: values.scheme }),
       executionProviders: providers as ExecutionProvider[],
       batchSize,
       intraOpThreads: threads,
@@ -145,7 +164,9 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
           ['session thread', labeler.thread],
           ['threads (intra-op)', threads === 0 ? '0 (runtime default)' : String(threads)],
           ['batch size / docs per call', `${batchSize} / ${perCall}`],
-          ['types (passes)', labeler.types.join(', ')],
+          ['types (one pass)', labeler.types.join(', ')],
+          ['scheme', labeler.defaultScheme ?? '-'],
+          ['knowledge', knowledge === null ? 'none (ids 0)' : `dictionary of ${knowledge.stats.namesIndexed} names (built in ${dictionarySeconds.toFixed(1)} s, untimed)`],
           ['wall time', `${seconds.toFixed(2)} s`],
           ['documents/s', (docs.length / seconds).toFixed(2)],
           ['tokens/s (words)', (words / seconds).toFixed(0)],

@@ -2,7 +2,7 @@
 import { VanerError } from '../../errors.js';
 import { computeNerMetrics, type EvalDocument, type ScoredSpan, formatMetricsTable, metricsToJson } from '../../eval/index.js';
 import { planInputs, readPlanned, createWarningTally, type PlannedInput } from '../../formats/index.js';
-import { ENTITY_TYPES, isEntityType, type EntityType } from '../../domain/index.js';
+import { ENTITY_TYPES, isEntityType, schemeFor, type EntityType } from '../../domain/index.js';
 import { parseChoice, parseIntegerFlag } from '../args.js';
 import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
@@ -14,7 +14,7 @@ import { waitForShutdownSignal } from '../shutdown-signal.js';
 
 const GOLD_FORMATS = ['auto', 'pubtator', 'conll', 'brat', 'jsonl'] as const;
 
-export const HELP = `usage: vaner eval ner --gold <file> [--input-format pubtator|conll|brat|jsonl] [--labeler auto|model|dictionary|union] [--types CHEMICAL,DISEASE] [--json]
+export const HELP = `usage: vaner eval ner --gold <file> [--input-format pubtator|conll|brat|jsonl] [--labeler auto|model|dictionary|union] [--scheme NAME] [--types CHEMICAL,DISEASE] [--json]
 
 Labels the text of every gold document and prints strict entity-level precision, recall and F1
 (exact start, end and type) per type and micro-averaged. Only types that occur in the gold file are
@@ -26,6 +26,8 @@ options:
   --input-format F     gold format: auto (default), pubtator, conll, brat, jsonl; --format is an
                        old spelling, still accepted here (the output is chosen with --json)
   --labeler L          auto, model, dictionary, union (default VANER_LABELER)
+  --scheme NAME        annotation scheme of the model (bc5cdr, ncbi-disease, bc2gm, jnlpba, linnaeus,
+                       s800; README "Schemes"); default VANER_SCHEME, else the bundle's default
   --types T1,T2        restrict to these types (${ENTITY_TYPES.join(', ')})
   --default-type T     CoNLL: type of bare B/I tags
   --skip-mismatched    skip gold mentions whose offsets do not match their text (with a warning)
@@ -40,6 +42,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     'input-format': { type: 'string' },
     format: { type: 'string' },
     labeler: { type: 'string' },
+    scheme: { type: 'string' },
     types: { type: 'string' },
     'default-type': { type: 'string' },
     'skip-mismatched': { type: 'boolean' },
@@ -79,6 +82,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
   }
   const tally = createWarningTally();
   try {
+    // Checked before reading the gold file: an unknown scheme names the available ones.
+    const scheme = schemeFor(resources.labeler, values.scheme);
     const records = readPlanned(goldPlan, {
       ...(gold.spooled ? { label: gold.label } : {}),
       onWarning: tally.add,
@@ -92,6 +97,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     for await (const { record, spans } of labelRecords(records, resources.labeler, {
       batchSize: config.nerBatchSize,
       signal: abort.signal,
+      ...(scheme === null ? {} : { scheme }),
       ...(labelTypes ? { types: labelTypes.filter((t) => resources.labeler.types.includes(t)) } : {}),
     })) {
       const gold: ScoredSpan[] = (record.mentions ?? []).map(({ start, end, type }) => ({ start, end, type }));
@@ -104,9 +110,9 @@ export async function run(argv: string[], env: Env): Promise<number> {
     }
     const metrics = computeNerMetrics(documents, { types: scored });
     writeWarnings(tally);
-    process.stderr.write(`scored ${metrics.documents} documents with labeler ${resources.labeler.kind} ${resources.labeler.version}\n`);
+    process.stderr.write(`scored ${metrics.documents} documents with labeler ${resources.labeler.kind} ${resources.labeler.version}${scheme === null ? '' : ` (scheme ${scheme})`}\n`);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ gold: values.gold, labeler: { kind: resources.labeler.kind, version: resources.labeler.version }, ...metricsToJson(metrics) })}\n`);
+      process.stdout.write(`${JSON.stringify({ gold: values.gold, labeler: { kind: resources.labeler.kind, version: resources.labeler.version, scheme }, ...metricsToJson(metrics) })}\n`);
     } else {
       process.stdout.write(formatMetricsTable(metrics));
     }

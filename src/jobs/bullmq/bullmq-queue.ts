@@ -18,7 +18,7 @@ import { takePage } from '../../domain/index.js';
 import { silentLogger } from '../../log.js';
 import { newId } from '../../store/index.js';
 import type { JobInfo, JobProgress, JobState, JobQueue, Processor, QueueJob, QueueWorker, WorkerOptions } from '../port.js';
-import { checkCancellable, checkConcurrency, checkJobIds, checkListArgs, checkProcessResult, checkProgress, documentsToRetry, jobNotFound } from '../job-control.js';
+import { checkCancellable, checkConcurrency, checkJobIds, checkListArgs, checkProcessResult, checkProgress, checkScheme, documentsToRetry, jobNotFound } from '../job-control.js';
 import { resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from './bullmq-options.js';
 import { finishedAttempts, toJobInfo, type AnnotateJob, type AnnotateJobData, type AnnotateJobResult, type StoredProgress } from './job-info.js';
 
@@ -88,6 +88,7 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
       const owner = options.owner ?? null;
       assertOpen();
       checkJobIds(documentIds, 'documentIds');
+      const scheme = checkScheme(options.scheme);
       // Our own time-ordered id (as the in-process queue's) instead of BullMQ's counter.
       const id = newId('job');
       try {
@@ -96,13 +97,13 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
           // empty job is kept beside the queue's keys, with the same lifetime as a finished job.
           const now = new Date().toISOString();
           const info: JobInfo = {
-            id, owner, state: 'COMPLETED', documentIds: [], progress: { total: 0, done: 0, failed: 0 }, failures: [],
+            id, owner, state: 'COMPLETED', documentIds: [], scheme, progress: { total: 0, done: 0, failed: 0 }, failures: [],
             attempts: 0, error: null, createdAt: now, updatedAt: now, finishedAt: now,
           };
           await connection.set(emptyJobKey(id), JSON.stringify(info), 'EX', opts.keepFinishedSeconds);
           return info;
         }
-        const data: AnnotateJobData = { documentIds: [...documentIds], owner };
+        const data: AnnotateJobData = { documentIds: [...documentIds], owner, ...(scheme === null ? {} : { scheme }) };
         const job = (await queue.add(JOB_NAME, data, { jobId: id })) as AnnotateJob;
         return toJobInfo(job, 'waiting')!;
       } catch (error) {
@@ -222,7 +223,7 @@ export async function openBullmqQueue(options: BullmqQueueOptions): Promise<JobQ
       assertOpen();
       const [info] = await self.getJobs([id]);
       if (info === null || info === undefined) throw jobNotFound(id);
-      return self.enqueue(documentsToRetry(info), { owner: info.owner });
+      return self.enqueue(documentsToRetry(info), { owner: info.owner, scheme: info.scheme });
     },
 
     startWorker(processor, workerOptions) {
@@ -288,6 +289,7 @@ function startBullmqWorker(opts: ResolvedBullmqOptions, processor: Processor, op
     const queueJob: QueueJob = {
       id: job.id!,
       documentIds: job.data.documentIds,
+      scheme: job.data.scheme ?? null,
       attempt: finishedAttempts(job) + 1,
       async updateProgress(progress) {
         checkProgress(progress);

@@ -1,7 +1,7 @@
 /**
  * Maps a BullMQ job (its state, data, progress and return value) to the port's JobInfo.
  * What this adapter writes into a BullMQ job:
- *   data        { documentIds, owner }              (ids and the creating key's owner, never texts)
+ *   data        { documentIds, owner, scheme? }     (ids, the creating key's owner and the annotation scheme; never texts)
  *   progress    { total, done, failed, updatedAt }  (set by the processor through QueueJob.updateProgress)
  *   returnvalue { failures, progress }              (the processor's ProcessResult and its final progress)
  */
@@ -12,6 +12,8 @@ export interface AnnotateJobData {
   readonly documentIds: readonly string[];
   /** Absent in jobs written before owners were recorded. */
   readonly owner?: string | null;
+  /** Absent in jobs queued before schemes existed: the labeler's default. */
+  readonly scheme?: string | null;
 }
 
 export interface StoredProgress extends JobProgress {
@@ -81,6 +83,7 @@ export function toJobInfo(job: AnnotateJob, bullState: string): JobInfo | null {
     owner: job.data.owner ?? null,
     state,
     documentIds,
+    scheme: job.data.scheme ?? null,
     progress: { total: progress.total, done: progress.done, failed: progress.failed },
     failures: result ? result.failures.map((f) => ({ documentId: f.documentId, code: f.code, message: f.message })) : [],
     attempts: finishedAttempts(job) + (state === 'RUNNING' ? 1 : 0),

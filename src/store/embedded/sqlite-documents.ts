@@ -30,6 +30,7 @@ interface DocumentRow {
   annotated_at: string | null;
   labeler: string | null;
   model_version: string | null;
+  scheme: string | null;
 }
 
 interface MentionRow {
@@ -43,6 +44,7 @@ interface MentionRow {
   confidence: number | null;
   labeler: string;
   model_version: string;
+  scheme: string | null;
   linker_version: string;
   link_method: string | null;
   matched_name: string | null;
@@ -66,6 +68,7 @@ function toDocument(row: DocumentRow): StoredDocument {
     annotatedAt: row.annotated_at,
     labeler: row.labeler,
     modelVersion: row.model_version,
+    scheme: row.scheme,
   };
 }
 
@@ -86,6 +89,7 @@ function toMention(row: MentionRow): Mention {
     labeler: row.labeler,
     modelVersion: row.model_version,
     linkerVersion: row.linker_version,
+    scheme: row.scheme,
     review: row.review as ReviewState,
   };
 }
@@ -114,18 +118,18 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
   );
   const updateDocument = db.prepare(
     `UPDATE documents SET title = @title, text = @text, text_hash = @hash, metadata = @metadata, updated_at = @now,
-            annotated_at = NULL, labeler = NULL, model_version = NULL
+            annotated_at = NULL, labeler = NULL, model_version = NULL, scheme = NULL
       WHERE id = @id`,
   );
   const deleteMentions = db.prepare('DELETE FROM mentions WHERE document_id = ?');
   const insertMention = db.prepare(
     `INSERT INTO mentions (id, document_id, start_offset, end_offset, text, type, entity_id, confidence, labeler, model_version,
-                           linker_version, link_method, matched_name, link_confidence, sentence, review, reviewed_by, reviewed_at)
+                           linker_version, scheme, link_method, matched_name, link_confidence, sentence, review, reviewed_by, reviewed_at)
      VALUES (@id, @documentId, @start, @end, @text, @type, @entityId, @confidence, @labeler, @modelVersion,
-             @linkerVersion, @linkMethod, @matchedName, @linkConfidence, @sentence, @review, @reviewedBy, @reviewedAt)`,
+             @linkerVersion, @scheme, @linkMethod, @matchedName, @linkConfidence, @sentence, @review, @reviewedBy, @reviewedAt)`,
   );
   const reviewedOf = db.prepare<[string], MentionRow>("SELECT * FROM mentions WHERE document_id = ? AND review != 'unreviewed'");
-  const markAnnotated = db.prepare('UPDATE documents SET annotated_at = ?, labeler = ?, model_version = ? WHERE id = ?');
+  const markAnnotated = db.prepare('UPDATE documents SET annotated_at = ?, labeler = ?, model_version = ?, scheme = ? WHERE id = ?');
   const mentionsOfDocuments = db.prepare<[string], MentionRow>(
     'SELECT * FROM mentions WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start_offset, end_offset, id',
   );
@@ -188,7 +192,7 @@ export function createDocumentRepository(db: SqliteDatabase): DocumentRepository
     }
     deleteMentions.run(documentId);
     for (const m of mentions) insertMention.run(newMentionRow(newId('men'), documentId, m, provenance, verdicts.get(verdictKey(m))));
-    markAnnotated.run(new Date().toISOString(), provenance.labeler, provenance.modelVersion, documentId);
+    markAnnotated.run(new Date().toISOString(), provenance.labeler, provenance.modelVersion, provenance.scheme ?? null, documentId);
     return true;
   });
 

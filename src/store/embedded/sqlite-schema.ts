@@ -136,6 +136,12 @@ const MIGRATIONS: readonly string[] = [
     enabled     INTEGER NOT NULL DEFAULT 1
   ) WITHOUT ROWID;
   `,
+  // 4: the annotation scheme of each mention and of a document's current annotations (NULL: none, e.g. the
+  // dictionary labeler, or annotated before schemes existed)
+  `
+  ALTER TABLE mentions ADD COLUMN scheme TEXT;
+  ALTER TABLE documents ADD COLUMN scheme TEXT;
+  `,
 ];
 
 /** The schema version this code writes. */

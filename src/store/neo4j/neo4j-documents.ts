@@ -105,7 +105,7 @@ export function createNeo4jDocuments(unit: Unit): DocumentStore {
           return { ...row, start: int(m.start), end: int(m.end), sentence: m.sentence === null ? null : int(m.sentence) };
         });
         if (rows.length > 0) await tx.run(Q.INSERT_MENTIONS, { documentId, rows });
-        await tx.run(Q.MARK_ANNOTATED, { documentId, now: new Date().toISOString(), labeler: provenance.labeler, modelVersion: provenance.modelVersion });
+        await tx.run(Q.MARK_ANNOTATED, { documentId, now: new Date().toISOString(), labeler: provenance.labeler, modelVersion: provenance.modelVersion, scheme: provenance.scheme ?? null });
         return true;
       });
     },

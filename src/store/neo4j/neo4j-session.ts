@@ -31,6 +31,8 @@ export function toDocument(p: Props): StoredDocument {
     annotatedAt: str(p.annotatedAt),
     labeler: str(p.labeler),
     modelVersion: str(p.modelVersion),
+    // Absent (null) on documents annotated before schemes existed, as in the embedded store.
+    scheme: str(p.scheme),
   };
 }
 
@@ -51,6 +53,7 @@ export function toMention(p: Props): Mention {
     labeler: String(p.labeler),
     modelVersion: String(p.modelVersion),
     linkerVersion: String(p.linkerVersion),
+    scheme: str(p.scheme),
     review: String(p.review) as ReviewState,
   };
 }

@@ -443,7 +443,7 @@ WITH d, CASE WHEN created THEN 'created' WHEN d.textHash = $props.textHash THEN 
 FOREACH (_ IN CASE WHEN outcome = 'created' THEN [1] ELSE [] END |
   SET d += $props, d.id = $id, d.createdAt = $now, d.updatedAt = $now)
 FOREACH (_ IN CASE WHEN outcome = 'updated' THEN [1] ELSE [] END |
-  SET d += $props, d.updatedAt = $now, d.annotatedAt = null, d.labeler = null, d.modelVersion = null)
+  SET d += $props, d.updatedAt = $now, d.annotatedAt = null, d.labeler = null, d.modelVersion = null, d.scheme = null)
 RETURN d {.*} AS document, outcome`;
 
 export const CREATE_DOCUMENT = `
@@ -526,7 +526,7 @@ FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | MERGE (m)-[:REFERS_TO]-
 
 export const MARK_ANNOTATED = `
 MATCH (d:Document {id: $documentId})
-SET d.annotatedAt = $now, d.labeler = $labeler, d.modelVersion = $modelVersion`;
+SET d.annotatedAt = $now, d.labeler = $labeler, d.modelVersion = $modelVersion, d.scheme = $scheme`;
 
 export const GET_MENTIONS_OF_DOCUMENTS = `
 UNWIND $ids AS id
