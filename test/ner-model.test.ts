@@ -1,7 +1,9 @@
 /**
- * Model tests against the tiny real bundle written by the Python pipeline (test/fixtures/tiny-bundle):
- * tokenizer and logits parity with Python, exact spans, batching invariance, long documents, cancellation,
- * bundle errors. The tiny model is too small to be a useful NER model; exact spans are recorded outputs.
+ * Model tests against the tiny real bundle (format 2) written by the Python pipeline (test/fixtures/tiny-bundle):
+ * tokenizer, input (ids and knowledge ids) and logits parity with Python, exact spans, batching invariance, long
+ * documents, cancellation, bundle errors. The knowledge matcher is the dictionary labeler over the tiny KB
+ * (test/fixtures/kb-tiny) with the production exclusions. The tiny model is too small to be a useful NER model;
+ * exact spans are recorded outputs.
  */
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenizer, readManifest, verifyModel } from '../src/ner/bundle.js';
 import { encodeDocument, promptPrefix } from '../src/ner/encode.js';
-import { createLabeler, createUnionLabeler, segmentDocument, type ModelLabeler } from '../src/ner/index.js';
+import { createDictionaryLabeler, readDictionaryExclusions, readKnowledgeBaseNames, type DictionaryLabeler } from '../src/kb/index.js';
+import { createLabeler, createUnionLabeler, segmentDocument, type ModelLabeler, type ModelLabelerOptions } from '../src/ner/index.js';
 import type { Manifest } from '../src/ner/manifest.js';
 import { createSession, predict } from '../src/ner/predict.js';
 import type { SubwordEncoder } from '../src/ner/subword-tokenizer.js';
@@ -20,9 +23,10 @@ import { createLogger, silentLogger } from '../src/log.js';
 const BUNDLE = path.resolve(process.env['VANER_TEST_BUNDLE'] ?? 'test/fixtures/tiny-bundle');
 
 interface Reference {
-  examples: { instruction: string; words: string[] }[];
+  examples: { instruction: string; words: string[]; knowledgeIdsByWord: number[] }[];
   input_ids: number[][];
   attention_mask: number[][];
+  knowledge_ids: number[][];
   dims: number[];
   logits: number[];
   atol: number;
@@ -49,15 +53,21 @@ const SENTENCES = [
 
 const plain = (spans: readonly Span[]) => spans.map((s) => [s.start, s.end, s.type, s.text]);
 
+const KB = path.resolve('test/fixtures/kb-tiny');
+let knowledge: DictionaryLabeler;
+/** The bundle with the tiny KB's dictionary as its knowledge matcher. */
+const open = (options: Partial<ModelLabelerOptions> = {}, dir = BUNDLE): Promise<ModelLabeler> => createLabeler(dir, { knowledge, ...options });
+
 describe('tiny bundle', () => {
   let manifest: Manifest;
   let tokenizer: SubwordEncoder;
   let labeler: ModelLabeler;
 
   beforeAll(async () => {
+    knowledge = await createDictionaryLabeler({ names: readKnowledgeBaseNames(KB), excludeEntityIds: await readDictionaryExclusions(KB) });
     manifest = await readManifest(BUNDLE);
     tokenizer = await loadTokenizer(BUNDLE, manifest);
-    labeler = await createLabeler(BUNDLE, { batchSize: 8, intraOpThreads: 1 });
+    labeler = await open({ batchSize: 8, intraOpThreads: 1 });
   });
   afterAll(async () => {
     await labeler?.close();
@@ -72,17 +82,19 @@ describe('tiny bundle', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('input construction parity: the encoder builds the exact input_ids Python built', () => {
+  it('input construction parity: the encoder builds the exact input_ids and knowledge_ids Python built', () => {
     const ref = readJson<Reference>('reference-logits.json');
+    expect(ref.examples.some((ex) => ex.knowledgeIdsByWord.some((k) => k > 0))).toBe(true);
     ref.examples.forEach((ex, i) => {
       const prefix = promptPrefix(manifest.special.bosId, tokenizer.encode(ex.instruction), manifest.special.sepId);
-      const enc = encodeDocument(ex.words, [{ start: 0, end: ex.words.length }], [prefix], tokenizer, {
+      const enc = encodeDocument(ex.words, [{ start: 0, end: ex.words.length }], prefix, ex.knowledgeIdsByWord, tokenizer, {
         maxLength: manifest.maxLength,
         overlapWords: 16,
       });
       expect(enc.windows).toEqual([{ start: 0, end: ex.words.length }]);
       const length = ref.attention_mask[i]!.reduce((a, b) => a + b, 0);
-      expect(enc.sequences[0]![0]!.inputIds).toEqual(ref.input_ids[i]!.slice(0, length));
+      expect(enc.sequences[0]!.inputIds).toEqual(ref.input_ids[i]!.slice(0, length));
+      expect(enc.sequences[0]!.knowledgeIds).toEqual(ref.knowledge_ids[i]!.slice(0, length));
     });
   });
 
@@ -95,7 +107,7 @@ describe('tiny bundle', () => {
       try {
         const inputs = ref.input_ids.map((ids, i) => {
           const length = ref.attention_mask[i]!.reduce((a, b) => a + b, 0);
-          return { inputIds: ids.slice(0, length), wordPositions: Array.from({ length }, (_, p) => p) };
+          return { inputIds: ids.slice(0, length), knowledgeIds: ref.knowledge_ids[i]!.slice(0, length), wordPositions: Array.from({ length }, (_, p) => p) };
         });
         for (const batchSize of [1, inputs.length]) {
           const out = await predict(session, inputs, { batchSize, padId: manifest.special.padId, io: manifest.io });
@@ -124,12 +136,12 @@ describe('tiny bundle', () => {
     expect(session.release()).toBe(release);
     await release;
     await expect(
-      predict(session, [{ inputIds: [1, 5, 3, 9], wordPositions: [3] }], { padId: manifest.special.padId, io: manifest.io }),
+      predict(session, [{ inputIds: [1, 5, 3, 9], knowledgeIds: [0, 0, 0, 1], wordPositions: [3] }], { padId: manifest.special.padId, io: manifest.io }),
     ).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
   });
 
   it('gives identical spans with the session on the main thread and in a worker thread', async () => {
-    const main = await createLabeler(BUNDLE, { thread: 'main', batchSize: 8, intraOpThreads: 1 });
+    const main = await open({ thread: 'main', batchSize: 8, intraOpThreads: 1 });
     try {
       expect([labeler.thread, main.thread]).toEqual(['worker', 'main']);
       const docs = SENTENCES.map((text, i) => ({ id: String(i), text }));
@@ -167,7 +179,7 @@ describe('tiny bundle', () => {
     const target = { id: 't', text: SENTENCES[0]! };
     const long = { id: 'long', text: Array.from({ length: 30 }, (_, i) => SENTENCES[i % 3]).join(' ') };
     const shorts = Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, text: SENTENCES[i % 3]!.slice(0, 20 + i * 3) }));
-    const one = await createLabeler(BUNDLE, { batchSize: 1, intraOpThreads: 1 });
+    const one = await open({ batchSize: 1, intraOpThreads: 1 });
     try {
       const alone = (await labeler.label([target]))[0]!;
       expect(alone.length).toBeGreaterThan(0); // otherwise the comparisons below could not fail
@@ -202,8 +214,8 @@ describe('tiny bundle', () => {
     }
     // Many windows, and spans found near the end: offsets are document offsets, not window offsets.
     const { words, sentences } = segmentDocument(text);
-    const prefix = promptPrefix(manifest.special.bosId, tokenizer.encode(manifest.entityTypes[0]!.instruction), manifest.special.sepId);
-    const enc = encodeDocument(words.map((w) => w.text), sentences, [prefix], tokenizer, { maxLength: manifest.maxLength, overlapWords: 16 });
+    const prefix = promptPrefix(manifest.special.bosId, tokenizer.encode(manifest.schemes[0]!.instruction), manifest.special.sepId);
+    const enc = encodeDocument(words.map((w) => w.text), sentences, prefix, [], tokenizer, { maxLength: manifest.maxLength, overlapWords: 16 });
     expect(enc.windows.length).toBeGreaterThan(20);
     expect(spans!.some((s) => s.start > text.length - 1000)).toBe(true);
   });
@@ -217,7 +229,7 @@ describe('tiny bundle', () => {
 
   it('labels around a word longer than a window and reports it instead of truncating silently', async () => {
     const lines: string[] = [];
-    const l = await createLabeler(BUNDLE, { intraOpThreads: 1, logger: createLogger('warn', (line) => lines.push(line)) });
+    const l = await open({ intraOpThreads: 1, logger: createLogger('warn', (line) => lines.push(line)) });
     try {
       const monster = Array.from({ length: 400 }, (_, i) => 'qzxjvkw'[i % 7]).join('');
       const text = `${SENTENCES[0]} ${monster} ${SENTENCES[1]}`;
@@ -225,7 +237,7 @@ describe('tiny bundle', () => {
       for (const s of spans!) expect(text.slice(s.start, s.end)).toBe(s.text);
       const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       const start = SENTENCES[0]!.length + 1;
-      // One warning for the document (all passes share its windows), naming the word's offsets.
+      // One warning for the document (one pass), naming the word's offsets.
       expect(warnings.map((w) => [w['message'], w['id'], w['start'], w['end']])).toEqual([
         ['ner: word longer than a model window; labelled from its first subwords', 'monster', start, start + 400],
       ]);
@@ -243,7 +255,7 @@ describe('tiny bundle', () => {
     });
     const midway = new AbortController();
     let batches = 0;
-    const aborting = await createLabeler(BUNDLE, {
+    const aborting = await open({
       batchSize: 1,
       intraOpThreads: 1,
       onBatch: () => {
@@ -266,7 +278,7 @@ describe('tiny bundle', () => {
     expect(chemical!.every((s) => s.type === 'CHEMICAL')).toBe(true);
     expect(labeler.types).toEqual(manifest.entityTypes.map((t) => t.type));
     await expect(labeler.label([{ id: 'x', text }], { types: ['VARIANT'] })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(createLabeler(BUNDLE, { types: ['VARIANT'] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(open({ types: ['VARIANT'] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     expect(all!.length).toBeGreaterThanOrEqual(chemical!.length);
   });
 
@@ -276,7 +288,7 @@ describe('tiny bundle', () => {
 
   it('a union of single-type labelers equals the labeler of all types', async () => {
     const text = SENTENCES.join(' ');
-    const parts = await Promise.all(manifest.entityTypes.map((t) => createLabeler(BUNDLE, { types: [t.type], intraOpThreads: 1 })));
+    const parts = await Promise.all(manifest.entityTypes.map((t) => open({ types: [t.type], intraOpThreads: 1 })));
     const union = createUnionLabeler(parts);
     try {
       expect(union.kind).toBe('union');
@@ -293,7 +305,7 @@ describe('tiny bundle', () => {
 
   it('reports its identity and chosen provider; close is idempotent and label after close fails', async () => {
     const lines: string[] = [];
-    const l = await createLabeler(BUNDLE, { executionProviders: ['cuda', 'cpu'], logger: createLogger('info', (line) => lines.push(line)) });
+    const l = await open({ executionProviders: ['cuda', 'cpu'], logger: createLogger('info', (line) => lines.push(line)) });
     expect(l.kind).toBe('vaner');
     expect(l.version).toBe(`${manifest.name}@${manifest.version}`);
     expect(l.provider).toBe('cpu');
@@ -307,14 +319,14 @@ describe('tiny bundle', () => {
   });
 
   it('fails with MODEL_UNAVAILABLE listing each provider when none loads', async () => {
-    await expect(createLabeler(BUNDLE, { executionProviders: ['cuda'] })).rejects.toMatchObject({
+    await expect(open({ executionProviders: ['cuda'] })).rejects.toMatchObject({
       code: 'MODEL_UNAVAILABLE',
       message: expect.stringMatching(/^no execution provider could load the model: cuda: /),
     });
   });
 
   it('rejects bad options naming the field', async () => {
-    await expect(createLabeler(BUNDLE, { batchSize: 0 })).rejects.toMatchObject({
+    await expect(open({ batchSize: 0 })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       message: expect.stringContaining('options.batchSize'),
     });
@@ -326,13 +338,19 @@ describe('tiny bundle', () => {
       const model = readFileSync(path.join(dir, 'model.onnx'));
       model[model.length - 1] = model[model.length - 1]! ^ 1;
       writeFileSync(path.join(dir, 'model.onnx'), model);
-      await expect(createLabeler(dir)).rejects.toMatchObject({ code: 'MODEL_INVALID', details: { field: 'manifest.weights.sha256' } });
-      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { entityTypes: { head: number }[] };
-      raw.entityTypes[raw.entityTypes.length - 1]!.head = 5;
+      await expect(open({}, dir)).rejects.toMatchObject({ code: 'MODEL_INVALID', details: { field: 'manifest.weights.sha256' } });
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { entityTypes: { head: number }[]; heads: unknown[] };
+      raw.entityTypes[raw.entityTypes.length - 1]!.head = raw.heads.length;
       writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
-      await expect(createLabeler(dir)).rejects.toMatchObject({
+      await expect(open({}, dir)).rejects.toMatchObject({
         code: 'MODEL_INVALID',
         message: expect.stringContaining(`manifest.entityTypes[${raw.entityTypes.length - 1}].head: must be < heads.length`),
+      });
+      // A version 1 bundle (one pass per type, no knowledge input) is refused naming the version found.
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...raw, formatVersion: 1 }));
+      await expect(open({}, dir)).rejects.toMatchObject({
+        code: 'MODEL_INVALID',
+        message: 'bundle format version 1 is not supported: retrain or use a version 2 bundle',
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -341,14 +359,18 @@ describe('tiny bundle', () => {
 });
 
 /**
- * Recorded from the tiny bundle vaner-tiny@2026.11.26-tiny, model.onnx sha256 f456bb37cb2f…8586, as written by
- * `/usr/bin/python3 training/train.py tiny` (byte-identical model.onnx over repeated runs); re-record if the fixture is
- * regenerated. The tiny model is not a useful NER model: these spans pin behaviour, not quality.
- * [start, end, type, text]
+ * Recorded from the tiny bundle vaner-tiny@2026.12.06-tiny (format 2) with the tiny KB's dictionary as knowledge
+ * matcher (it finds "Lithium carbonate", "tricuspid regurgitation" and "atrial flutter" here), as written by
+ * `/usr/bin/python3 training/train.py tiny2`; re-record if the fixture is regenerated. The tiny model is not a
+ * useful NER model: these spans pin behaviour, not quality. [start, end, type, text]
  */
 const EXPECTED_CRAFTED: [number, number, string, string][] = [
-  [71, 77, 'GENE', 'cancer'],
-  [194, 200, 'DISEASE', 'cancer'],
-  [211, 218, 'GENE', 'Lithium'],
+  [0, 9, 'GENE', 'Cisplatin'],
+  [71, 77, 'DISEASE', 'cancer'],
+  [187, 200, 'DISEASE', 'breast cancer'],
+  [211, 228, 'CHEMICAL', 'Lithium carbonate'],
+  [229, 237, 'DISEASE', 'toxicity'],
+  [245, 268, 'DISEASE', 'tricuspid regurgitation'],
+  [273, 287, 'DISEASE', 'atrial flutter'],
 ];
-const EXPECTED_CRAFTED_CONFIDENCE = [0.6657, 0.5993, 0.4528];
+const EXPECTED_CRAFTED_CONFIDENCE = [0.4933, 0.7029, 0.6115, 0.707, 0.641, 0.7916, 0.8391];
