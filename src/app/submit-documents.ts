@@ -9,7 +9,8 @@
  * - valid inputs go to `store.putDocuments` (idempotent by externalId); created and updated
  *   documents, and unchanged ones that were never annotated, are enqueued in one job. A job with no
  *   documents is still created (the queue completes it at once) so clients always get a job to poll.
- * - `options.scheme` (the annotation scheme) travels with the job to the annotate processor.
+ * - `options.scheme` (the annotation scheme) travels with the job to the annotate processor; an unchanged
+ *   document annotated under another scheme is enqueued again.
  */
 import { hasVisibleCharacter, identifierProblem } from '../domain/index.js';
 import { VanerError, type ErrorCode } from '../errors.js';
@@ -146,8 +147,10 @@ export async function submitDocuments(
   const toAnnotate = new Set<string>();
   for (const { document, outcome } of results) {
     // Unchanged but never annotated: an earlier job failed or is still pending. Enqueueing again is
-    // safe because replaceMentions is atomic and refuses stale text hashes.
-    if (outcome !== 'unchanged' || document.annotatedAt === null) toAnnotate.add(document.id);
+    // safe because replaceMentions is atomic and refuses stale text hashes. Unchanged but annotated under
+    // another scheme than the one asked for: annotated again under that scheme.
+    const otherScheme = options.scheme !== undefined && options.scheme !== null && document.scheme !== options.scheme;
+    if (outcome !== 'unchanged' || document.annotatedAt === null || otherScheme) toAnnotate.add(document.id);
   }
   // The job records who submitted (and so who created or changed each document it holds), and the scheme.
   const job = await queue.enqueue([...toAnnotate], { owner: options.owner ?? null, scheme: options.scheme ?? null });
