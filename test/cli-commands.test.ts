@@ -133,16 +133,16 @@ describe('vaner annotate', () => {
         externalId: '1',
         text: 'Lithium carbonate toxicity. Cyanosis and heart failure after lithium.',
         mentions: [
-          { start: 0, end: 17, text: 'Lithium carbonate', type: 'CHEMICAL', entityId: 'MESH:D016651', confidence: null, linkMethod: 'exact' },
-          { start: 28, end: 36, text: 'Cyanosis', type: 'DISEASE', entityId: 'MESH:D003490', confidence: null, linkMethod: 'exact' },
-          { start: 41, end: 54, text: 'heart failure', type: 'DISEASE', entityId: 'MESH:D006333', confidence: null, linkMethod: 'exact' },
-          { start: 61, end: 68, text: 'lithium', type: 'CHEMICAL', entityId: 'MESH:D008094', confidence: null, linkMethod: 'exact' },
+          { start: 0, end: 17, text: 'Lithium carbonate', type: 'CHEMICAL', entityId: 'MESH:D016651', confidence: null, linkMethod: 'exact', scheme: null },
+          { start: 28, end: 36, text: 'Cyanosis', type: 'DISEASE', entityId: 'MESH:D003490', confidence: null, linkMethod: 'exact', scheme: null },
+          { start: 41, end: 54, text: 'heart failure', type: 'DISEASE', entityId: 'MESH:D006333', confidence: null, linkMethod: 'exact', scheme: null },
+          { start: 61, end: 68, text: 'lithium', type: 'CHEMICAL', entityId: 'MESH:D008094', confidence: null, linkMethod: 'exact', scheme: null },
         ],
       },
       {
         externalId: '2',
         text: 'Atrial flutter.',
-        mentions: [{ start: 0, end: 14, text: 'Atrial flutter', type: 'DISEASE', entityId: 'MESH:D001282', confidence: null, linkMethod: 'normalized' }],
+        mentions: [{ start: 0, end: 14, text: 'Atrial flutter', type: 'DISEASE', entityId: 'MESH:D001282', confidence: null, linkMethod: 'normalized', scheme: null }],
       },
     ]);
   });
@@ -159,6 +159,40 @@ describe('vaner annotate', () => {
     writeFileSync(file, '1|t|Title.\n1|a|Text.\n1\t0\t5\tTitle\tChemical\n1\t0\t99\tTitle.\tChemical\t-1\n');
     const result = await vaner('annotate', file, '--input-format', 'pubtator');
     expect([result.code, result.stdout, result.stderr]).toEqual([1, '', `error [INVALID_FORMAT]: ${file}:4: mention offsets 0-99 are outside the document text (length 12) or empty\n`]);
+  });
+});
+
+describe('annotation schemes from the CLI (the tiny v2 bundle)', () => {
+  const input = path.join(FIXTURES, 'cli', 'tiny.pubtator');
+  const model = { VANER_MODEL_DIR: path.join(FIXTURES, 'tiny-bundle'), VANER_LABELER: 'auto', VANER_NER_THREADS: '1' };
+  const SCHEMES = 'bc5cdr, ncbi-disease, bc2gm, jnlpba, linnaeus, s800';
+
+  it('vaner annotate --scheme labels with the model under that scheme; VANER_SCHEME sets the default', async () => {
+    const chosen = await vanerWith(model, 'annotate', input, '--format', 'json', '--scheme', 'ncbi-disease');
+    expect([chosen.code, chosen.stderr]).toEqual([0, '']);
+    const docs = chosen.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { mentions: { scheme: string; confidence: number }[] });
+    const mentions = docs.flatMap((d) => d.mentions);
+    expect(mentions.length).toBeGreaterThan(0);
+    expect(new Set(mentions.map((m) => m.scheme))).toEqual(new Set(['ncbi-disease']));
+    expect(mentions.every((m) => typeof m.confidence === 'number')).toBe(true); // the model, not the dictionary
+    const byEnv = await vanerWith({ ...model, VANER_SCHEME: 's800' }, 'annotate', input, '--format', 'json');
+    expect(new Set(byEnv.stdout.trimEnd().split('\n').flatMap((l) => (JSON.parse(l) as { mentions: { scheme: string }[] }).mentions.map((m) => m.scheme)))).toEqual(new Set(['s800']));
+  });
+
+  it('an unknown scheme is a usage error naming the available ones; the dictionary has none', async () => {
+    const unknown = await vanerWith(model, 'annotate', input, '--scheme', 'bc4cdr');
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', `error [BAD_USER_INPUT]: unknown annotation scheme 'bc4cdr': available schemes are ${SCHEMES}\n`]);
+    const dictionary = await vaner('annotate', input, '--scheme', 'bc5cdr');
+    expect([dictionary.code, dictionary.stderr]).toEqual([2, "error [BAD_USER_INPUT]: unknown annotation scheme 'bc5cdr': the dictionary labeler has no annotation schemes (a VANER model bundle has)\n"]);
+    const evalUnknown = await vanerWith(model, 'eval', 'ner', '--gold', path.join(FIXTURES, 'cli', 'tiny-gold.pubtator'), '--scheme', 'craft');
+    expect([evalUnknown.code, evalUnknown.stderr]).toEqual([2, `error [BAD_USER_INPUT]: unknown annotation scheme 'craft': available schemes are ${SCHEMES}\n`]);
+  });
+
+  it('vaner eval ner --scheme scores the model under that scheme and reports it', async () => {
+    const result = await vanerWith(model, 'eval', 'ner', '--gold', path.join(FIXTURES, 'cli', 'tiny-gold.pubtator'), '--scheme', 'ncbi-disease', '--json');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^scored 2 documents with labeler vaner vaner-tiny@\S+ \(scheme ncbi-disease\)\n$/);
+    expect((JSON.parse(result.stdout) as { labeler: unknown }).labeler).toEqual({ kind: 'vaner', version: expect.stringMatching(/^vaner-tiny@/) as unknown, scheme: 'ncbi-disease' });
   });
 });
 
@@ -184,7 +218,7 @@ describe('vaner eval ner', () => {
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(json).toEqual({
       gold,
-      labeler: { kind: 'dictionary', version: expect.stringMatching(/^dictionary-[0-9a-f]+$/) as unknown },
+      labeler: { kind: 'dictionary', version: expect.stringMatching(/^dictionary-[0-9a-f]+$/) as unknown, scheme: null },
       documents: 2,
       perType: { CHEMICAL: { tp: 2, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1, support: 2 } },
       micro: { tp: 2, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1, support: 2 },
