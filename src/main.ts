@@ -26,7 +26,7 @@ import {
   readAnnotationNameCounts,
   readDictionaryExclusions,
 } from './kb/index.js';
-import { createLabeler, createUnionLabeler } from './ner/index.js';
+import { createLabeler, createUnionLabeler, readManifest } from './ner/index.js';
 import { openSqliteKeyStore, type ApiKeyStore } from './auth/index.js';
 
 export type LabelerChoice = Config['labeler'];
@@ -202,9 +202,10 @@ export async function buildLabeler(store: Store, config: Config, choice: Labeler
   if ((choice === 'model' || choice === 'union') && !hasBundle) {
     throw new VanerError('MODEL_UNAVAILABLE', `no model bundle at ${config.modelDir} (VANER_MODEL_DIR)`);
   }
+  const usable = choice === 'auto' && hasBundle ? await bundleFormatUsable(config.modelDir, logger) : hasBundle;
   const dictionary = await buildDictionary(store, config, logger);
-  if (choice === 'dictionary' || (choice === 'auto' && !hasBundle)) {
-    if (choice === 'auto') logger.warn('no model bundle found; using the dictionary labeler', { modelDir: config.modelDir });
+  if (choice === 'dictionary' || (choice === 'auto' && !usable)) {
+    if (choice === 'auto' && !hasBundle) logger.warn('no model bundle found; using the dictionary labeler', { modelDir: config.modelDir });
     return dictionary;
   }
   let model: Labeler;
@@ -228,6 +229,23 @@ export async function buildLabeler(store: Store, config: Config, choice: Labeler
   }
   // The model does not own its knowledge matcher: closing the labeler closes both, the model first.
   return withCleanup(model, () => dictionary.close());
+}
+
+/**
+ * False, with a log line, when the bundle is of a format version this runtime does not read (a version 1 bundle
+ * left in VANER_MODEL_DIR): `auto` then falls back to the dictionary instead of refusing to start. Every other
+ * problem of the bundle (a bad field, a missing file) still fails, as `model` and `union` fail for this one too.
+ */
+async function bundleFormatUsable(modelDir: string, logger: Logger): Promise<boolean> {
+  try {
+    await readManifest(modelDir);
+    return true;
+  } catch (error) {
+    const found = (error as VanerError).details?.['formatVersion'];
+    if ((error as VanerError).code !== 'MODEL_INVALID' || found === undefined) throw error;
+    logger.warn('model bundle format not supported; using the dictionary labeler', { modelDir, formatVersion: found, error: (error as Error).message });
+    return false;
+  }
 }
 
 /** `labeler`, whose close() also runs `cleanup` afterwards (idempotent; both run even if the first fails). */

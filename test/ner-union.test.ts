@@ -113,4 +113,25 @@ describe('buildLabeler (composition root)', () => {
     }
     await expect(buildLabeler(store, configOf({ VANER_MODEL_DIR: path.join(dir, 'no-bundle') }), 'model', silentLogger)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
   });
+
+  it("a version 1 bundle: 'auto' falls back to the dictionary with a log line naming the version; 'model' refuses it", async () => {
+    const old = path.join(dir, 'v1-bundle');
+    fs.cpSync(path.resolve('test/fixtures/tiny-bundle'), old, { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(old, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(path.join(old, 'manifest.json'), JSON.stringify({ ...manifest, formatVersion: 1 }));
+    const lines: string[] = [];
+    const fallback = await buildLabeler(store, configOf({ VANER_MODEL_DIR: old }), 'auto', createLogger('warn', (l) => lines.push(l)));
+    try {
+      expect(fallback.kind).toBe('dictionary');
+      expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({ message: 'model bundle format not supported; using the dictionary labeler', formatVersion: 1 }),
+      ]);
+    } finally {
+      await fallback.close();
+    }
+    await expect(buildLabeler(store, configOf({ VANER_MODEL_DIR: old }), 'model', silentLogger)).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: 'bundle format version 1 is not supported: retrain or use a version 2 bundle',
+    });
+  });
 });
