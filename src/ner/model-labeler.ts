@@ -194,12 +194,19 @@ function buildLabeler(
     const prefix = prefixOf(schemeFor(self, labelOptions.scheme)!);
     const signal = labelOptions.signal;
 
-    // Stage 0: knowledge-base spans over each whole document (one matcher call for the batch).
-    const knowledgeSpans = options.knowledge === null
-      ? inputs.map((): Span[] => [])
-      : await options.knowledge.label(inputs, { types: knowledgeTypes, ...(signal === undefined ? {} : { signal }) });
-    if (knowledgeSpans.length !== inputs.length) {
-      throw new VanerError('INTERNAL', `knowledge matcher returned ${knowledgeSpans.length} results for ${inputs.length} documents`);
+    // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
+    // them: the dictionary matches synchronously (~1-5 ms per abstract), so a batch in one call would stall the
+    // event loop of an API server sharing the process.
+    const knowledgeSpans: (readonly Span[])[] = [];
+    for (const input of inputs) {
+      if (options.knowledge === null) {
+        knowledgeSpans.push([]);
+        continue;
+      }
+      await yieldToEventLoop(signal);
+      const [spans] = await options.knowledge.label([input], { types: knowledgeTypes, ...(signal === undefined ? {} : { signal }) });
+      if (spans === undefined) throw new VanerError('INTERNAL', `knowledge matcher returned no result for document ${input.id}`);
+      knowledgeSpans.push(spans);
     }
 
     // Stage 1: encode every document under the prompt. Encoding is synchronous and the subword tokenizer costs
