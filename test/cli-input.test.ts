@@ -172,7 +172,7 @@ describe('help', () => {
     const viaFlag = await vaner(['annotate', '--help']);
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.stdout).toBe(viaFlag.stdout);
-    expect(viaHelp.stdout.split('\n')[0]).toBe('usage: vaner annotate <file|dir|-> [--format pubtator|json] [--input-format F] [--labeler auto|model|dictionary|union]');
+    expect(viaHelp.stdout.split('\n')[0]).toBe('usage: vaner annotate <file|dir|-> [--format pubtator|json] [--input-format F] [--labeler auto|model|dictionary|union] [--scheme NAME]');
     const two = await vaner(['help', 'kb', 'import']);
     expect(two.stdout.split('\n')[0]).toBe('usage: vaner kb import [--kb-dir DIR]');
     const none = await vaner(['help', 'frobnicate']);

@@ -23,7 +23,7 @@ const SCHEMA: DbSchema = {
     'key', 'entityId', 'norm', 'origin', 'removed', 'seq', 'revision', 'nameSeq',
     'externalId', 'title', 'text', 'textHash', 'metadata', 'createdAt', 'annotatedAt', 'labeler', 'modelVersion', 'createdBy',
     'documentId', 'start', 'end', 'confidence', 'linkMethod', 'matchedName', 'linkConfidence', 'sentence', 'linkerVersion',
-    'review', 'reviewedBy', 'reviewedAt', 'at', 'actor', 'action', 'target', 'before', 'after',
+    'review', 'reviewedBy', 'reviewedAt', 'at', 'actor', 'action', 'target', 'before', 'after', 'scheme',
     'version', 'checksum', 'appliedAt', 'holder', 'expiresAt', 'claiming',
     'retired', 'enabled', 'format', 'file', 'importedAt', 'evidence',
   ],

@@ -9,7 +9,16 @@ import { VanerError } from '../../errors.js';
 import { CO_MENTION_MIGRATION_SQL } from '../co-mention-schema.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
-const MIGRATIONS: readonly string[] = [
+/** A migration: SQL, or a function for steps SQL cannot make conditional (ADD COLUMN has no IF NOT EXISTS). */
+type Migration = string | ((db: SqliteDatabase) => void);
+
+/** Adds a column unless the table already has it (a file migrated by a build that had it, then rolled back). */
+function addColumn(db: SqliteDatabase, table: string, column: string, type: string): void {
+  const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+}
+
+const MIGRATIONS: readonly Migration[] = [
   // 1: knowledge base, documents, mentions, curation audit
   `
   CREATE TABLE kb_meta (
@@ -138,10 +147,10 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 4: the annotation scheme of each mention and of a document's current annotations (NULL: none, e.g. the
   // dictionary labeler, or annotated before schemes existed)
-  `
-  ALTER TABLE mentions ADD COLUMN scheme TEXT;
-  ALTER TABLE documents ADD COLUMN scheme TEXT;
-  `,
+  (db) => {
+    addColumn(db, 'mentions', 'scheme', 'TEXT');
+    addColumn(db, 'documents', 'scheme', 'TEXT');
+  },
 ];
 
 /** The schema version this code writes. */
@@ -156,7 +165,9 @@ export function migrateStoreSchema(db: SqliteDatabase): void {
   for (let version = 1; version <= MIGRATIONS.length; version++) {
     db.transaction(() => {
       if (readVersion() >= version) return;
-      db.exec(MIGRATIONS[version - 1]!);
+      const migration = MIGRATIONS[version - 1]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version}`);
     }).immediate();
   }
