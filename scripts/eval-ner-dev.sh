@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Development F1 of a labeler on every development set the shipped bundle covers, as `vaner eval ner` measures it,
+# with a knowledge base built from TRAINING names only (so neither the dictionary nor the model's knowledge input
+# is credited with development-set names). Prints one JSON line per (set, labeler).
+#
+#   bash scripts/eval-ner-dev.sh [labeler ...]        default: model dictionary
+#   DATA=/path/to/shared/data  KB=/tmp/kb-train  EV=/tmp/ev-dev  VANER_MODEL_DIR=models/vaner-small
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${DATA:-../shared/data}
+KB=${KB:-/tmp/kb-train}
+EV=${EV:-/tmp/ev-dev}
+labelers=("$@")
+[ ${#labelers[@]} -eq 0 ] && labelers=(model dictionary)
+[ -f "$KB/corpus-names.tsv.gz" ] || node scripts/build-kb-data.mjs --source "$DATA" --train-only --out "$KB" >&2
+# set name | gold | extra eval options | scheme
+sets=(
+  "BC5CDR|$DATA/bc5cdr/CDR_DevelopmentSet.PubTator.txt||bc5cdr"
+  "NCBI-disease|$DATA/ncbi-disease/NCBIdevelopset_corpus.txt||ncbi-disease"
+  "BC2GM|$DATA/ner-iob/BC2GM-IOB/devel.tsv|--format conll --default-type GENE|bc2gm"
+  "LINNAEUS|$DATA/ner-iob/linnaeus-IOB/devel.tsv|--format conll --default-type SPECIES|linnaeus"
+  "S800|$DATA/s800/devel|--format brat|s800"
+  "JNLPBA|$DATA/ner-iob/JNLPBA/devel.tsv|--format conll|jnlpba"
+)
+for labeler in "${labelers[@]}"; do
+  for entry in "${sets[@]}"; do
+    IFS='|' read -r name gold extra scheme <<<"$entry"
+    scheme_opt=()
+    [ "$labeler" != dictionary ] && scheme_opt=(--scheme "$scheme")
+    # shellcheck disable=SC2086
+    out=$(VANER_KB_DIR="$KB" VANER_DATA_DIR="$EV" node dist/cli/main.js eval ner --gold "$gold" $extra \
+          --labeler "$labeler" "${scheme_opt[@]}" --skip-mismatched --json 2>/dev/null) || out='{"error":true}'
+    echo "{\"set\":\"$name\",\"labeler\":\"$labeler\",\"scheme\":\"$scheme\",\"result\":$out}"
+  done
+done
