@@ -387,16 +387,26 @@ def stage_finetune2(cfg: dict) -> dict:
         log(f"[finetune2] LoRA r={lora_cfg.get('r', 8)} on {len(wrapped)} modules; trainable "
             f"{sum(p.numel() for p in model.parameters() if p.requires_grad)} parameters")
     params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=fc["lr"], betas=(0.9, 0.98), eps=1e-8)
+    # The knowledge embedding starts at zero and has to grow to the scale of the token embeddings: with Adam every
+    # step moves a weight by about the learning rate, so at the backbone's rate it takes thousands of steps. Its own
+    # group runs at `knowledge_lr_scale` times the rate (measured on BC5CDR dev: chemicals 0.70 F1 after 400 steps
+    # at scale 1, the dictionary alone 0.88).
+    kparams = [p for n, p in model.named_parameters() if p.requires_grad and "embed_knowledge" in n]
+    kids = {id(p) for p in kparams}
+    decay = [p for p in params if p.dim() >= 2 and id(p) not in kids]
+    no_decay = [p for p in params if p.dim() < 2 and id(p) not in kids]
+    groups = [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}]
+    if kparams:
+        groups.append({"params": kparams, "weight_decay": 0.0, "lr_scale": float(fc.get("knowledge_lr_scale", 1.0))})
+    opt = torch.optim.AdamW(groups, lr=fc["lr"], betas=(0.9, 0.98), eps=1e-8)
     step, tokens, elapsed_before = 0, 0, 0.0
     if os.path.exists(path) and not lora_cfg:  # LoRA runs save only the merged model, at the end
         ck = torch.load(path, map_location="cpu")
         model.load_state_dict(ck["state"])
-        if "optimizer" in ck:
+        if "optimizer" in ck and len(ck["optimizer"]["param_groups"]) == len(opt.param_groups):
             opt.load_state_dict(ck["optimizer"])
+        elif "optimizer" in ck:
+            log("[finetune2] optimizer groups changed since the checkpoint: Adam moments restart")
         step, tokens, elapsed_before = ck["stats"]["steps"], ck["stats"]["tokens"], ck["stats"]["seconds"]
         log(f"[finetune2] resumed from {path} at step {step} ({elapsed_before:.0f}s trained)")
         rng = random.Random(cfg.get("seed", 0) + step)
@@ -453,7 +463,7 @@ def stage_finetune2(cfg: dict) -> dict:
             continue
         tf = (time.time() - t0) / budget if budget else 0.0
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, steps, fc["lr"], fc.get("warmup", 50), time_frac=tf)
+            g["lr"] = lr_at(step, steps, fc["lr"], fc.get("warmup", 50), time_frac=tf) * g.get("lr_scale", 1.0)
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
