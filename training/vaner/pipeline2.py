@@ -400,16 +400,19 @@ def stage_finetune2(cfg: dict) -> dict:
         groups.append({"params": kparams, "weight_decay": 0.0, "lr_scale": float(fc.get("knowledge_lr_scale", 1.0))})
     opt = torch.optim.AdamW(groups, lr=fc["lr"], betas=(0.9, 0.98), eps=1e-8)
     step, tokens, elapsed_before = 0, 0, 0.0
+    rewarm_from = None
     if os.path.exists(path) and not lora_cfg:  # LoRA runs save only the merged model, at the end
         ck = torch.load(path, map_location="cpu")
         model.load_state_dict(ck["state"])
         if "optimizer" in ck and len(ck["optimizer"]["param_groups"]) == len(opt.param_groups):
             opt.load_state_dict(ck["optimizer"])
         elif "optimizer" in ck:
-            log("[finetune2] optimizer groups changed since the checkpoint: Adam moments restart")
+            log("[finetune2] optimizer groups changed since the checkpoint: Adam moments restart (with warm-up)")
+            rewarm_from = ck["stats"]["steps"]
         step, tokens, elapsed_before = ck["stats"]["steps"], ck["stats"]["tokens"], ck["stats"]["seconds"]
         log(f"[finetune2] resumed from {path} at step {step} ({elapsed_before:.0f}s trained)")
         rng = random.Random(cfg.get("seed", 0) + step)
+    tokens_before = tokens
     model.to(dev)
     lengths = [len(w.ids) for w in windows]
     # Source weights: repeat windows of small corpora so each epoch sees them more often.
@@ -462,8 +465,11 @@ def stage_finetune2(cfg: dict) -> dict:
         if micro % fc.get("grad_accum", 1):
             continue
         tf = (time.time() - t0) / budget if budget else 0.0
+        warm = 1.0
+        if rewarm_from is not None and step - rewarm_from < fc.get("warmup", 50):
+            warm = (step - rewarm_from + 1) / fc.get("warmup", 50)  # fresh Adam moments: ramp up again
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, steps, fc["lr"], fc.get("warmup", 50), time_frac=tf) * g.get("lr_scale", 1.0)
+            g["lr"] = lr_at(step, steps, fc["lr"], fc.get("warmup", 50), time_frac=tf) * g.get("lr_scale", 1.0) * warm
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
@@ -472,7 +478,7 @@ def stage_finetune2(cfg: dict) -> dict:
         if step % fc.get("log_every", 25) == 0:
             el = time.time() - t0
             log(f"[finetune2] step {step} loss {ema:.4f} lr {opt.param_groups[0]['lr']:.2e} tokens {tokens} "
-                f"tok/s {tokens / max(1.0, el - elapsed_before) if step else 0:.0f} elapsed {el:.0f}s")
+                f"tok/s {(tokens - tokens_before) / max(1.0, el - elapsed_before):.0f} elapsed {el:.0f}s")
         if time.time() - last_ckpt >= fc.get("checkpoint_every_s", 300):
             save()
             last_ckpt = time.time()
