@@ -6,7 +6,7 @@ import type { EntityRecord, Labeler } from '../src/domain/index.js';
 import { fitReranker, rerankFeatureVector, type CandidateFeatures, type RerankExample } from '../src/kb/candidate-reranker.js';
 import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
 import { createEntityLinker } from '../src/kb/entity-linker.js';
-import { createLiveDictionaryLabeler } from '../src/kb/live-dictionary-labeler.js';
+import { createLiveDictionary } from '../src/kb/live-dictionary.js';
 import { deriveMeshHistory } from '../src/kb/mesh-history.js';
 import { exportDocuments, type ExportIds } from '../src/app/export-documents.js';
 import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
@@ -101,7 +101,7 @@ describe('live dictionary labeler', () => {
     dir = mkdtempSync(join(tmpdir(), 'vaner-live-dict-'));
     store = await openEmbeddedStore({ path: join(dir, 'vaner.db') });
     await store.upsertEntities([LIDOCAINE]);
-    labeler = await createLiveDictionaryLabeler({ store, build: () => createDictionaryLabeler({ names: store.iterateNames() }) });
+    labeler = await createLiveDictionary({ store, build: () => createDictionaryLabeler({ names: store.iterateNames() }) });
   });
   afterEach(async () => {
     await labeler.close();

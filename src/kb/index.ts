@@ -16,8 +16,6 @@ export { readAnnotationCounts, readAnnotationNameCounts, annotationNameKey } fro
 export { createEntityLinker } from './entity-linker.js';
 export type { EntityLinker, EntityLinkerOptions, ExplainedLink } from './entity-linker.js';
 export { createLiveLinker } from './live-linker.js';
-export { createLiveDictionaryLabeler } from './live-dictionary-labeler.js';
-export type { LiveDictionaryOptions } from './live-dictionary-labeler.js';
 export { importVocabularyFile, RESERVED_SOURCES } from './import-vocabulary.js';
 export type { ImportVocabularyOptions, ImportVocabularyResult } from './import-vocabulary.js';
 export { readVocabulary, vocabularyFormatOf } from './vocabulary/read-vocabulary.js';
