@@ -45,7 +45,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       // goes away (the IPC channel closes), so a killed server leaves no orphan worker behind.
       let parentGone: Promise<string> | null = null;
       if (process.send && process.connected) {
-        const ready: WorkerReadyMessage = { kind: 'ready', labeler: { kind: app.labeler.kind, version: app.labeler.version } };
+        const ready: WorkerReadyMessage = { kind: 'ready', labeler: { kind: app.labeler.kind, version: app.labeler.version, schemes: app.labeler.schemes, defaultScheme: app.labeler.defaultScheme } };
         process.send(ready);
         // serve's /metrics asks for this worker's documents and labeler batches.
         process.on('message', (message: Partial<WorkerMetricsRequest> | null) => {
