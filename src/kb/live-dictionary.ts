@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { CurationEdit, EntityName, LabelInput, LabelOptions, Span } from '../domain/index.js';
 import type { Store } from '../store/port.js';
+import { readEditsAfter } from './curation-edit-feed.js';
 import type { DictionaryLabeler } from './dictionary-labeler.js';
 
 export type LiveDictionaryStore = Pick<Store, 'kbRevision' | 'curationEdits' | 'getEntities'>;
@@ -29,22 +30,12 @@ export interface LiveDictionary extends DictionaryLabeler {
 
 /** The edits that change names (each bumps kbRevision exactly once). */
 const KB_ACTIONS = new Set(['add-synonym', 'remove-synonym', 'merge-entity']);
-const EDIT_PAGE = 100;
 
 export async function createLiveDictionary(options: LiveDictionaryOptions): Promise<LiveDictionary> {
   const { store, build } = options;
   const logger = options.logger ?? silentLogger;
 
-  const readEdits = async (cursor: string | null): Promise<{ edits: CurationEdit[]; cursor: string | null }> => {
-    const edits: CurationEdit[] = [];
-    let after = cursor;
-    for (;;) {
-      const page = await store.curationEdits({ first: EDIT_PAGE, after });
-      edits.push(...page.items);
-      if (page.endCursor !== null) after = page.endCursor;
-      if (!page.hasNextPage) return { edits, cursor: after };
-    }
-  };
+  const readEdits = (cursor: string | null) => readEditsAfter(store, cursor);
 
   // Revision and cursor are read before building, so a change made during the build is seen by the next call.
   const startFull = async (): Promise<{ dictionary: DictionaryLabeler; revision: number; cursor: string | null }> => {

@@ -8,6 +8,7 @@
 import { silentLogger, type Logger } from '../log.js';
 import { isEntityType, type CurationEdit, type EntityType } from '../domain/index.js';
 import type { Store } from '../store/port.js';
+import { readEditsAfter } from './curation-edit-feed.js';
 import type { EntityLinker } from './entity-linker.js';
 import type { LinkResult, Linker } from './linker-types.js';
 
@@ -23,7 +24,6 @@ export interface LiveLinkerOptions {
 
 /** The edits that change names (each bumps kbRevision exactly once). */
 const KB_ACTIONS = new Set(['add-synonym', 'remove-synonym', 'merge-entity', 'create-entity', 'retire-entity', 'restore-entity']);
-const EDIT_PAGE = 100;
 
 export interface LiveLinker extends Linker {
   /** Brings the linker up to date now (link does this itself); resolves to the number of deltas applied, or -1 after a rebuild. */
@@ -35,16 +35,7 @@ export async function createLiveLinker(options: LiveLinkerOptions): Promise<Live
   const logger = options.logger ?? silentLogger;
 
   /** Reads every edit after `cursor`; returns them and the new cursor. */
-  const readEdits = async (cursor: string | null): Promise<{ edits: CurationEdit[]; cursor: string | null }> => {
-    const edits: CurationEdit[] = [];
-    let after = cursor;
-    for (;;) {
-      const page = await store.curationEdits({ first: EDIT_PAGE, after });
-      edits.push(...page.items);
-      if (page.endCursor !== null) after = page.endCursor;
-      if (!page.hasNextPage) return { edits, cursor: after };
-    }
-  };
+  const readEdits = (cursor: string | null) => readEditsAfter(store, cursor);
 
   // Revision and cursor are read before building, so a change made during the build is seen by the next link.
   const startFull = async (): Promise<{ linker: EntityLinker; revision: number; cursor: string | null }> => {
