@@ -17,10 +17,11 @@ labelers=("$@")
 sets=(
   "BC5CDR|$DATA/bc5cdr/CDR_DevelopmentSet.PubTator.txt||bc5cdr"
   "NCBI-disease|$DATA/ncbi-disease/NCBIdevelopset_corpus.txt||ncbi-disease"
-  "BC2GM|$DATA/ner-iob/BC2GM-IOB/devel.tsv|--format conll --default-type GENE|bc2gm"
-  "LINNAEUS|$DATA/ner-iob/linnaeus-IOB/devel.tsv|--format conll --default-type SPECIES|linnaeus"
-  "S800|$DATA/s800/devel|--format brat|s800"
-  "JNLPBA|$DATA/ner-iob/JNLPBA/devel.tsv|--format conll|jnlpba"
+  "BC2GM|$DATA/ner-iob/BC2GM-IOB/devel.tsv|--input-format conll --default-type GENE|bc2gm"
+  "LINNAEUS|$DATA/ner-iob/linnaeus-IOB/devel.tsv|--input-format conll --default-type SPECIES|linnaeus"
+  "S800|$DATA/s800/devel|--input-format brat|s800"
+  # JNLPBA's gold `protein` is scored as GENE (VANER reports proteins as GENE); no rewriting of the gold file.
+  "JNLPBA|$DATA/ner-iob/JNLPBA/devel.tsv|--input-format conll --gold-type-map protein=GENE --types GENE,DNA,RNA,CELL_LINE,CELL_TYPE|jnlpba"
 )
 for labeler in "${labelers[@]}"; do
   for entry in "${sets[@]}"; do

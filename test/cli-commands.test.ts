@@ -194,6 +194,25 @@ describe('annotation schemes from the CLI (the tiny v2 bundle)', () => {
     expect(result.stderr).toMatch(/^scored 2 documents with labeler vaner vaner-tiny@\S+ \(scheme ncbi-disease\)\n$/);
     expect((JSON.parse(result.stdout) as { labeler: unknown }).labeler).toEqual({ kind: 'vaner', version: expect.stringMatching(/^vaner-tiny@/) as unknown, scheme: 'ncbi-disease' });
   });
+
+  it('vaner eval ner scores JNLPBA protein gold as GENE for the model, says so, and --gold-type-map none keeps PROTEIN', async () => {
+    const file = path.join(dataDir, 'jnlpba-like.conll');
+    writeFileSync(file, ['Activation\tO', 'of\tO', 'NF-kappa\tB-protein', 'B\tI-protein', 'in\tO', 'Jurkat\tB-cell_line', 'cells\tI-cell_line', '.\tO', '',
+      'The\tO', 'IL-2\tB-DNA', 'promoter\tI-DNA', 'binds\tO', 'c-Rel\tB-protein', '.\tO', ''].join('\n'));
+    const mapped = await vanerWith(model, 'eval', 'ner', '--gold', file, '--input-format', 'conll', '--scheme', 'jnlpba', '--json');
+    expect(mapped.code).toBe(0);
+    expect(mapped.stderr.split('\n')[0]).toBe('gold types renamed before scoring: PROTEIN→GENE (2 mentions): the vaner labeler has GENE and no PROTEIN type; --gold-type-map none keeps PROTEIN');
+    const json = JSON.parse(mapped.stdout) as { goldTypeMap: unknown; perType: Record<string, { support: number }> };
+    expect(json.goldTypeMap).toEqual({ PROTEIN: 'GENE' });
+    expect(Object.fromEntries(Object.entries(json.perType).map(([t, c]) => [t, c.support]))).toEqual({ GENE: 2, DNA: 1, CELL_LINE: 1 });
+    const asIs = await vanerWith(model, 'eval', 'ner', '--gold', file, '--input-format', 'conll', '--scheme', 'jnlpba', '--gold-type-map', 'none', '--json');
+    expect(asIs.code).toBe(0);
+    expect(asIs.stderr).not.toContain('renamed');
+    const plain = JSON.parse(asIs.stdout) as { goldTypeMap: unknown; perType: Record<string, { support: number; tp: number }> };
+    expect(plain.goldTypeMap).toEqual({});
+    expect(Object.keys(plain.perType)).toEqual(['PROTEIN', 'DNA', 'CELL_LINE']);
+    expect(plain.perType.PROTEIN).toMatchObject({ support: 2, tp: 0 }); // the model never says PROTEIN
+  });
 });
 
 describe('vaner eval ner', () => {
@@ -219,6 +238,7 @@ describe('vaner eval ner', () => {
     expect(json).toEqual({
       gold,
       labeler: { kind: 'dictionary', version: expect.stringMatching(/^dictionary-[0-9a-f]+$/) as unknown, scheme: null },
+      goldTypeMap: {},
       documents: 2,
       perType: { CHEMICAL: { tp: 2, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1, support: 2 } },
       micro: { tp: 2, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1, support: 2 },
@@ -242,6 +262,23 @@ describe('vaner eval ner', () => {
       'micro         66.67   66.67   66.67   2   1   1',
       '',
     ]);
+  });
+
+  it('--gold-type-map renames gold types for any labeler, and refuses what is not a type', async () => {
+    const file = path.join(dataDir, 'renamed.conll');
+    writeFileSync(file, ['Lithium\tB-protein', 'causes\tO', 'cyanosis\tB-Disease', '.\tO', ''].join('\n'));
+    // The tiny KB's dictionary has no GENE type: nothing is renamed unless asked.
+    const asIs = await vaner('eval', 'ner', '--gold', file, '--input-format', 'conll', '--json');
+    expect(Object.keys((JSON.parse(asIs.stdout) as { perType: object }).perType)).toEqual(['DISEASE', 'PROTEIN']);
+    expect(asIs.stderr).not.toContain('renamed');
+    const asked = await vaner('eval', 'ner', '--gold', file, '--input-format', 'conll', '--gold-type-map', 'protein=chemical', '--json');
+    expect(asked.code).toBe(0);
+    expect(asked.stderr.split('\n')[0]).toBe('gold types renamed before scoring: PROTEIN→CHEMICAL (1 mention) (--gold-type-map)');
+    expect((JSON.parse(asked.stdout) as { perType: Record<string, unknown> }).perType.CHEMICAL).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+    const bad = await vaner('eval', 'ner', '--gold', file, '--gold-type-map', 'protein=enzyme');
+    expect([bad.code, bad.stderr]).toEqual([2, 'error [BAD_USER_INPUT]: --gold-type-map takes FROM=TO pairs of entity types separated by commas (e.g. protein=GENE) or none; "enzyme" is not one of CHEMICAL, DISEASE, GENE, SPECIES, PROTEIN, DNA, RNA, CELL_LINE, CELL_TYPE, VARIANT\n']);
+    const twice = await vaner('eval', 'ner', '--gold', file, '--gold-type-map', 'protein=GENE,Protein=CHEMICAL');
+    expect([twice.code, twice.stderr]).toEqual([2, 'error [BAD_USER_INPUT]: --gold-type-map takes FROM=TO pairs of entity types separated by commas (e.g. protein=GENE) or none; PROTEIN is mapped twice\n']);
   });
 });
 

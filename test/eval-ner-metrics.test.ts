@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatMetricsTable, metricsToJson } from '../src/eval/format-metrics.js';
+import { defaultGoldTypeMap, mapGoldTypes } from '../src/eval/gold-type-map.js';
 import { computeNerMetrics, prf } from '../src/eval/ner-metrics.js';
 
 describe('computeNerMetrics', () => {
@@ -56,5 +57,29 @@ describe('computeNerMetrics', () => {
       ].join('\n'),
     );
     expect(metricsToJson(metrics).perType.DISEASE).toEqual({ tp: 0, fp: 1, fn: 2, precision: 0, recall: 0, f1: 0, support: 2 });
+  });
+});
+
+describe('gold type renaming (vaner eval ner --gold-type-map)', () => {
+  it('maps PROTEIN to GENE only for a labeler with GENE and without PROTEIN', () => {
+    expect([...defaultGoldTypeMap(['CHEMICAL', 'GENE', 'DNA', 'RNA', 'CELL_LINE', 'CELL_TYPE'])]).toEqual([['PROTEIN', 'GENE']]);
+    expect(defaultGoldTypeMap(['GENE', 'PROTEIN']).size).toBe(0);
+    expect(defaultGoldTypeMap(['CHEMICAL', 'DISEASE']).size).toBe(0);
+  });
+
+  it('renames the mapped types, counts them, and turns JNLPBA protein gold into GENE true positives', () => {
+    const counts = new Map();
+    const gold = mapGoldTypes(
+      [{ start: 0, end: 4, type: 'PROTEIN' as const }, { start: 5, end: 9, type: 'DNA' as const }, { start: 10, end: 14, type: 'PROTEIN' as const }],
+      new Map([['PROTEIN', 'GENE']]),
+      counts,
+    );
+    expect(gold).toEqual([{ start: 0, end: 4, type: 'GENE' }, { start: 5, end: 9, type: 'DNA' }, { start: 10, end: 14, type: 'GENE' }]);
+    expect([...counts]).toEqual([['PROTEIN', 2]]);
+    const predicted = [{ start: 0, end: 4, type: 'GENE' as const }, { start: 5, end: 9, type: 'DNA' as const }];
+    const metrics = computeNerMetrics([{ gold, predicted }], { types: ['GENE', 'DNA'] });
+    expect(metrics.perType.get('GENE')).toMatchObject({ tp: 1, fp: 0, fn: 1, support: 2 });
+    expect(metrics.perType.get('DNA')).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+    expect(mapGoldTypes(gold, new Map(), counts)).toEqual(gold);
   });
 });

@@ -8,3 +8,4 @@ export { computeNerMetrics, prf, type EvalDocument, type NerMetrics, type NerMet
 export { formatMetricsTable, metricsToJson } from './format-metrics.js';
 export { createAccuracyTally, documentNormalizationScores, type AccuracyRow, type PrfRow } from './link-evaluation.js';
 export { averagePrecision, precisionAtK, setScores, type SetScores } from './co-mention-evaluation.js';
+export { defaultGoldTypeMap, mapGoldTypes, type GoldTypeMap } from './gold-type-map.js';

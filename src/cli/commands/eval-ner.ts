@@ -1,7 +1,7 @@
 /** `vaner eval ner`: strict entity-level P/R/F1 of a labeler against a gold file. */
 import { VanerError } from '../../errors.js';
-import { computeNerMetrics, type EvalDocument, type ScoredSpan, formatMetricsTable, metricsToJson } from '../../eval/index.js';
-import { planInputs, readPlanned, createWarningTally, type PlannedInput } from '../../formats/index.js';
+import { computeNerMetrics, defaultGoldTypeMap, mapGoldTypes, type EvalDocument, type GoldTypeMap, type ScoredSpan, formatMetricsTable, metricsToJson } from '../../eval/index.js';
+import { mapEntityType, planInputs, readPlanned, createWarningTally, type PlannedInput } from '../../formats/index.js';
 import { ENTITY_TYPES, isEntityType, schemeFor, type EntityType } from '../../domain/index.js';
 import { parseChoice, parseIntegerFlag } from '../args.js';
 import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
@@ -14,12 +14,16 @@ import { waitForShutdownSignal } from '../shutdown-signal.js';
 
 const GOLD_FORMATS = ['auto', 'pubtator', 'conll', 'brat', 'jsonl'] as const;
 
-export const HELP = `usage: vaner eval ner --gold <file> [--input-format pubtator|conll|brat|jsonl] [--labeler auto|model|dictionary|union] [--scheme NAME] [--types CHEMICAL,DISEASE] [--json]
+export const HELP = `usage: vaner eval ner --gold <file> [--input-format pubtator|conll|brat|jsonl] [--labeler auto|model|dictionary|union] [--scheme NAME] [--types CHEMICAL,DISEASE] [--gold-type-map FROM=TO,...|none] [--json]
 
 Labels the text of every gold document and prints strict entity-level precision, recall and F1
 (exact start, end and type) per type and micro-averaged. Only types that occur in the gold file are
 scored (intersected with --types when given). CoNLL gold is scored on the text rebuilt from its
 tokens (joined by single spaces), so offsets compare directly.
+
+Gold PROTEIN mentions (JNLPBA's protein) are scored as GENE when the labeler labels GENE and has no
+PROTEIN type, as the VANER model does (it reports proteins as GENE); one stderr line says how many.
+--gold-type-map replaces that rule: none scores gold types as they are; FROM=TO pairs rename those.
 
 options:
   --gold FILE          gold file or BRAT directory (required)
@@ -28,7 +32,11 @@ options:
   --labeler L          auto, model, dictionary, union (default VANER_LABELER)
   --scheme NAME        annotation scheme of the model (bc5cdr, ncbi-disease, bc2gm, jnlpba, linnaeus,
                        s800; README "Schemes"); default VANER_SCHEME, else the bundle's default
-  --types T1,T2        restrict to these types (${ENTITY_TYPES.join(', ')})
+  --types T1,T2        restrict to these types (${ENTITY_TYPES.join(', ')}); applied
+                       after the gold types are renamed
+  --gold-type-map M    rename gold types before scoring: FROM=TO pairs separated by commas
+                       (protein=GENE, cell_line=CELL_TYPE; corpus spellings accepted), or none;
+                       default: protein=GENE when the labeler has GENE and no PROTEIN type
   --default-type T     CoNLL: type of bare B/I tags
   --skip-mismatched    skip gold mentions whose offsets do not match their text (with a warning)
                        instead of failing; some public corpora have a few
@@ -44,6 +52,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     labeler: { type: 'string' },
     scheme: { type: 'string' },
     types: { type: 'string' },
+    'gold-type-map': { type: 'string' },
     'default-type': { type: 'string' },
     'skip-mismatched': { type: 'boolean' },
     'batch-size': { type: 'string' },
@@ -57,6 +66,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const labelerChoice = parseChoice('labeler', values.labeler, LABELER_CHOICES);
   const requested = values.types === undefined ? null : parseTypes('types', values.types);
   const defaultType = values['default-type'] === undefined ? undefined : parseTypes('default-type', values['default-type'])[0];
+  const givenTypeMap = values['gold-type-map'] === undefined ? null : parseGoldTypeMap(values['gold-type-map']);
   const { config, logger } = loadCliConfig(env, { nerBatchSize: parseIntegerFlag('batch-size', values['batch-size'], 1, 1024) });
 
   // Resolve (and so check) the gold file before opening the store: a typo must not cost a KB import.
@@ -84,6 +94,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
   try {
     // Checked before reading the gold file: an unknown scheme names the available ones.
     const scheme = schemeFor(resources.labeler, values.scheme);
+    const typeMap = givenTypeMap ?? defaultGoldTypeMap(resources.labeler.types);
+    const renamed = new Map<EntityType, number>();
     const records = readPlanned(goldPlan, {
       ...(gold.spooled ? { label: gold.label } : {}),
       onWarning: tally.add,
@@ -100,7 +112,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       ...(scheme === null ? {} : { scheme }),
       ...(labelTypes ? { types: labelTypes.filter((t) => resources.labeler.types.includes(t)) } : {}),
     })) {
-      const gold: ScoredSpan[] = (record.mentions ?? []).map(({ start, end, type }) => ({ start, end, type }));
+      const gold: ScoredSpan[] = mapGoldTypes((record.mentions ?? []).map(({ start, end, type }) => ({ start, end, type })), typeMap, renamed);
       for (const m of gold) goldTypes.add(m.type);
       documents.push({ gold, predicted: spans.map(({ start, end, type }) => ({ start, end, type })) });
     }
@@ -110,9 +122,14 @@ export async function run(argv: string[], env: Env): Promise<number> {
     }
     const metrics = computeNerMetrics(documents, { types: scored });
     writeWarnings(tally);
+    if (renamed.size > 0) {
+      const counts = [...renamed].map(([from, n]) => `${from}→${typeMap.get(from)} (${n} mention${n === 1 ? '' : 's'})`).join(', ');
+      const why = givenTypeMap === null ? `: the ${resources.labeler.kind} labeler has GENE and no PROTEIN type; --gold-type-map none keeps PROTEIN` : ' (--gold-type-map)';
+      process.stderr.write(`gold types renamed before scoring: ${counts}${why}\n`);
+    }
     process.stderr.write(`scored ${metrics.documents} documents with labeler ${resources.labeler.kind} ${resources.labeler.version}${scheme === null ? '' : ` (scheme ${scheme})`}\n`);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ gold: values.gold, labeler: { kind: resources.labeler.kind, version: resources.labeler.version, scheme }, ...metricsToJson(metrics) })}\n`);
+      process.stdout.write(`${JSON.stringify({ gold: values.gold, labeler: { kind: resources.labeler.kind, version: resources.labeler.version, scheme }, goldTypeMap: Object.fromEntries(typeMap), ...metricsToJson(metrics) })}\n`);
     } else {
       process.stdout.write(formatMetricsTable(metrics));
     }
@@ -122,6 +139,29 @@ export async function run(argv: string[], env: Env): Promise<number> {
     await resources.close();
     await opened.dispose();
   }
+}
+
+/**
+ * --gold-type-map: `none` (an empty map: gold types as they are) or FROM=TO pairs. Both sides take our type names or
+ * a corpus's spelling of them (`protein`, `cell_line`, `CellLine`), as the gold readers do.
+ */
+function parseGoldTypeMap(value: string): GoldTypeMap {
+  const map = new Map<EntityType, EntityType>();
+  if (value.trim().toLowerCase() === 'none') return map;
+  const bad = (why: string) =>
+    new VanerError('BAD_USER_INPUT', `--gold-type-map takes FROM=TO pairs of entity types separated by commas (e.g. protein=GENE) or none; ${why}`, { details: { flag: 'gold-type-map' } });
+  const pairs = value.split(',').map((p) => p.trim()).filter(Boolean);
+  if (pairs.length === 0) throw bad(`got "${value}"`);
+  for (const pair of pairs) {
+    const [from, to, ...rest] = pair.split('=').map((s) => s.trim());
+    if (from === undefined || to === undefined || from === '' || to === '' || rest.length > 0) throw bad(`got "${pair}"`);
+    const fromType = mapEntityType(from);
+    const toType = mapEntityType(to);
+    if (fromType === null || toType === null) throw bad(`"${fromType === null ? from : to}" is not one of ${ENTITY_TYPES.join(', ')}`);
+    if (map.has(fromType)) throw bad(`${fromType} is mapped twice`);
+    map.set(fromType, toType);
+  }
+  return map;
 }
 
 function parseTypes(flag: string, value: string): EntityType[] {
