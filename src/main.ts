@@ -214,6 +214,7 @@ export async function buildLabeler(store: Store, config: Config, choice: Labeler
       knowledge: dictionary,
       ...(config.scheme === null ? {} : { scheme: config.scheme }),
       executionProviders: config.executionProviders,
+      precision: config.modelPrecision,
       batchSize: config.nerBatchSize,
       intraOpThreads: config.nerThreads,
       logger,

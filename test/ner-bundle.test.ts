@@ -173,6 +173,19 @@ describe('bundle files', () => {
     });
   });
 
+  it('validates the optional int8Weights entry naming its fields, and verifyModel checks the int8 file', async () => {
+    const int8 = { file: 'model.int8.onnx', sha256: MODEL_SHA, method: 'dynamic-int8-per-column', matmuls: 28 };
+    expect(parseManifest({ ...validManifest(), int8Weights: int8 }).int8Weights).toEqual(int8);
+    expect(() => parseManifest({ ...validManifest(), int8Weights: { ...int8, sha256: 'ABC', matmuls: -1 } })).toThrow(
+      /manifest\.int8Weights\.sha256: must be 64 lower-case hex digits.*manifest\.int8Weights\.matmuls/s,
+    );
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...validManifest(), int8Weights: int8 }));
+    const manifest = await readManifest(dir);
+    await expect(verifyModel(dir, manifest, 'int8')).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+    writeFileSync(path.join(dir, 'model.int8.onnx'), MODEL_BYTES);
+    expect(await verifyModel(dir, manifest, 'int8')).toBe(path.resolve(dir, 'model.int8.onnx'));
+  });
+
   it('verifyModel reports a missing model as MODEL_UNAVAILABLE', async () => {
     await expect(verifyModel(dir, parseManifest(validManifest()))).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
   });

@@ -55,8 +55,12 @@ const plain = (spans: readonly Span[]) => spans.map((s) => [s.start, s.end, s.ty
 
 const KB = path.resolve('test/fixtures/kb-tiny');
 let knowledge: DictionaryLabeler;
-/** The bundle with the tiny KB's dictionary as its knowledge matcher. */
-const open = (options: Partial<ModelLabelerOptions> = {}, dir = BUNDLE): Promise<ModelLabeler> => createLabeler(dir, { knowledge, ...options });
+/**
+ * The bundle with the tiny KB's dictionary as its knowledge matcher, on its float32 weights (the parity and recorded
+ * spans below are float32 properties; the int8 weights have their own tests).
+ */
+const open = (options: Partial<ModelLabelerOptions> = {}, dir = BUNDLE): Promise<ModelLabeler> =>
+  createLabeler(dir, { knowledge, precision: 'fp32', ...options });
 
 describe('tiny bundle', () => {
   let manifest: Manifest;
@@ -316,6 +320,46 @@ describe('tiny bundle', () => {
     expect(l.close()).toBe(closing);
     await closing;
     await expect(l.label([{ id: 'x', text: 'x' }])).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  it('int8 weights: auto runs them on CPU and says so in the version; their spans equal float32 spans here', async () => {
+    const int8 = await open({ precision: 'auto', intraOpThreads: 1 });
+    const cudaFirst = await open({ precision: 'auto', executionProviders: ['cuda', 'cpu'], intraOpThreads: 1 });
+    try {
+      expect(int8.precision).toBe('int8');
+      expect(int8.version).toBe(`${manifest.name}@${manifest.version}+int8`);
+      // A list that prefers a GPU gets the float32 weights (DynamicQuantizeMatMul is a CPU kernel).
+      expect(cudaFirst.precision).toBe('fp32');
+      const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
+      const [a, b] = await Promise.all([int8.label(docs), labeler.label(docs)]);
+      expect(a.flat().length).toBeGreaterThan(0);
+      // Quantization moves logits by a few hundredths (check-bundle.mjs); on these sentences no decision flips.
+      expect(a.map(plain)).toEqual(b.map(plain));
+    } finally {
+      await Promise.all([int8.close(), cudaFirst.close()]);
+    }
+  });
+
+  it('int8 weights: missing from the manifest is CONFIG_INVALID naming quantize2; a changed file is MODEL_INVALID', async () => {
+    const dir = copyBundle();
+    try {
+      const int8File = manifest.int8Weights!.file;
+      const bytes = readFileSync(path.join(dir, int8File));
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+      writeFileSync(path.join(dir, int8File), bytes);
+      await expect(open({ precision: 'int8' }, dir)).rejects.toMatchObject({ code: 'MODEL_INVALID', details: { field: 'manifest.int8Weights.sha256' } });
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      delete raw['int8Weights'];
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      await expect(open({ precision: 'int8' }, dir)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('quantize2') });
+      // auto falls back to float32 for a bundle without int8 weights.
+      const l = await open({ precision: 'auto' }, dir);
+      expect(l.precision).toBe('fp32');
+      await l.close();
+      await expect(open({ precision: 'int4' as 'int8' })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('options.precision') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails with MODEL_UNAVAILABLE listing each provider when none loads', async () => {

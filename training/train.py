@@ -1,5 +1,13 @@
 #!/usr/bin/env python3
-"""VANER training CLI.
+"""VANER training CLI. Format 2 (the shipped bundles, docs/bundle-format.md):
+
+  python3 training/train.py pack2      --config training/configs/small-v2.json
+  python3 training/train.py finetune2  --config training/configs/small-v2.json   (resumes from its checkpoint)
+  python3 training/train.py export2    --config training/configs/small-v2.json --out models/vaner-small
+  python3 training/train.py quantize2  --out models/vaner-small   (adds int8 weights to an existing bundle)
+  python3 training/train.py tiny       --out test/fixtures/tiny-bundle
+
+Format 1 (the base model format-2 training warm-starts from):
 
   python3 training/train.py tokenizer  --config training/configs/small.json
   python3 training/train.py pack-data  --config training/configs/small.json
@@ -29,6 +37,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["tokenizer", "pack-data", "pretrain", "finetune", "export", "tiny", "all",
                                         "evaluate", "pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2",
+                                        "quantize2",
                                         "tiny-v1", "knowledge-ids"])
     ap.add_argument("--config", default=None)
     ap.add_argument("--out", default=None)
@@ -51,7 +60,7 @@ def main(argv=None) -> int:
     default_cfg = {"tiny-v1": "tiny.json", "tiny2": "tiny-v2.json"}.get(args.command, "small-v2.json"
                                                                         if args.command.endswith("2") else "small.json")
     cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg), overrides=args.set)
-    if args.command in ("pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2", "knowledge-ids"):
+    if args.command in ("pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2", "quantize2", "knowledge-ids"):
         from vaner import pipeline2 as P2
         return P2.main(args, cfg)
     if args.command == "tokenizer":

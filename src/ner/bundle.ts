@@ -49,23 +49,34 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Which weights of a bundle to run: the float32 `weights` or the optional `int8Weights` (CPU). */
+export type WeightsPrecision = 'fp32' | 'int8';
+
 /**
- * Checks the model file against `manifest.weights.sha256` and returns its absolute path.
- * @throws VanerError('MODEL_UNAVAILABLE') when the file is missing; VanerError('MODEL_INVALID') when the digest differs.
+ * Checks the model file of `precision` against its manifest sha256 and returns its absolute path.
+ * @throws VanerError('MODEL_UNAVAILABLE') when the file is missing; VanerError('MODEL_INVALID') when the digest
+ *   differs; VanerError('CONFIG_INVALID') when int8 is asked of a bundle without `int8Weights`.
  */
-export async function verifyModel(dir: string, manifest: Manifest): Promise<string> {
-  const modelPath = path.resolve(dir, manifest.weights.file);
+export async function verifyModel(dir: string, manifest: Manifest, precision: WeightsPrecision = 'fp32'): Promise<string> {
+  const field = precision === 'int8' ? 'int8Weights' : 'weights';
+  const entry = precision === 'int8' ? manifest.int8Weights : manifest.weights;
+  if (entry === undefined) {
+    throw new VanerError('CONFIG_INVALID', `model bundle ${manifest.name}@${manifest.version} has no int8 weights (manifest.int8Weights); use precision fp32 or auto, or add them with \`python3 training/train.py quantize2 --out ${dir}\``, {
+      details: { field: 'precision', precision },
+    });
+  }
+  const modelPath = path.resolve(dir, entry.file);
   let actual: string;
   try {
     actual = await sha256File(modelPath);
   } catch (cause) {
-    throw new VanerError('MODEL_UNAVAILABLE', `model bundle: cannot read ${manifest.weights.file} in ${dir}`, { cause });
+    throw new VanerError('MODEL_UNAVAILABLE', `model bundle: cannot read ${entry.file} in ${dir}`, { cause });
   }
-  if (actual !== manifest.weights.sha256) {
+  if (actual !== entry.sha256) {
     throw new VanerError(
       'MODEL_INVALID',
-      `model bundle: sha256 of ${manifest.weights.file} is ${actual}, manifest.weights.sha256 says ${manifest.weights.sha256}`,
-      { details: { field: 'manifest.weights.sha256', expected: manifest.weights.sha256, actual } },
+      `model bundle: sha256 of ${entry.file} is ${actual}, manifest.${field}.sha256 says ${entry.sha256}`,
+      { details: { field: `manifest.${field}.sha256`, expected: entry.sha256, actual } },
     );
   }
   return modelPath;

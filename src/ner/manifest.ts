@@ -75,6 +75,15 @@ const manifestSchema = z
       quantized: z.boolean(),
       parameters: nonNegInt,
     }),
+    // Optional int8 copy of the weights for CPU inference (training/vaner/quantize.py, docs/bundle-format.md).
+    int8Weights: z
+      .object({
+        file: z.string().min(1),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+        method: z.string().min(1),
+        matmuls: nonNegInt,
+      })
+      .optional(),
     trainingData: z.array(z.string()),
     metrics: z.record(z.string(), z.unknown()),
     createdAt: z.string().min(1),

@@ -13,7 +13,7 @@ from helpers import HERE  # noqa: F401  (sets sys.path)
 import torch
 
 from vaner import data2 as D2
-from vaner.export import node_check
+from vaner.export import node_check, sha256_file
 from vaner.export2 import reference2, write_bundle2
 from vaner.knowledge import compute_spans, num_knowledge_ids, word_knowledge_ids
 from vaner.model import VanerConfig, VanerForTokenClassification
@@ -175,6 +175,27 @@ class WarmStartAndExportTest(unittest.TestCase):
             res = node_check(d, ref, None)
             self.assertIsNotNone(res, "node and node_modules are needed (npm install)")
             self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)
+            # The int8 copy (quantize.py): every layer projection quantized, a checksum the manifest records, and
+            # onnxruntime-node's argmax agreeing with torch at >= 90 % of (position, head) pairs.
+            q = m["int8Weights"]
+            self.assertEqual(q["matmuls"], 7 * model.config.num_hidden_layers)
+            self.assertEqual(q["sha256"], sha256_file(os.path.join(d, q["file"])))
+            ops = [n.op_type for n in onnx.load(os.path.join(d, q["file"])).graph.node]
+            self.assertEqual(ops.count("DynamicQuantizeMatMul"), q["matmuls"])
+            self.assertGreaterEqual(res["int8"]["argmaxAgreement"], 0.9)
+        finally:
+            shutil.rmtree(d)
+
+    def test_int8_export_can_be_turned_off_and_removes_a_stale_file(self):
+        t = tok()
+        cfg = {"name": "t", "version": "test", "data": {"max_length": 128}, "base": {}, "export": {"int8": False}}
+        d = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(d, "model.int8.onnx"), "w") as f:
+                f.write("stale")
+            m = write_bundle2(d, tiny_v2(1), t, cfg, {}, "card", reference=False)
+            self.assertNotIn("int8Weights", m)
+            self.assertFalse(os.path.exists(os.path.join(d, "model.int8.onnx")))
         finally:
             shutil.rmtree(d)
 

@@ -149,15 +149,20 @@ def write_bundle2(out_dir: str, model, tok, cfg: dict, metrics: dict, card: str,
         "tokenizer": "tokenizer.json",
         "weights": {"file": "model.onnx", "sha256": sha256_file(onnx_path), "quantized": False,
                     "parameters": model.num_parameters(exported_only=True)},
+        # int8Weights (added below when cfg export.int8 is not false): CPU weights, see quantize.py
         "trainingData": ["BC5CDR train", "NCBI-disease train", "BC2GM train", "LINNAEUS train", "JNLPBA train",
                          "S800 train", "GNormPlus train", "NLM-Gene train",
                          "knowledge ids: MeSH/CTD vocabularies + fold-excluded training annotation names"],
         "metrics": {"development": metrics},
         "createdAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }
-    with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=False)
-        f.write("\n")
+    int8_path = os.path.join(out_dir, "model.int8.onnx")
+    if (cfg.get("export") or {}).get("int8", True):
+        from .quantize import add_int8_to_bundle
+        add_int8_to_bundle(out_dir, manifest)
+    elif os.path.exists(int8_path):
+        os.remove(int8_path)  # a stale int8 file would not match the new float weights
+    write_manifest(out_dir, manifest)
     with open(os.path.join(out_dir, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
         f.write(card)
     ref = reference2(model, tok, cfg["data"]["max_length"])
@@ -171,6 +176,24 @@ def write_bundle2(out_dir: str, model, tok, cfg: dict, metrics: dict, card: str,
             os.remove(ref_path)
     if result is not None:
         log(f"[export2] onnxruntime-node parity: {json.dumps(result)}")
+    return manifest
+
+
+def write_manifest(out_dir: str, manifest: dict) -> None:
+    with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def stage_quantize2(bundle_dir: str) -> dict:
+    """Adds int8 weights to an existing format-2 bundle (``train.py quantize2 --out DIR``), e.g. one exported
+    before int8 export existed; the float32 weights are left as they are."""
+    from .quantize import add_int8_to_bundle
+    with open(os.path.join(bundle_dir, "manifest.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    add_int8_to_bundle(bundle_dir, manifest)
+    write_manifest(bundle_dir, manifest)
+    log(f"[quantize2] {bundle_dir}: {json.dumps(manifest['int8Weights'])}")
     return manifest
 
 

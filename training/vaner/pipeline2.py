@@ -515,6 +515,11 @@ def main(args, cfg: dict) -> int:
         stage_finetune2(cfg)
         stage_export2(cfg, args.out or os.path.join("models", cfg.get("bundle_name", cfg["name"])),
                       dev_limit=args.dev_limit)
+    elif cmd == "quantize2":
+        from .export2 import stage_quantize2
+        if not args.out:
+            raise SystemExit("quantize2 needs --out BUNDLE_DIR (the bundle to add int8 weights to)")
+        stage_quantize2(args.out)
     elif cmd == "tiny2":
         from .export2 import stage_tiny2
         stage_tiny2(cfg, args.out or os.path.join("test", "fixtures", "tiny-bundle"))

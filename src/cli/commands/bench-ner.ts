@@ -3,11 +3,13 @@
  *
  *   vaner bench ner [--bundle DIR] [--input FILE.PubTator] [--docs N] [--docs-per-call K]
  *                   [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main]
- *                   [--scheme NAME] [--knowledge kb|none]
+ *                   [--scheme NAME] [--knowledge kb|none] [--precision auto|fp32|int8]
  *
  * Knowledge: `kb` (default) builds the dictionary matcher from the shipped vocabularies (VANER_KB_DIR, no store),
  * as the knowledge channel of the bundle reads it in production; its matching time is part of the measured time
  * and its build time is printed separately. `none` runs with every knowledge id 0 (the model alone).
+ * Precision: which weights run (VANER_MODEL_PRECISION, default `auto`: the bundle's int8 weights on CPU when it has
+ * them); the table's `weights` row says which ran.
  *
  * Input: titles and abstracts of a PubTator file (text = title + ' ' + abstract, as PubTator offsets assume).
  * Default: the BC5CDR development set in ../shared/data if present, else bench/ner-sample.PubTator.txt.
@@ -26,7 +28,7 @@ import { createLabeler, segmentDocument, type BatchTiming, type ExecutionProvide
 import type { LabelInput } from '../../domain/index.js';
 
 const USAGE =
-  'usage: vaner bench ner [--bundle DIR] [--input FILE] [--docs N] [--docs-per-call K] [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main] [--scheme NAME] [--knowledge kb|none]';
+  'usage: vaner bench ner [--bundle DIR] [--input FILE] [--docs N] [--docs-per-call K] [--batch-size B] [--threads T] [--providers cpu|cuda,cpu] [--thread worker|main] [--scheme NAME] [--knowledge kb|none] [--precision auto|fp32|int8]';
 
 /** Titles and abstracts of a PubTator file; annotation lines are ignored. */
 function readPubTatorTexts(content: string, limit: number): LabelInput[] {
@@ -81,6 +83,7 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
         thread: { type: 'string' },
         scheme: { type: 'string' },
         knowledge: { type: 'string' },
+        precision: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -105,6 +108,8 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
     for (const p of providers) {
       if (p !== 'cpu' && p !== 'cuda') throw new VanerError('BAD_USER_INPUT', `--providers: "${p}" is not cpu or cuda`);
     }
+    const precision = values.precision ?? env['VANER_MODEL_PRECISION'] ?? 'auto';
+    if (precision !== 'auto' && precision !== 'fp32' && precision !== 'int8') throw new VanerError('BAD_USER_INPUT', `--precision: "${precision}" is not auto, fp32 or int8`);
     const thread = values.thread ?? 'worker';
     if (thread !== 'worker' && thread !== 'main') throw new VanerError('BAD_USER_INPUT', `--thread: "${thread}" is not worker or main`);
     let content: string;
@@ -131,6 +136,7 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
       knowledge,
       ...(values.scheme === undefined ? {} : { scheme: values.scheme }),
       executionProviders: providers as ExecutionProvider[],
+      precision,
       batchSize,
       intraOpThreads: threads,
       thread,
@@ -161,6 +167,7 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
           ['bundle', `${labeler.version} (${path.relative(process.cwd(), bundle) || bundle})`],
           ['input', `${path.basename(input)}: ${docs.length} documents, ${chars} chars, ${words} words`],
           ['provider', labeler.provider],
+          ['weights', labeler.precision === 'int8' ? `int8 (${labeler.manifest.int8Weights?.file})` : `float32 (${labeler.manifest.weights.file})`],
           ['session thread', labeler.thread],
           ['threads (intra-op)', threads === 0 ? '0 (runtime default)' : String(threads)],
           ['batch size / docs per call', `${batchSize} / ${perCall}`],
