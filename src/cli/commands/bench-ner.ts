@@ -14,17 +14,24 @@
  * Input: titles and abstracts of a PubTator file (text = title + ' ' + abstract, as PubTator offsets assume).
  * Default: the BC5CDR development set in ../shared/data if present, else bench/ner-sample.PubTator.txt.
  * One warm-up call (not timed) precedes the measured run, so session and kernel initialisation are excluded.
+ *
+ * Compute: `model GFLOP/s` is the operations of the batches that ran (src/ner/model-flops.ts, from the padded batch
+ * shapes) over the wall time; `matmul GFLOP/s` is what onnxruntime reaches on one float32 MatMul shaped like the
+ * model's MLP (bench/matmul.onnx, the same thread count), i.e. what this machine can do at best. For int8 weights the
+ * model's "FLOP" are int8 multiply-adds, so it can exceed the float32 matmul rate.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
 import { PROJECT_ROOT } from '../../config.js';
 import { isVanerError, VanerError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { createDictionaryLabeler, readDictionaryExclusions, readKnowledgeBaseNames } from '../../kb/index.js';
 import { createLabeler, segmentDocument, type BatchTiming, type ExecutionProvider } from '../../ner/index.js';
+import { batchFlops } from '../../ner/model-flops.js';
 import type { LabelInput } from '../../domain/index.js';
 
 const USAGE =
@@ -57,6 +64,36 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 /** Renders rows as an aligned two-column table. */
+/**
+ * GFLOP/s of onnxruntime on Y = A @ B with A [2048, 256] and B [256, 688] (a batch of 16 x 128 tokens through the
+ * model's gate projection), best of 5 runs of ~0.2 s each, with `threads` intra-op threads (0 = runtime default).
+ */
+async function matmulRate(threads: number): Promise<number> {
+  const [m, k, n] = [2048, 256, 688];
+  const session = await ort.InferenceSession.create(path.join(PROJECT_ROOT, 'bench', 'matmul.onnx'), {
+    intraOpNumThreads: threads,
+    executionProviders: ['cpu'],
+  });
+  try {
+    const a = new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5), [m, k]);
+    const b = new ort.Tensor('float32', Float32Array.from({ length: k * n }, (_, i) => ((i * 104729) % 1000) / 1000 - 0.5), [k, n]);
+    await session.run({ A: a, B: b }); // warm-up
+    let best = 0;
+    for (let round = 0; round < 5; round++) {
+      let runs = 0;
+      const started = performance.now();
+      while (performance.now() - started < 200) {
+        await session.run({ A: a, B: b });
+        runs += 1;
+      }
+      best = Math.max(best, (2 * m * k * n * runs) / ((performance.now() - started) / 1000) / 1e9);
+    }
+    return best;
+  } finally {
+    await session.release();
+  }
+}
+
 function table(rows: readonly (readonly [string, string])[]): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
@@ -162,6 +199,9 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
       loopDelay.disable();
       const latencies = timings.map((t) => t.ms).sort((a, b) => a - b);
       const paddedTokens = timings.reduce((n, t) => n + t.size * t.length, 0);
+      const m = labeler.manifest;
+      const flops = timings.reduce((n, t) => n + batchFlops(m.architecture, m.heads.length, m.labels.length, t.size, t.length), 0);
+      const matmul = labeler.provider === 'cpu' ? await matmulRate(threads) : null;
       process.stdout.write(
         table([
           ['bundle', `${labeler.version} (${path.relative(process.cwd(), bundle) || bundle})`],
@@ -178,6 +218,9 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
           ['documents/s', (docs.length / seconds).toFixed(2)],
           ['tokens/s (words)', (words / seconds).toFixed(0)],
           ['model tokens/s (padded)', (paddedTokens / seconds).toFixed(0)],
+          ['FLOP per padded token', `${(flops / Math.max(1, paddedTokens) / 1e6).toFixed(2)} M`],
+          ['model GFLOP/s', `${(flops / seconds / 1e9).toFixed(1)}${labeler.precision === 'int8' ? ' (int8 multiply-adds)' : ''}`],
+          ['matmul GFLOP/s (float32, same threads)', matmul === null ? '- (not on cpu)' : `${matmul.toFixed(1)} (model at ${((flops / seconds / 1e9 / matmul) * 100).toFixed(0)} %)`],
           ['batches', String(timings.length)],
           ['batch latency p50', `${percentile(latencies, 0.5).toFixed(1)} ms`],
           ['batch latency p95', `${percentile(latencies, 0.95).toFixed(1)} ms`],
