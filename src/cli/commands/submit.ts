@@ -1,5 +1,6 @@
 /** `vaner submit`: streams documents from files to a running API in submitDocuments batches. */
 import { VanerError, isVanerError } from '../../errors.js';
+import { schemeFor } from '../../domain/index.js';
 import { documentTextHash } from '../../store/index.js';
 import { countDocuments, planInputs, readPlanned, FORMAT_NAMES, type DocumentRecord, type PlannedInput, createWarningTally } from '../../formats/index.js';
 import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
@@ -11,7 +12,7 @@ import { openCliInputs, type CliInputs } from '../input-files.js';
 import { createProgress } from '../progress.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
-export const HELP = `usage: vaner submit <files...|-> [--url URL] [--batch-size N] [--input-format auto|${FORMAT_NAMES.join('|')}] [--wait] [--resume]
+export const HELP = `usage: vaner submit <files...|-> [--url URL] [--batch-size N] [--input-format auto|${FORMAT_NAMES.join('|')}] [--scheme NAME] [--wait] [--resume]
 
 Reads documents from the files (streaming; gzip detected; - or /dev/stdin for standard input; a
 directory's files each in their own format) and sends them to the API with the
@@ -29,12 +30,20 @@ too large is split in halves and resent.
 
 --resume asks the API, per batch, which externalIds are already stored with the same title and text
 (their textHash) and does not upload those (counted as "skipped"); other documents are sent as usual.
+With --scheme, a document stored under another scheme is sent again, so it is annotated under NAME.
+
+--scheme NAME has the workers label the documents under that annotation scheme (README "Schemes":
+bc5cdr, ncbi-disease, bc2gm, jnlpba, linnaeus, s800); stored mentions record it. It is checked
+against the API's labeler (health.labeler.schemes) before any file is read: an unknown scheme is an
+error naming the available ones (exit status 2). Without --scheme: the labeler's default (VANER_SCHEME
+of the workers, else the bundle's).
 
 options:
   --url URL         GraphQL endpoint (default http://VANER_HOST:VANER_PORT/graphql, i.e. http://127.0.0.1:4000/graphql)
   --batch-size N    documents per request, 1-1000 (default 100)
   --input-format F  input format (default auto: per file, by extension and content); --format is
                     an old spelling, still accepted here (submit has no output format)
+  --scheme NAME     annotation scheme of the jobs (see above; default: the labeler's)
   --resume          skip documents already stored with the same title and text (see above)
   --max-body-bytes N  largest request body to send (default VANER_MAX_BODY_BYTES, 10485760)
   --wait            poll the annotation jobs until they finish and report their failures
@@ -43,19 +52,25 @@ options:
   -h, --help        show this help
 `;
 
-const SUBMIT = `mutation Submit($documents: [DocumentInput!]!) {
-  submitDocuments(documents: $documents) {
+const SUBMIT = `mutation Submit($documents: [DocumentInput!]!, $scheme: String) {
+  submitDocuments(documents: $documents, scheme: $scheme) {
     job { id state }
     outcomes { index documentId outcome error { code message } }
   }
 }`;
 
 const STORED = `query Stored($externalIds: [String!]!) {
-  documentsByExternalId(externalIds: $externalIds) { externalId textHash }
+  documentsByExternalId(externalIds: $externalIds) { externalId textHash scheme }
 }`;
 
 interface StoredData {
-  documentsByExternalId: ({ externalId: string; textHash: string } | null)[];
+  documentsByExternalId: ({ externalId: string; textHash: string; scheme: string | null } | null)[];
+}
+
+const LABELER = `query Labeler { health { labeler { kind schemes defaultScheme } } }`;
+
+interface LabelerData {
+  health: { labeler: { kind: string; schemes: string[]; defaultScheme: string | null } | null };
 }
 
 /** Room left in a request body for the query text and JSON framing around the documents. */
@@ -123,6 +138,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       wait: { type: 'boolean' },
       resume: { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
+      scheme: { type: 'string' },
       'poll-ms': { type: 'string' },
       retries: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -164,8 +180,16 @@ export async function run(argv: string[], env: Env): Promise<number> {
     signal: abort.signal,
     onRetry: (attempt, delayMs, reason) => logger.warn('retrying request', { attempt, delayMs, reason }),
   });
+  const scheme = values.scheme ?? null;
   let opened: CliInputs | null = null;
   try {
+    if (scheme !== null) {
+      // Before any file is read or document sent: an unknown scheme names the available ones (as annotate does).
+      // An API that runs no worker does not know its labeler; the workers then check the scheme and fail the jobs.
+      const { health } = await client.request<LabelerData>(LABELER, {});
+      if (health.labeler !== null) schemeFor(health.labeler, scheme);
+      else process.stderr.write(`warning: the API does not report its labeler (no worker in that process), so scheme ${scheme} is checked by the workers: a job under a scheme they lack fails\n`);
+    }
     opened = await openCliInputs(positionals);
     const files = opened.inputs;
     const warnings = createWarningTally();
@@ -201,8 +225,12 @@ export async function run(argv: string[], env: Env): Promise<number> {
         const ids = batch.flatMap((r) => (r.externalId === null ? [] : [r.externalId]));
         if (ids.length === 0) return batch;
         const { documentsByExternalId } = await client.request<StoredData>(STORED, { externalIds: ids });
-        const stored = new Map(documentsByExternalId.flatMap((d) => (d === null ? [] : [[d.externalId, d.textHash] as const])));
-        return batch.filter((r) => r.externalId === null || stored.get(r.externalId) !== documentTextHash(r.title, r.text));
+        const stored = new Map(documentsByExternalId.flatMap((d) => (d === null ? [] : [[d.externalId, d] as const])));
+        return batch.filter((r) => {
+          const d = r.externalId === null ? undefined : stored.get(r.externalId);
+          // Under another scheme than the one asked for: sent, so the server annotates it again under that scheme.
+          return d === undefined || d.textHash !== documentTextHash(r.title, r.text) || (scheme !== null && d.scheme !== scheme);
+        });
       };
       const sendBatch = async (all: DocumentRecord[]): Promise<void> => {
         inFlight = all.length;
@@ -215,7 +243,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       };
       const sendDocuments = async (batch: DocumentRecord[]): Promise<void> => {
         try {
-          const data = await client.request<SubmitData>(SUBMIT, { documents: batch.map(toInput) });
+          const data = await client.request<SubmitData>(SUBMIT, { documents: batch.map(toInput), scheme });
           const result = data.submitDocuments;
           jobIds.push(result.job.id);
           for (const o of result.outcomes) {
