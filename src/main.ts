@@ -26,7 +26,7 @@ import {
   readAnnotationNameCounts,
   readDictionaryExclusions,
 } from './kb/index.js';
-import { createLabeler, createUnionLabeler, readManifest } from './ner/index.js';
+import { createLabeler, createUnionLabeler, readManifest, resolveScheme } from './ner/index.js';
 import { openSqliteKeyStore, type ApiKeyStore } from './auth/index.js';
 
 export type LabelerChoice = Config['labeler'];
@@ -230,6 +230,26 @@ export async function buildLabeler(store: Store, config: Config, choice: Labeler
   }
   // The model does not own its knowledge matcher: closing the labeler closes both, the model first.
   return withCleanup(model, () => dictionary.close());
+}
+
+/**
+ * The schemes of the labeler `buildLabeler(store, config, choice)` builds, read from the bundle's manifest without
+ * loading the model, for commands that enqueue work for workers started with the same configuration
+ * (`vaner reannotate`). Null when `choice` needs a bundle this machine does not have: the workers run elsewhere, and
+ * they check schemes themselves. An unknown VANER_SCHEME fails here as it does in buildLabeler.
+ */
+export async function labelerSchemes(config: Config, choice: LabelerChoice, logger: Logger): Promise<Pick<Labeler, 'kind' | 'schemes' | 'defaultScheme'> | null> {
+  const dictionary = { kind: 'dictionary', schemes: [], defaultScheme: null };
+  const hasBundle = fs.existsSync(path.join(config.modelDir, 'manifest.json'));
+  if (choice === 'dictionary') return dictionary;
+  if (!hasBundle) return choice === 'auto' ? dictionary : null;
+  if (choice === 'auto' && !(await bundleFormatUsable(config.modelDir, logger))) return dictionary;
+  const manifest = await readManifest(config.modelDir);
+  return {
+    kind: choice === 'union' ? 'union' : 'vaner',
+    schemes: manifest.schemes.map((s) => s.name),
+    defaultScheme: resolveScheme(manifest, config.scheme).name,
+  };
 }
 
 /**

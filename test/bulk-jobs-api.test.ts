@@ -11,7 +11,7 @@ import type { ApolloServer } from '@apollo/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../src/auth/index.js';
 import { createApolloServer } from '../src/graphql/apollo.js';
-import { createContext } from '../src/graphql/context.js';
+import { createContext, type LabelerInfo } from '../src/graphql/context.js';
 import { openInProcessQueue } from '../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../src/jobs/port.js';
 import { silentLogger } from '../src/log.js';
@@ -31,8 +31,8 @@ interface Result {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-async function run(query: string, variables: Record<string, unknown> = {}, principal: Principal = ADMIN): Promise<Result> {
-  const response = await apollo.executeOperation({ query, variables }, { contextValue: createContext({ store, queue, limits: LIMITS, principal }) as never });
+async function run(query: string, variables: Record<string, unknown> = {}, principal: Principal = ADMIN, labelerInfo: LabelerInfo | null = null): Promise<Result> {
+  const response = await apollo.executeOperation({ query, variables }, { contextValue: createContext({ store, queue, limits: LIMITS, principal, labelerInfo }) as never });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return JSON.parse(JSON.stringify(response.body.singleResult)) as Result;
 }
@@ -123,5 +123,27 @@ describe('jobs API', () => {
     expect(none.data!.reannotate).toEqual({ documentCount: 0, jobs: [] });
     const both = await run('mutation { reannotate(olderThanModel: "old", all: true) { documentCount } }');
     expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('reannotate groups documents by the scheme they were stored with, or takes scheme for all', async () => {
+    const submitted = await run(SUBMIT, { docs: [{ externalId: 'N', text: 'Lithium toxicity.' }, { externalId: 'S', text: 'Mice.' }, { externalId: 'D', text: 'Cyanosis.' }] });
+    const ids = submitted.data!.submitDocuments.outcomes.map((o: { documentId: string }) => o.documentId) as string[];
+    const docs = await store.getDocuments(ids);
+    const stamp = (i: number, scheme: string | null) => store.replaceMentions(ids[i]!, docs[i]!.textHash, [], { labeler: 'vaner', modelVersion: 'v1', linkerVersion: 'l1', scheme });
+    await stamp(0, 'ncbi-disease');
+    await stamp(1, 's800');
+    await stamp(2, null);
+    const REANNOTATE = 'mutation($scheme: String) { reannotate(all: true, scheme: $scheme) { documentCount jobs { scheme documents { edges { node { externalId } } } } } }';
+    const jobsOf = (r: Result) => (r.data!.reannotate.jobs as { scheme: string | null; documents: { edges: { node: { externalId: string } }[] } }[])
+      .map((j) => `${j.scheme ?? 'default'}: ${j.documents.edges.map((e) => e.node.externalId).sort().join(' ')}`).sort();
+
+    // The labeler is unknown to this API (no worker): stored schemes travel as they are.
+    expect(jobsOf(await run(REANNOTATE))).toEqual(['default: D', 'ncbi-disease: N', 's800: S']);
+    // A labeler that dropped s800: those documents get its default.
+    const newer = { kind: 'vaner', version: 'v2', schemes: ['bc5cdr', 'ncbi-disease'], defaultScheme: 'bc5cdr' };
+    expect(jobsOf(await run(REANNOTATE, {}, ADMIN, newer))).toEqual(['default: D S', 'ncbi-disease: N']);
+    expect(jobsOf(await run(REANNOTATE, { scheme: 'ncbi-disease' }, ADMIN, newer))).toEqual(['ncbi-disease: D N S']);
+    const unknown = await run(REANNOTATE, { scheme: 's800' }, ADMIN, newer);
+    expect(unknown.errors?.[0]).toMatchObject({ message: "unknown annotation scheme 's800': available schemes are bc5cdr, ncbi-disease", extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

@@ -79,8 +79,11 @@ export const jobsResolvers = {
       return remember(ctx, await ctx.queue.cancel(args.id));
     },
 
-    reannotate: (_: unknown, args: { olderThanModel?: string | null; all?: boolean | null; externalIdPrefix?: string | null }, ctx: GraphQLContext) =>
-      reannotate(ctx.store, ctx.queue, { ...args, owner: ctx.principal.owner }),
+    reannotate: (_: unknown, args: { olderThanModel?: string | null; all?: boolean | null; externalIdPrefix?: string | null; scheme?: string | null }, ctx: GraphQLContext) => {
+      const info = ctx.labelerInfo;
+      const labeler = info && { kind: info.kind, schemes: info.schemes ?? [], defaultScheme: info.defaultScheme ?? null };
+      return reannotate(ctx.store, ctx.queue, { ...args, owner: ctx.principal.owner, labeler });
+    },
   },
 
   Document: {

@@ -80,8 +80,11 @@ extend type Mutation {
   """
   Enqueues annotated documents whose model version is not olderThanModel (or, with all, every
   document); exactly one of them. Workers skip documents already annotated by their current labeler
-  and linker versions.
+  and linker versions under the same scheme. Each document is labelled again under the scheme it was
+  stored with (jobs are grouped by scheme; a stored scheme the running labeler no longer offers, when
+  this process knows the labeler, becomes its default), or under scheme when given (BAD_USER_INPUT
+  naming the available schemes for an unknown one).
   """
-  reannotate(olderThanModel: String, all: Boolean, externalIdPrefix: String): Reannotation! @auth(requires: SUBMITTER)
+  reannotate(olderThanModel: String, all: Boolean, externalIdPrefix: String, scheme: String): Reannotation! @auth(requires: SUBMITTER)
 }
 `;
