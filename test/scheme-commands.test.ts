@@ -87,6 +87,23 @@ describe('vaner submit --scheme', () => {
     expect((await stored('1', '2')).map((d) => d?.scheme)).toEqual(['s800', 's800']);
     expect(new Set((await stored('1'))[0]!.mentions.map((m) => m.scheme))).toEqual(new Set(['s800']));
   }, 60_000);
+
+  it('sends the scheme unchecked, with a warning, to an API that runs no worker (the worker checks it)', async () => {
+    const alone = createWorkspace({ VANER_MODEL_DIR: path.join(FIXTURES, 'tiny-bundle'), VANER_LABELER: 'auto' });
+    alone.env.VANER_API_KEY = await submitterKey(alone);
+    const api = await startServe(alone, ['--no-worker']);
+    try {
+      const result = await vaner(alone, 'submit', input, '--url', api.url, '--scheme', 'jnlpba');
+      expect([result.code, result.stderr]).toEqual([0, 'warning: the API does not report its labeler (no worker in that process), so scheme jnlpba is checked by the workers: a job under a scheme they lack fails\n']);
+      expect(result.stdout.split('\n')[1]).toBe('  created 2, updated 0, unchanged 0, rejected 0, failed 0');
+      const { jobs } = await gql<{ jobs: { edges: { node: { scheme: string | null; state: string } }[] } }>(api.url, alone.env.VANER_API_KEY, '{ jobs(first: 10) { edges { node { scheme state } } } }');
+      expect(jobs.edges.map((e) => e.node)).toEqual([{ scheme: 'jnlpba', state: 'QUEUED' }]);
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited;
+      alone.remove();
+    }
+  }, 60_000);
 });
 
 describe('vaner reannotate and schemes', () => {
