@@ -212,6 +212,10 @@ describe('annotation schemes from the CLI (the tiny v2 bundle)', () => {
     expect(plain.goldTypeMap).toEqual({});
     expect(Object.keys(plain.perType)).toEqual(['PROTEIN', 'DNA', 'CELL_LINE']);
     expect(plain.perType.PROTEIN).toMatchObject({ support: 2, tp: 0 }); // the model never says PROTEIN
+    // Asking for PROTEIN by name keeps it too.
+    const named = await vanerWith(model, 'eval', 'ner', '--gold', file, '--input-format', 'conll', '--scheme', 'jnlpba', '--types', 'PROTEIN,DNA', '--json');
+    expect([named.code, named.stderr.includes('renamed')]).toEqual([0, false]);
+    expect(Object.keys((JSON.parse(named.stdout) as { perType: object }).perType)).toEqual(['PROTEIN', 'DNA']);
   });
 });
 

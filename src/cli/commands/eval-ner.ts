@@ -22,7 +22,8 @@ scored (intersected with --types when given). CoNLL gold is scored on the text r
 tokens (joined by single spaces), so offsets compare directly.
 
 Gold PROTEIN mentions (JNLPBA's protein) are scored as GENE when the labeler labels GENE and has no
-PROTEIN type, as the VANER model does (it reports proteins as GENE); one stderr line says how many.
+PROTEIN type, as the VANER model does (it reports proteins as GENE), unless --types names PROTEIN;
+one stderr line says how many.
 --gold-type-map replaces that rule: none scores gold types as they are; FROM=TO pairs rename those.
 
 options:
@@ -94,7 +95,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
   try {
     // Checked before reading the gold file: an unknown scheme names the available ones.
     const scheme = schemeFor(resources.labeler, values.scheme);
-    const typeMap = givenTypeMap ?? defaultGoldTypeMap(resources.labeler.types);
+    // The default renaming leaves alone a type the user asked for by name (--types PROTEIN scores PROTEIN).
+    const typeMap = givenTypeMap ?? new Map([...defaultGoldTypeMap(resources.labeler.types)].filter(([from]) => !requested?.includes(from)));
     const renamed = new Map<EntityType, number>();
     const records = readPlanned(goldPlan, {
       ...(gold.spooled ? { label: gold.label } : {}),
