@@ -157,11 +157,14 @@ def write_bundle2(out_dir: str, model, tok, cfg: dict, metrics: dict, card: str,
         "createdAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }
     int8_path = os.path.join(out_dir, "model.int8.onnx")
+    if os.path.exists(int8_path):
+        os.remove(int8_path)  # a stale int8 file would not match the new float weights
     if (cfg.get("export") or {}).get("int8", True):
         from .quantize import add_int8_to_bundle
-        add_int8_to_bundle(out_dir, manifest)
-    elif os.path.exists(int8_path):
-        os.remove(int8_path)  # a stale int8 file would not match the new float weights
+        try:
+            add_int8_to_bundle(out_dir, manifest)
+        except ValueError as e:  # e.g. a 7B graph beyond one protobuf file: the bundle stays float32-only
+            log(f"[export2] no int8 weights: {e}")
     write_manifest(out_dir, manifest)
     with open(os.path.join(out_dir, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
         f.write(card)
