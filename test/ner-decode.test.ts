@@ -152,6 +152,16 @@ describe('resolveOverlaps', () => {
     expect(resolveOverlaps([s(0, 4, 'A', null), s(2, 6, 'B', null)], ['B', 'A'])).toEqual([s(2, 6, 'B', null)]);
   });
 
+  it('ranks the primary types (a scheme\'s) above every other type, whatever the confidence', () => {
+    const spans = [s(0, 3, 'DISEASE', 0.9), s(0, 2, 'SPECIES', 0.6), s(4, 6, 'GENE', 0.8), s(5, 7, 'CHEMICAL', 0.3)];
+    expect(resolveOverlaps(spans, ['CHEMICAL', 'DISEASE', 'GENE', 'SPECIES'], ['SPECIES'])).toEqual([s(0, 2, 'SPECIES', 0.6), s(4, 6, 'GENE', 0.8)]);
+    // Among primary types, and among the others, the confidence rule still decides.
+    expect(resolveOverlaps(spans, ['CHEMICAL', 'DISEASE', 'GENE', 'SPECIES'], ['SPECIES', 'DISEASE'])).toEqual([s(0, 3, 'DISEASE', 0.9), s(4, 6, 'GENE', 0.8)]);
+    expect(resolveOverlaps(spans, ['CHEMICAL', 'DISEASE', 'GENE', 'SPECIES'], ['CHEMICAL'])).toEqual([s(0, 3, 'DISEASE', 0.9), s(5, 7, 'CHEMICAL', 0.3)]);
+    // No primary types: the plain rule.
+    expect(resolveOverlaps(spans, ['CHEMICAL', 'DISEASE', 'GENE', 'SPECIES'])).toEqual([s(0, 3, 'DISEASE', 0.9), s(4, 6, 'GENE', 0.8)]);
+  });
+
   it('keeps touching spans (end is exclusive)', () => {
     expect(resolveOverlaps([s(0, 2, 'A', 0.5), s(2, 4, 'B', 0.9)], [])).toEqual([s(0, 2, 'A', 0.5), s(2, 4, 'B', 0.9)]);
   });

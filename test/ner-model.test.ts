@@ -275,6 +275,17 @@ describe('tiny bundle', () => {
     }
   });
 
+  it('the scheme\'s types win overlaps: their spans equal those of a call restricted to them', async () => {
+    const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
+    for (const scheme of ['s800', 'bc5cdr', 'jnlpba']) {
+      const own = manifest.schemes.find((s) => s.name === scheme)!.types;
+      const all = await labeler.label(docs, { scheme });
+      const only = await labeler.label(docs, { scheme, types: own });
+      // Other types may only fill what the scheme's types leave free.
+      expect(all.map((spans) => plain(spans.filter((s) => own.includes(s.type))))).toEqual(only.map(plain));
+    }
+  });
+
   it('restricts types per call and rejects types the bundle lacks', async () => {
     const text = SENTENCES.join(' ');
     const [all] = await labeler.label([{ id: 'x', text }]);

@@ -210,7 +210,10 @@ function buildLabeler(
       throw new VanerError('BAD_USER_INPUT', `types: ${unsupported.join(', ')} not supported by ${manifest.name} (has ${types.join(', ')})`);
     }
     const active = types.filter((t) => wanted.includes(t));
-    const prefix = prefixOf(schemeFor(self, labelOptions.scheme)!);
+    const schemeName = schemeFor(self, labelOptions.scheme)!;
+    const prefix = prefixOf(schemeName);
+    // Where spans of two types overlap, the scheme's own types win (span-overlaps.ts says why).
+    const primaryTypes = resolveScheme(manifest, schemeName).types;
     const signal = labelOptions.signal;
 
     // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
@@ -286,7 +289,7 @@ function buildLabeler(
         const merged = mergeWindows(windows, perWindow, doc.words.length, manifest.labels.length);
         for (const span of decodeType(merged, doc.words.length, type)) spans.push(span);
       }
-      results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types)));
+      results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
     }
     return results;
   }
