@@ -95,22 +95,33 @@ describe('one pass over every type with the knowledge channel (echo bundle)', ()
 
   const SENTENCE = 'Zorblatine induced lung cancer in hamsters with kinase mutations and cell death.';
 
-  it('labels every type from one pass; overlapping spans of different heads resolve by confidence', async () => {
+  it('labels every type from one pass; overlaps between heads go to the scheme\'s types, then to confidence', async () => {
     const batches: number[] = [];
     const counting = await createLabeler(ECHO, { knowledge: dictionary, intraOpThreads: 1, thread: 'main', onBatch: (b) => batches.push(b.size) });
     try {
       const [spans] = await counting.label([{ id: 'a', text: SENTENCE }]);
-      // Zorblatine: knowledge CHEMICAL B. "lung cancer": knowledge DISEASE B I (0.9094), but '▁lung' fires the GENE
-      // head with 0.9909: the GENE span wins the overlap and the DISEASE span goes. hamsters: knowledge SPECIES (plural folded).
-      // kinase: the GENE head from its word piece; cell: the CELL_TYPE head from its word piece.
-      expect(plain(spans!)).toEqual([
-        [0, 10, 'CHEMICAL', 'Zorblatine', Number(P_KNOWLEDGE.toFixed(4))],
-        [19, 23, 'GENE', 'lung', Number(P_PIECE6.toFixed(4))],
+      // Zorblatine: knowledge CHEMICAL B. "lung cancer": knowledge DISEASE B I (0.9094), while '▁lung' fires the GENE
+      // head with 0.9909: under the default scheme bc5cdr (types CHEMICAL, DISEASE) the DISEASE span wins the
+      // overlap. hamsters: knowledge SPECIES (plural folded). kinase: the GENE head from its word piece; cell: the
+      // CELL_TYPE head from its word piece.
+      const rest = [
         [34, 42, 'SPECIES', 'hamsters', Number(P_KNOWLEDGE.toFixed(4))],
         [48, 54, 'GENE', 'kinase', Number(P_PIECE4.toFixed(4))],
         [69, 73, 'CELL_TYPE', 'cell', Number(P_PIECE4.toFixed(4))],
+      ];
+      expect(plain(spans!)).toEqual([
+        [0, 10, 'CHEMICAL', 'Zorblatine', Number(P_KNOWLEDGE.toFixed(4))],
+        [19, 30, 'DISEASE', 'lung cancer', Number(P_KNOWLEDGE.toFixed(4))],
+        ...rest,
       ]);
       expect(batches).toEqual([1]); // one window, one pass, eight types
+      // Under linnaeus (SPECIES only) neither GENE nor DISEASE is the scheme's: the more confident GENE span wins.
+      const [linnaeus] = await counting.label([{ id: 'a', text: SENTENCE }], { scheme: 'linnaeus' });
+      expect(plain(linnaeus!)).toEqual([
+        [0, 10, 'CHEMICAL', 'Zorblatine', Number(P_KNOWLEDGE.toFixed(4))],
+        [19, 23, 'GENE', 'lung', Number(P_PIECE6.toFixed(4))],
+        ...rest,
+      ]);
     } finally {
       await counting.close();
     }
@@ -139,11 +150,11 @@ describe('one pass over every type with the knowledge channel (echo bundle)', ()
     expect(labeler.defaultScheme).toBe('bc5cdr');
     const [ncbi] = await labeler.label([{ id: 'a', text: SENTENCE }], { scheme: 'ncbi-disease' });
     expect(ncbi!.map((s) => s.type)).not.toContain('CHEMICAL');
-    expect(ncbi!.map((s) => s.text)).toEqual(['lung', 'hamsters', 'kinase', 'cell']);
+    expect(ncbi!.map((s) => s.text)).toEqual(['lung cancer', 'hamsters', 'kinase', 'cell']);
     const byDefault = await createLabeler(ECHO, { knowledge: dictionary, scheme: 'ncbi-disease', intraOpThreads: 1, thread: 'main' });
     try {
       expect(byDefault.defaultScheme).toBe('ncbi-disease');
-      expect((await byDefault.label([{ id: 'a', text: SENTENCE }]))[0]!.map((s) => s.text)).toEqual(['lung', 'hamsters', 'kinase', 'cell']);
+      expect((await byDefault.label([{ id: 'a', text: SENTENCE }]))[0]!.map((s) => s.text)).toEqual(['lung cancer', 'hamsters', 'kinase', 'cell']);
       expect((await byDefault.label([{ id: 'a', text: SENTENCE }], { scheme: 'bc5cdr' }))[0]![0]!.text).toBe('Zorblatine');
     } finally {
       await byDefault.close();
