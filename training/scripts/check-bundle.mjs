@@ -4,7 +4,7 @@
 //  * encodes every word of tokenizer-parity.json with @huggingface/tokenizers and compares with sentencepiece.
 // Prints one JSON line with the results; exits 1 when a check fails. Usage:
 //   node training/scripts/check-bundle.mjs <bundle-dir> [--reference file] [--parity file]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -39,7 +39,8 @@ if (opt.reference) {
   if (!dimsOk || !(maxDiff <= ref.atol)) failed = true;
   // Int8 weights (quantize.py) cannot match torch to 1e-4; what must hold is the decision: the label argmax at
   // real (unpadded) positions agrees with torch's at >= 90 % of (position, head) pairs, and nothing is NaN.
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : {};
   if (manifest.int8Weights) {
     const q = await runReference(join(dir, manifest.int8Weights.file), ref);
     const labels = ref.dims[ref.dims.length - 1];
