@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     ap.add_argument("--config", default=None)
     ap.add_argument("--out", default=None)
     ap.add_argument("--init", default=None, help="checkpoint to start fine-tuning from")
-    ap.add_argument("--ckpt", default=None, help="checkpoint to export/evaluate")
+    ap.add_argument("--ckpt", default=None, help="checkpoint to export/evaluate; a,b,c averages their weights")
     # 1 by default: on the shared 2-core host, 2 intra-op threads ran 10x SLOWER than 1 (166 vs 1725 tok/s, OpenMP
     # threads spin-waiting on cores that other processes hold). Use --threads 2 (or more) on an idle host.
     ap.add_argument("--threads", type=int, default=int(os.environ.get("VANER_THREADS", "1")))

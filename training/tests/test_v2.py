@@ -126,6 +126,25 @@ class WindowsTest(unittest.TestCase):
 
 
 class TrainingTest(unittest.TestCase):
+    def test_load_ckpt2_averages_comma_separated_checkpoints(self):
+        from vaner.pipeline2 import load_ckpt2
+        d = tempfile.mkdtemp()
+        try:
+            models = [tiny_v2(1), tiny_v2(2)]
+            paths = []
+            for i, m in enumerate(models):
+                p = os.path.join(d, f"c{i}.pt")
+                torch.save({"config": m.config.to_dict(), "state": m.state_dict(), "stats": {"steps": 10 * (i + 1)}}, p)
+                paths.append(p)
+            avg = load_ckpt2(",".join(paths))
+            for k, v in avg.state_dict().items():
+                expected = (models[0].state_dict()[k].float() + models[1].state_dict()[k].float()) / 2
+                self.assertTrue(torch.allclose(v, expected), k)
+            self.assertEqual(avg.stats["averaged_steps"], [10, 20])
+            self.assertNotIn("averaged_steps", load_ckpt2(paths[0]).stats)
+        finally:
+            shutil.rmtree(d)
+
     def test_uncovered_heads_get_no_gradient(self):
         t = tok()
         model = tiny_v2()

@@ -103,7 +103,9 @@ def model_card2(cfg: dict, model, stats: dict, metrics: dict, extra: str = "") -
         "* Trained from scratch (no warm start).",
         f"* Fine-tuning: {stats.get('steps', 0)} steps, {stats.get('tokens', 0)} tokens seen "
         f"({stats.get('epoch_tokens', 0)} tokens per epoch, {stats.get('windows', 0)} windows), "
-        f"{stats.get('seconds', 0)} s.",
+        f"{stats.get('seconds', 0)} s." + (f" Weights: the average of the checkpoints at steps "
+                                          f"{', '.join(str(s) for s in stats['averaged_steps'])} of this run."
+                                          if stats.get("averaged_steps") else ""),
         "* Data (training splits only): BC5CDR (chemicals, diseases), NCBI-disease, BC2GM, LINNAEUS, JNLPBA "
         "(protein as GENE, DNA, RNA, cell line, cell type), Species-800, GNormPlus and NLM-Gene (genes); each "
         "sentence supervises only the heads of the types its corpus annotates.",
