@@ -16,9 +16,9 @@
  * One warm-up call (not timed) precedes the measured run, so session and kernel initialisation are excluded.
  *
  * Compute: `model GFLOP/s` is the operations of the batches that ran (src/ner/model-flops.ts, from the padded batch
- * shapes) over the wall time; `matmul GFLOP/s` is what onnxruntime reaches on one float32 MatMul shaped like the
- * model's MLP (bench/matmul.onnx, the same thread count), i.e. what this machine can do at best. For int8 weights the
- * model's "FLOP" are int8 multiply-adds, so it can exceed the float32 matmul rate.
+ * shapes) over the wall time; `matmul GFLOP/s` is what onnxruntime reaches on one large float32 MatMul
+ * (bench/matmul.onnx, the same thread count, measured before the labeler starts), i.e. what this machine can do at
+ * best. For int8 weights the model's "FLOP" are int8 multiply-adds, so it can exceed the float32 matmul rate.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -65,11 +65,12 @@ function percentile(sorted: readonly number[], q: number): number {
 
 /** Renders rows as an aligned two-column table. */
 /**
- * GFLOP/s of onnxruntime on Y = A @ B with A [2048, 256] and B [256, 688] (a batch of 16 x 128 tokens through the
- * model's gate projection), best of 5 runs of ~0.2 s each, with `threads` intra-op threads (0 = runtime default).
+ * GFLOP/s of onnxruntime on Y = A @ B with A [512, 4096] and B [4096, 512]: 2.1 GFLOP per run against a 1 MB result,
+ * so copying the result out of onnxruntime does not hide the rate (it did with model-sized products); best of 5
+ * rounds of ~0.2 s each, with `threads` intra-op threads (0 = runtime default).
  */
 async function matmulRate(threads: number): Promise<number> {
-  const [m, k, n] = [2048, 256, 688];
+  const [m, k, n] = [512, 4096, 512];
   const session = await ort.InferenceSession.create(path.join(PROJECT_ROOT, 'bench', 'matmul.onnx'), {
     intraOpNumThreads: threads,
     executionProviders: ['cpu'],
@@ -167,6 +168,9 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
       : await createDictionaryLabeler({ names: readKnowledgeBaseNames(kbDir), excludeEntityIds: await readDictionaryExclusions(kbDir) });
     const dictionarySeconds = (performance.now() - dictionaryStarted) / 1000;
 
+    // Measured before the labeler's session exists: its intra-op threads keep spinning for a while after each run
+    // and would take cores from the measurement.
+    const matmul = providers[0] === 'cpu' ? await matmulRate(threads) : null;
     const timings: BatchTiming[] = [];
     let record = false;
     const labeler = await createLabeler(bundle, {
@@ -201,7 +205,6 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
       const paddedTokens = timings.reduce((n, t) => n + t.size * t.length, 0);
       const m = labeler.manifest;
       const flops = timings.reduce((n, t) => n + batchFlops(m.architecture, m.heads.length, m.labels.length, t.size, t.length), 0);
-      const matmul = labeler.provider === 'cpu' ? await matmulRate(threads) : null;
       process.stdout.write(
         table([
           ['bundle', `${labeler.version} (${path.relative(process.cwd(), bundle) || bundle})`],
