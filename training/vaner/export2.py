@@ -18,7 +18,7 @@ from . import data2 as D2
 from .export import OPSET, node_check, sha256_file
 from .knowledge import compute_spans, num_knowledge_ids, word_knowledge_ids
 from .model import ExportWrapperV2, VanerForTokenClassification
-from .pipeline import REPO, _wd, device_of, log
+from .pipeline import REPO, _wd, card_metrics_table, device_of, log
 from .pipeline2 import (H, Window, collate2, dev_windows, evaluate2, load_ckpt2, load_tokenizer2, make_windows,
                         read_records2)
 from .words import split_words
@@ -115,10 +115,8 @@ def model_card2(cfg: dict, model, stats: dict, metrics: dict, extra: str = "") -
         f"jitter: {json.dumps(cfg['data'].get('knowledge_augment', {}))}.",
         f"* Where: {cfg.get('hardware', 'CPU')}; torch {torch.__version__}.",
         "", "## Development metrics (Python evaluator, strict entity-level, word-level BIO, sentence windows)", "",
-        "| set/type | precision | recall | F1 | entities |", "|---|---|---|---|---|",
     ]
-    for k, v in sorted(metrics.items()):
-        lines.append(f"| {k} | {v['precision']:.4f} | {v['recall']:.4f} | {v['f1']:.4f} | {v.get('entities', '')} |")
+    lines += card_metrics_table(metrics, "set/type")
     lines += ["", "Test splits were never read. The product re-measures with `vaner eval ner` (README).", ""]
     if extra:
         lines += [extra, ""]

@@ -449,14 +449,20 @@ def model_card(cfg: dict, model, stats: dict, metrics: dict, extra: str = "") ->
         f"* Data: {', '.join(training_data(cfg))}.",
         f"* Where: {cfg.get('hardware', 'CPU')}; torch {torch.__version__}.",
         "", "## Development metrics (strict entity-level, word-level BIO, Python evaluator)", "",
-        "| set | precision | recall | F1 | entities |", "|---|---|---|---|---|",
     ]
-    for k, v in sorted(metrics.items()):
-        lines.append(f"| {k} | {v['precision']:.4f} | {v['recall']:.4f} | {v['f1']:.4f} | {v.get('entities', '')} |")
+    lines += card_metrics_table(metrics, "set")
     lines += ["", "Test splits were never read. Numbers here are for model selection; the runtime re-measures.", ""]
     if extra:
         lines += [extra, ""]
     return "\n".join(lines)
+
+
+def card_metrics_table(metrics: dict, key_header: str) -> List[str]:
+    """The model cards' development table (format 1 and 2): one row per key, sorted."""
+    lines = [f"| {key_header} | precision | recall | F1 | entities |", "|---|---|---|---|---|"]
+    for k, v in sorted(metrics.items()):
+        lines.append(f"| {k} | {v['precision']:.4f} | {v['recall']:.4f} | {v['f1']:.4f} | {v.get('entities', '')} |")
+    return lines
 
 
 def training_data(cfg: dict) -> List[str]:

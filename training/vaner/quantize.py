@@ -13,7 +13,6 @@ it writes is the same fused op quantize_dynamic produces on CPU. Measured on the
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from typing import Tuple
@@ -74,19 +73,12 @@ def quantize_int8(src: str, dst: str) -> Tuple[int, int]:
     return count, os.path.getsize(dst)
 
 
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def add_int8_to_bundle(bundle_dir: str, manifest: dict, file: str = "model.int8.onnx") -> dict:
     """Quantizes ``bundle_dir``'s float32 weights into ``file`` and records it in ``manifest`` (returned)."""
+    from .export import sha256_file
     src = os.path.join(bundle_dir, manifest["weights"]["file"])
     dst = os.path.join(bundle_dir, file)
     count, _ = quantize_int8(src, dst)
-    manifest["int8Weights"] = {"file": file, "sha256": sha256(dst), "method": "dynamic-int8-per-column",
+    manifest["int8Weights"] = {"file": file, "sha256": sha256_file(dst), "method": "dynamic-int8-per-column",
                                "matmuls": count}
     return manifest
