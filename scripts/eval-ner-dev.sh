@@ -6,6 +6,8 @@
 #   bash scripts/eval-ner-dev.sh [labeler ...]        default: model dictionary
 #   ... | node scripts/ner-dev-table.mjs              the same lines as one Markdown table of F1
 #   DATA=/path/to/shared/data  KB=/tmp/kb-train  EV=/tmp/ev-dev  VANER_MODEL_DIR=models/vaner-small
+#   PREDICTIONS=DIR   also write the model's spans per set to DIR/<scheme>.jsonl (`eval ner --predictions`), the
+#                     input of scripts/tune-thresholds.mjs (run with VANER_MODEL_THRESHOLDS=none for that)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/data}
@@ -30,6 +32,10 @@ for labeler in "${labelers[@]}"; do
     IFS='|' read -r name gold extra scheme <<<"$entry"
     scheme_opt=()
     [ "$labeler" != dictionary ] && scheme_opt=(--scheme "$scheme")
+    if [ -n "${PREDICTIONS:-}" ] && [ "$labeler" = model ]; then
+      mkdir -p "$PREDICTIONS"
+      scheme_opt+=(--predictions "$PREDICTIONS/$scheme.jsonl")
+    fi
     # shellcheck disable=SC2086
     out=$(VANER_KB_DIR="$KB" VANER_DATA_DIR="$EV" node dist/cli/main.js eval ner --gold "$gold" $extra \
           --labeler "$labeler" "${scheme_opt[@]}" --skip-mismatched --json 2>/dev/null) || out='{"error":true}'

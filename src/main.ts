@@ -215,6 +215,7 @@ export async function buildLabeler(store: Store, config: Config, choice: Labeler
       ...(config.scheme === null ? {} : { scheme: config.scheme }),
       executionProviders: config.executionProviders,
       precision: config.modelPrecision,
+      thresholds: config.modelThresholds,
       batchSize: config.nerBatchSize,
       intraOpThreads: config.nerThreads,
       logger,

@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -193,6 +193,26 @@ describe('annotation schemes from the CLI (the tiny v2 bundle)', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^scored 2 documents with labeler vaner vaner-tiny@\S+ \(scheme ncbi-disease\)\n$/);
     expect((JSON.parse(result.stdout) as { labeler: unknown }).labeler).toEqual({ kind: 'vaner', version: expect.stringMatching(/^vaner-tiny@/) as unknown, scheme: 'ncbi-disease' });
+  });
+
+  it('vaner eval ner --predictions writes each document with its gold and predicted spans, consistent with the scores', async () => {
+    const out = path.join(dataDir, 'predictions.jsonl');
+    const result = await vanerWith(model, 'eval', 'ner', '--gold', path.join(FIXTURES, 'cli', 'tiny-gold.pubtator'), '--predictions', out, '--json');
+    expect(result.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as {
+      id: string; text: string; gold: { start: number; end: number; type: string }[]; predicted: { start: number; end: number; type: string; confidence: number }[];
+    });
+    expect(lines.length).toBe(2);
+    const scores = JSON.parse(result.stdout) as { micro: { tp: number; fp: number; fn: number } };
+    const key = (s: { start: number; end: number; type: string }): string => `${s.start}:${s.end}:${s.type}`;
+    const gold = lines.flatMap((l) => l.gold.map((g) => `${l.id}/${key(g)}`));
+    const predicted = lines.flatMap((l) => l.predicted.map((p) => `${l.id}/${key(p)}`));
+    expect(gold.length).toBe(scores.micro.tp + scores.micro.fn);
+    expect(lines.every((l) => l.text.length > 0 && l.predicted.every((p) => typeof p.confidence === 'number'))).toBe(true);
+    expect(predicted.filter((p) => gold.includes(p)).length).toBe(scores.micro.tp);
+    // An unwritable destination is a usage error, and no partial file is left.
+    const bad = await vanerWith(model, 'eval', 'ner', '--gold', path.join(FIXTURES, 'cli', 'tiny-gold.pubtator'), '--predictions', path.join(dataDir, 'no', 'such', 'dir', 'p.jsonl'));
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('error [BAD_USER_INPUT]: cannot write --predictions')]);
   });
 
   it('vaner eval ner scores JNLPBA protein gold as GENE for the model, says so, and --gold-type-map none keeps PROTEIN', async () => {

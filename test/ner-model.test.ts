@@ -351,6 +351,47 @@ describe('tiny bundle', () => {
     }
   });
 
+  it('decision thresholds: a scheme\'s minConfidence drops its spans below it, before overlaps; none keeps them', async () => {
+    const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
+    const all = (await labeler.label(docs, { scheme: manifest.defaultScheme })).flat();
+    const counts = new Map<string, number>();
+    for (const s of all) counts.set(s.type, (counts.get(s.type) ?? 0) + 1);
+    const type = [...counts].sort((a, b) => b[1] - a[1])[0]![0] as Span['type'];
+    const confidences = all.filter((s) => s.type === type).map((s) => s.confidence!).sort((a, b) => a - b);
+    expect(confidences.length).toBeGreaterThan(1);
+    // A floor between the lowest and the highest confidence of that type: some spans go, some stay.
+    const floor = (confidences[0]! + confidences[confidences.length - 1]!) / 2;
+    const dir = copyBundle();
+    try {
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: Record<string, number> }[] };
+      raw.schemes.find((s) => s.name === manifest.defaultScheme)!.minConfidence = { [type]: floor };
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      const thresholded = await open({ intraOpThreads: 1 }, dir);
+      const raw2 = await open({ intraOpThreads: 1, thresholds: 'none' }, dir);
+      try {
+        const kept = (await thresholded.label(docs)).flat();
+        const ofType = kept.filter((s) => s.type === type);
+        expect(ofType.length).toBeGreaterThan(0);
+        expect(ofType.every((s) => s.confidence! >= floor)).toBe(true);
+        // Every span of that type at or above the floor survives, and no span of that type below it does.
+        expect(ofType.map((s) => [s.start, s.end])).toEqual(all.filter((s) => s.type === type && s.confidence! >= floor).map((s) => [s.start, s.end]));
+        expect(kept.length).toBeLessThan(all.length);
+        // Another scheme has no thresholds: nothing is dropped there.
+        const other = manifest.schemes.find((s) => s.name !== manifest.defaultScheme);
+        if (other) expect((await thresholded.label(docs, { scheme: other.name })).flat().length).toBe((await labeler.label(docs, { scheme: other.name })).flat().length);
+        // `none` keeps every decoded span and says so in the version stored with mentions.
+        expect((await raw2.label(docs)).map(plain)).toEqual((await labeler.label(docs)).map(plain));
+        expect(raw2.version).toBe(`${manifest.name}@${manifest.version}+nothresholds`);
+        expect(thresholded.version).toBe(`${manifest.name}@${manifest.version}`);
+      } finally {
+        await Promise.all([thresholded.close(), raw2.close()]);
+      }
+      await expect(open({ thresholds: 'some' as 'none' }, dir)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('options.thresholds') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('int8 weights: missing from the manifest is CONFIG_INVALID naming quantize2; a changed file is MODEL_INVALID', async () => {
     const dir = copyBundle();
     try {

@@ -40,6 +40,9 @@ const schemeSchema = z.object({
   types: z.array(entityType).min(1),
   datasets: z.record(z.string(), z.string().min(1)),
   instruction: z.string().min(1),
+  // Optional per-type decision thresholds: a span of that type whose confidence (decode.ts) is below it is dropped.
+  // Chosen on development splits by scripts/tune-thresholds.mjs (docs/bundle-format.md); absent = keep every span.
+  minConfidence: z.record(z.string(), z.number().min(0).max(1)).optional(),
 });
 
 const manifestSchema = z
@@ -110,6 +113,9 @@ const manifestSchema = z
       });
       for (const t of seen) {
         if (s.datasets[t] === undefined) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'datasets', t], message: 'required for every type of entityTypes' });
+      }
+      for (const t of Object.keys(s.minConfidence ?? {})) {
+        if (!seen.has(t as EntityType)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'minConfidence', t], message: `${t} is not in entityTypes` });
       }
     });
     if (!names.has(m.defaultScheme)) {

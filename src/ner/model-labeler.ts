@@ -68,6 +68,13 @@ export interface ModelLabelerOptions {
    * @defaultValue 'auto'
    */
   readonly precision?: 'auto' | WeightsPrecision;
+  /**
+   * Decision thresholds (VANER_MODEL_THRESHOLDS): `'bundle'` drops spans below their scheme's `minConfidence` for
+   * their type (manifest; chosen on development splits), `'none'` keeps every decoded span, which is what
+   * scripts/tune-thresholds.mjs needs to choose them.
+   * @defaultValue 'bundle'
+   */
+  readonly thresholds?: 'bundle' | 'none';
 }
 
 /** A VANER labeler, with what benchmarks and logs want to know about it. */
@@ -102,6 +109,7 @@ const optionsSchema = z.object({
   ),
   scheme: z.string().min(1).optional(),
   precision: z.enum(['auto', 'fp32', 'int8']).optional(),
+  thresholds: z.enum(['bundle', 'none']).optional(),
 });
 
 function validateOptions(options: ModelLabelerOptions): void {
@@ -202,6 +210,7 @@ function buildLabeler(
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | null = null;
   const self = { kind: 'vaner', schemes, defaultScheme };
+  const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some((s) => Object.keys(s.minConfidence ?? {}).length > 0);
 
   async function labelAll(inputs: readonly LabelInput[], labelOptions: LabelOptions): Promise<Span[][]> {
     const wanted = labelOptions.types ?? types;
@@ -213,7 +222,9 @@ function buildLabeler(
     const schemeName = schemeFor(self, labelOptions.scheme)!;
     const prefix = prefixOf(schemeName);
     // Where spans of two types overlap, the scheme's own types win (span-overlaps.ts says why).
-    const primaryTypes = resolveScheme(manifest, schemeName).types;
+    const scheme = resolveScheme(manifest, schemeName);
+    const primaryTypes = scheme.types;
+    const minConfidence = options.thresholds === 'none' ? {} : (scheme.minConfidence ?? {});
     const signal = labelOptions.signal;
 
     // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
@@ -287,7 +298,9 @@ function buildLabeler(
         if (windows.length > 0 && head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
         const perWindow = windows.map((w, k) => headProbabilities(out.rows[base + k]!, w.end - w.start, out.heads, out.labels, head));
         const merged = mergeWindows(windows, perWindow, doc.words.length, manifest.labels.length);
-        for (const span of decodeType(merged, doc.words.length, type)) spans.push(span);
+        // Below-threshold spans go before overlaps are resolved, so a dropped span cannot suppress another type's.
+        const floor = minConfidence[type] ?? 0;
+        for (const span of decodeType(merged, doc.words.length, type)) if (span.confidence >= floor) spans.push(span);
       }
       results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
     }
@@ -298,7 +311,8 @@ function buildLabeler(
     kind: 'vaner',
     // int8 weights label slightly differently from float32 ones, so the version (stored with every mention, and what
     // reannotation compares) says which ran.
-    version: `${manifest.name}@${manifest.version}${precision === 'int8' ? '+int8' : ''}`,
+    // Likewise a labeler that ignores the bundle's thresholds (VANER_MODEL_THRESHOLDS=none) keeps spans it would drop.
+    version: `${manifest.name}@${manifest.version}${precision === 'int8' ? '+int8' : ''}${ignoresThresholds ? '+nothresholds' : ''}`,
     types,
     schemes,
     defaultScheme,

@@ -469,7 +469,8 @@ def stage_finetune2(cfg: dict) -> dict:
         if rewarm_from is not None and step - rewarm_from < fc.get("warmup", 50):
             warm = (step - rewarm_from + 1) / fc.get("warmup", 50)  # fresh Adam moments: ramp up again
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, steps, fc["lr"], fc.get("warmup", 50), time_frac=tf) * g.get("lr_scale", 1.0) * warm
+            g["lr"] = (lr_at(step, steps, fc["lr"], fc.get("warmup", 50), floor=fc.get("lr_floor", 0.1), time_frac=tf)
+                       * g.get("lr_scale", 1.0) * warm)
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)

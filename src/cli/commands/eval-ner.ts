@@ -11,10 +11,11 @@ import { parseEvalArgs, writeWarnings } from '../eval-common.js';
 import { openCliInputs, type CliInput } from '../input-files.js';
 import { labelRecords } from '../label-records.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
+import { openPredictionWriter, type PredictionWriter } from '../prediction-writer.js';
 
 const GOLD_FORMATS = ['auto', 'pubtator', 'conll', 'brat', 'jsonl'] as const;
 
-export const HELP = `usage: vaner eval ner --gold <file> [--input-format pubtator|conll|brat|jsonl] [--labeler auto|model|dictionary|union] [--scheme NAME] [--types CHEMICAL,DISEASE] [--gold-type-map FROM=TO,...|none] [--json]
+export const HELP = `usage: vaner eval ner --gold <file> [--input-format pubtator|conll|brat|jsonl] [--labeler auto|model|dictionary|union] [--scheme NAME] [--types CHEMICAL,DISEASE] [--gold-type-map FROM=TO,...|none] [--predictions FILE] [--json]
 
 Labels the text of every gold document and prints strict entity-level precision, recall and F1
 (exact start, end and type) per type and micro-averaged. Only types that occur in the gold file are
@@ -42,6 +43,8 @@ options:
   --skip-mismatched    skip gold mentions whose offsets do not match their text (with a warning)
                        instead of failing; some public corpora have a few
   --batch-size N       documents per labeler call (default VANER_NER_BATCH_SIZE)
+  --predictions FILE   also write one JSON line per document (id, text, gold and predicted spans with
+                       their confidence) for error analysis; the file is replaced
   --json               print the scores as JSON instead of a table
   -h, --help           show this help
 `;
@@ -57,6 +60,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     'default-type': { type: 'string' },
     'skip-mismatched': { type: 'boolean' },
     'batch-size': { type: 'string' },
+    predictions: { type: 'string' },
   });
   if (values === null) return 0;
   if (values.format !== undefined && values['input-format'] !== undefined) {
@@ -92,6 +96,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     throw error;
   }
   const tally = createWarningTally();
+  let predictions: PredictionWriter | null = null;
   try {
     // Checked before reading the gold file: an unknown scheme names the available ones.
     const scheme = schemeFor(resources.labeler, values.scheme);
@@ -106,6 +111,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     });
     // Only spans are kept per document (not texts), so memory stays small on large gold files.
     const documents: EvalDocument[] = [];
+    if (values.predictions !== undefined) predictions = await openPredictionWriter(values.predictions);
     const goldTypes = new Set<EntityType>();
     const labelTypes = requested ?? undefined;
     for await (const { record, spans } of labelRecords(records, resources.labeler, {
@@ -117,7 +123,17 @@ export async function run(argv: string[], env: Env): Promise<number> {
       const gold: ScoredSpan[] = mapGoldTypes((record.mentions ?? []).map(({ start, end, type }) => ({ start, end, type })), typeMap, renamed);
       for (const m of gold) goldTypes.add(m.type);
       documents.push({ gold, predicted: spans.map(({ start, end, type }) => ({ start, end, type })) });
+      if (predictions) {
+        await predictions.write({
+          id: record.externalId ?? `#${documents.length - 1}`,
+          text: record.text,
+          gold,
+          predicted: spans.map(({ start, end, type, confidence }) => ({ start, end, type, confidence })),
+        });
+      }
     }
+    await predictions?.close();
+    predictions = null;
     const scored = ENTITY_TYPES.filter((t) => goldTypes.has(t) && (!requested || requested.includes(t)));
     if (scored.length === 0) {
       throw new VanerError('BAD_USER_INPUT', `the gold file has no mentions${requested ? ` of ${requested.join(', ')}` : ''} to score`);
@@ -137,6 +153,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
     }
     return 0;
   } finally {
+    await predictions?.abandon();
     shutdown.dispose();
     await resources.close();
     await opened.dispose();

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Chooses a bundle's decision thresholds (manifest `schemes[].minConfidence`, docs/bundle-format.md) on
+// development predictions, and with --write records them in the manifest.
+//
+//   VANER_MODEL_THRESHOLDS=none PREDICTIONS=/tmp/pred bash scripts/eval-ner-dev.sh model
+//   node scripts/tune-thresholds.mjs --bundle models/vaner-small --predictions /tmp/pred [--write]
+//
+// Input: one `<scheme>.jsonl` per scheme, written by `vaner eval ner --predictions` with the thresholds off (every
+// decoded span with its confidence). For each type of a scheme that its gold file has, the threshold is the one of
+// 0.50, 0.55, ..., 0.95 with the best strict F1, kept only when it gains at least --min-gain F1 points over keeping
+// every span (a smaller gain is within the noise of one development set). Why thresholds at all: the model emits
+// many low-confidence spans that are wrong (on BC5CDR development, diseases at confidence < 0.8: 2 of 3 wrong).
+//
+// The simulation drops spans from the labeler's output, after overlaps between types were resolved; the labeler
+// drops them before (so a dropped span no longer hides another type's), so re-measure with eval-ner-dev.sh.
+import { readFileSync, readdirSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    bundle: { type: 'string' },
+    predictions: { type: 'string' },
+    'min-gain': { type: 'string', default: '0.3' },
+    write: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help || !values.bundle || !values.predictions) {
+  process.stderr.write('usage: node scripts/tune-thresholds.mjs --bundle DIR --predictions DIR [--min-gain 0.3] [--write]\n');
+  process.exit(values.help ? 0 : 2);
+}
+const minGain = Number(values['min-gain']);
+if (!Number.isFinite(minGain) || minGain < 0) throw new Error(`--min-gain: not a non-negative number: ${values['min-gain']}`);
+const manifestPath = path.join(values.bundle, 'manifest.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const GRID = Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 * i) * 100) / 100);
+
+/** Strict F1 (percent) of the predictions of `type` at confidence >= t. */
+function f1At(documents, type, t) {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const d of documents) {
+    const gold = new Set(d.gold.filter((s) => s.type === type).map((s) => `${s.start}:${s.end}`));
+    const kept = new Set(d.predicted.filter((s) => s.type === type && (s.confidence ?? 1) >= t).map((s) => `${s.start}:${s.end}`));
+    for (const k of kept) (gold.has(k) ? tp++ : fp++);
+    for (const k of gold) if (!kept.has(k)) fn++;
+  }
+  return tp === 0 ? 0 : (200 * tp) / (2 * tp + fp + fn);
+}
+
+const files = readdirSync(values.predictions).filter((f) => f.endsWith('.jsonl'));
+if (files.length === 0) throw new Error(`no <scheme>.jsonl files in ${values.predictions}`);
+const rows = [];
+for (const file of files) {
+  const name = file.replace(/\.jsonl$/, '');
+  const scheme = manifest.schemes.find((s) => s.name === name);
+  if (!scheme) throw new Error(`${file}: ${name} is not a scheme of ${manifest.name} (${manifest.schemes.map((s) => s.name).join(', ')})`);
+  const documents = readFileSync(path.join(values.predictions, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const goldTypes = new Set(documents.flatMap((d) => d.gold.map((s) => s.type)));
+  const chosen = {};
+  for (const type of scheme.types.filter((t) => goldTypes.has(t))) {
+    const base = f1At(documents, type, 0);
+    let best = { t: null, f1: base };
+    for (const t of GRID) {
+      const f1 = f1At(documents, type, t);
+      if (f1 > best.f1) best = { t, f1 };
+    }
+    const keep = best.t !== null && best.f1 - base >= minGain;
+    if (keep) chosen[type] = best.t;
+    rows.push([name, type, base.toFixed(2), keep ? best.t.toFixed(2) : '—', (keep ? best.f1 : base).toFixed(2)]);
+  }
+  if (Object.keys(chosen).length > 0) scheme.minConfidence = chosen;
+  else delete scheme.minConfidence;
+}
+process.stdout.write('| scheme | type | F1, every span | threshold | F1, thresholded |\n|---|---|---:|---:|---:|\n');
+for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
+if (values.write) {
+  const tmp = `${manifestPath}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(tmp, manifestPath);
+  process.stderr.write(`wrote minConfidence of ${files.length} scheme(s) to ${manifestPath}\n`);
+} else if (existsSync(manifestPath)) {
+  process.stderr.write('(dry run: --write records these thresholds in the manifest)\n');
+}

@@ -1,0 +1,63 @@
+/**
+ * scripts/tune-thresholds.mjs: chooses per-scheme, per-type decision thresholds from `vaner eval ner --predictions`
+ * files and records them in a bundle manifest the runtime accepts.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseManifest } from '../src/ner/manifest.js';
+
+const run = promisify(execFile);
+const SCRIPT = path.resolve('scripts/tune-thresholds.mjs');
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'vaner-tune-'));
+  mkdirSync(path.join(dir, 'bundle'));
+  mkdirSync(path.join(dir, 'pred'));
+  copyFileSync('test/fixtures/tiny-bundle/manifest.json', path.join(dir, 'bundle', 'manifest.json'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Ten documents, each with one gold DISEASE and one gold CHEMICAL span. Predicted: the gold DISEASE at 0.9 and a
+ * wrong DISEASE at 0.6 (so a threshold in (0.6, 0.9] is perfect); the gold CHEMICAL at 0.55 (no threshold helps).
+ */
+function writePredictions(): void {
+  const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({
+    id: `d${i}`,
+    text: 'x'.repeat(40),
+    gold: [{ start: 0, end: 5, type: 'DISEASE' }, { start: 20, end: 25, type: 'CHEMICAL' }],
+    predicted: [
+      { start: 0, end: 5, type: 'DISEASE', confidence: 0.9 },
+      { start: 10, end: 15, type: 'DISEASE', confidence: 0.6 },
+      { start: 20, end: 25, type: 'CHEMICAL', confidence: 0.55 },
+    ],
+  }));
+  writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${lines.join('\n')}\n`);
+}
+
+describe('tune-thresholds.mjs', () => {
+  it('picks the lowest threshold with the best F1 where it gains, none where it does not, and writes a valid manifest', async () => {
+    writePredictions();
+    const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
+    const dry = await run('node', args);
+    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | 0.65 | 100.00 |');
+    expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | — | 100.00 |');
+    const before = readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8');
+    expect(before).not.toContain('minConfidence'); // a dry run writes nothing
+    await run('node', [...args, '--write']);
+    const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
+    expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.minConfidence).toEqual({ DISEASE: 0.65 });
+    expect(manifest.schemes.find((s) => s.name === 'ncbi-disease')!.minConfidence).toBeUndefined();
+  });
+
+  it('refuses a predictions file named after a scheme the bundle does not have', async () => {
+    writeFileSync(path.join(dir, 'pred', 'nope.jsonl'), '');
+    await expect(run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')]))
+      .rejects.toMatchObject({ stderr: expect.stringContaining('nope is not a scheme of vaner-tiny') });
+  });
+});
