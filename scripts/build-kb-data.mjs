@@ -115,6 +115,17 @@ const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 
 const tsv = 'curie\ttype\tname\tcount\n' + rows.map(([key, n]) => `${key}\t${n}\n`).join('');
 writeFileSync(join(out, 'corpus-names.tsv.gz'), gzipSync(Buffer.from(tsv, 'utf8'), { level: 9 }));
 
+// The bundled gene and species vocabularies (src/kb/bundled-vocabularies.ts) come from TRAINING annotations only
+// (scripts/build-species-gene-vocabularies.mjs writes them into data/kb); a KB built elsewhere, e.g. the training-only
+// KB of the development evaluation, gets the repository's copies so it matches what a fresh install imports.
+const REPO_KB = resolve(new URL('../data/kb', import.meta.url).pathname);
+if (out !== REPO_KB) {
+  for (const file of ['ncbi-gene-train.tsv.gz', 'ncbi-taxonomy-s800-train.tsv.gz']) {
+    copyFileSync(join(REPO_KB, file), join(out, file));
+    chmodSync(join(out, file), 0o644);
+  }
+}
+
 const ids = new Set(rows.map(([key]) => key.split('\t')[0]));
 process.stdout.write(
   JSON.stringify({

@@ -17,6 +17,7 @@ import { openEmbeddedStore, openNeo4jStore } from './store/index.js';
 import { openInProcessQueue, openBullmqQueue, createAnnotateProcessor } from './jobs/index.js';
 import {
   importKnowledgeBase,
+  importBundledVocabularies,
   createDictionaryLabeler,
   createEntityLinker,
   createLiveDictionary,
@@ -154,7 +155,8 @@ export async function ensureKnowledgeBase(store: Store, config: Config, logger: 
   if ((await store.countEntities()) > 0) return;
   logger.info('knowledge base is empty: importing the shipped vocabularies', { kbDir: config.kbDir });
   const result = await importKnowledgeBase(store, { kbDir: config.kbDir, logger });
-  logger.info('knowledge base imported', { seconds: result.seconds, entities: result.entities, names: result.names });
+  const bundled = await importBundledVocabularies(store, config.kbDir, logger);
+  logger.info('knowledge base imported', { seconds: result.seconds, entities: result.entities, names: result.names, vocabularies: bundled.map((b) => b.source) });
 }
 
 /**

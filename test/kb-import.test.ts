@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +9,7 @@ import { readMeshChemicalDescriptors } from '../src/kb/import/mesh-descriptors.j
 import { readMeshSupplementaryChemicals } from '../src/kb/import/mesh-supplementary.js';
 import { readMeshTrees } from '../src/kb/import/mesh-trees.js';
 import { importKnowledgeBase } from '../src/kb/import-knowledge-base.js';
+import { BUNDLED_VOCABULARIES, importBundledVocabularies } from '../src/kb/bundled-vocabularies.js';
 import { readDictionaryExclusions } from '../src/kb/dictionary-exclusions.js';
 import { readKnowledgeBaseNames } from '../src/kb/knowledge-base-source.js';
 import { openEmbeddedStore } from '../src/store/index.js';
@@ -233,6 +234,38 @@ describe('importKnowledgeBase', () => {
     try {
       await expect(importKnowledgeBase(store, { kbDir: dir, batchSize: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'batchSize' } });
       await expect(importKnowledgeBase(store, { kbDir: join(dir, 'missing') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('bundled gene and species vocabularies (data/kb)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vaner-bundled-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports the ones present once, leaves a disabled one alone, and imports nothing from a folder without them', async () => {
+    const kbDir = join(dir, 'kb');
+    mkdirSync(kbDir);
+    for (const { file } of BUNDLED_VOCABULARIES) copyFileSync(join('data/kb', file), join(kbDir, file));
+    const store = await openEmbeddedStore({ path: join(dir, 'vaner.db') });
+    try {
+      const first = await importBundledVocabularies(store, kbDir);
+      expect(first.map((r) => r.source)).toEqual(['ncbi-gene-train', 'ncbi-taxonomy-s800-train']);
+      const sources = new Map((await store.listSources()).map((s) => [s.name, s]));
+      expect(sources.get('ncbi-gene-train')!.entities).toBeGreaterThan(1000);
+      expect(sources.get('ncbi-taxonomy-s800-train')!.entities).toBeGreaterThan(100);
+      // The names reach the dictionary matcher (and so the model's knowledge ids) as GENE and SPECIES.
+      const types = new Set<string>();
+      for await (const n of store.iterateNames()) types.add(n.type);
+      expect([...types].sort()).toEqual(['GENE', 'SPECIES']);
+      await store.setSourceEnabled('ncbi-gene-train', false);
+      expect(await importBundledVocabularies(store, kbDir)).toEqual([]);
+      expect((await store.listSources()).find((s) => s.name === 'ncbi-gene-train')!.enabled).toBe(false);
+      expect(await importBundledVocabularies(store, join(dir, 'elsewhere'))).toEqual([]);
     } finally {
       await store.close();
     }

@@ -17,6 +17,7 @@ export { createEntityLinker } from './entity-linker.js';
 export type { EntityLinker, EntityLinkerOptions, ExplainedLink } from './entity-linker.js';
 export { createLiveLinker } from './live-linker.js';
 export { importVocabularyFile, RESERVED_SOURCES } from './import-vocabulary.js';
+export { importBundledVocabularies, BUNDLED_VOCABULARIES } from './bundled-vocabularies.js';
 export type { ImportVocabularyOptions, ImportVocabularyResult } from './import-vocabulary.js';
 export { readVocabulary, vocabularyFormatOf } from './vocabulary/read-vocabulary.js';
 export { VOCABULARY_FORMATS } from './vocabulary/vocabulary-types.js';

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { VanerError } from '../../errors.js';
 import { isEntityType } from '../../domain/index.js';
-import { importKnowledgeBase } from '../../kb/index.js';
+import { importBundledVocabularies, importKnowledgeBase } from '../../kb/index.js';
 import { importVocabularyFile } from '../../kb/import-vocabulary.js';
 import { VOCABULARY_FORMATS } from '../../kb/vocabulary/vocabulary-types.js';
 import { openStore } from '../../main.js';
@@ -18,8 +18,9 @@ export const HELP = `usage: vaner kb import [--kb-dir DIR]
        vaner kb import --vocabulary FILE --source NAME [--format tsv|obo|mesh-xml] [--type TYPE]
 
 Without --vocabulary: imports the shipped vocabularies (CTD MEDIC diseases, MeSH chemicals, MeSH
-history, corpus names) into the store (VANER_STORE, VANER_DATA_DIR). Repeating it is safe:
-unchanged records are left alone and curator edits are kept.
+history, corpus names) into the store (VANER_STORE, VANER_DATA_DIR), and the bundled gene and
+species vocabularies (sources ncbi-gene-train, ncbi-taxonomy-s800-train) when the store has not got
+them. Repeating it is safe: unchanged records are left alone and curator edits are kept.
 
 With --vocabulary: imports your own vocabulary under the source NAME (list, disable or remove it
 with \`vaner kb sources\`). Formats (gzip by a .gz suffix):
@@ -90,6 +91,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       return 0;
     }
     const result = await importKnowledgeBase(store, { kbDir: config.kbDir, logger });
+    const bundled = await importBundledVocabularies(store, config.kbDir, logger);
     const { summary } = result;
     const perType = Object.entries(result.entities).map(([type, n]) => `${type.toLowerCase()} ${n}`).join(', ');
     process.stdout.write(
@@ -99,6 +101,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
         `  names offered:    ${result.names}`,
         `  MeSH history:     ${result.aliases} old ids resolve to their current descriptor`,
         `  entities inserted ${summary.entitiesInserted}, updated ${summary.entitiesUpdated}; names inserted ${summary.namesInserted}; curated kept ${summary.curatedKept}`,
+        ...bundled.map((b) => `  vocabulary ${b.source}: ${b.terms} terms, ${b.summary.entitiesInserted} entities and ${b.summary.namesInserted} names inserted`),
         `  entities in store: ${await store.countEntities()}`,
         '',
       ].join('\n'),
