@@ -125,6 +125,24 @@ class WindowsTest(unittest.TestCase):
         self.assertEqual(_augment(kn, rng, {"drop_span": 1.0}), [0] * 5)
 
 
+    def test_mask_known_replaces_only_the_subwords_of_knowledge_spans(self):
+        t = tok()
+        r = record(["Cisplatin", "caused", "acute", "nephrotoxicity", "."], {"CHEMICAL": [1, 0, 0, 0, 0]},
+                   [1, 0, 3, 4, 0], {"CHEMICAL": "BC5CDR"})
+        (w,) = make_windows([r], t, 128)
+        plain, _, _, _ = collate2([w], 0)
+        aug = {"mask_known": 1.0, "vocab_size": 8000}
+        masked, _, kn, _ = collate2([w], 0, random.Random(1), aug)
+        changed = (plain[0] != masked[0]).nonzero().flatten().tolist()
+        inside = [k for j in (0, 2, 3) for k in range(w.starts[j], w.starts[j] + w.nsub[j])]
+        self.assertTrue(set(changed) <= set(inside))
+        self.assertGreaterEqual(len(changed), len(inside) - 1)  # a random id may equal the old one
+        self.assertTrue(all(16 <= x < 8000 for x in masked[0, inside].tolist()))
+        self.assertEqual(kn[0].tolist(), collate2([w], 0)[2][0].tolist())  # the knowledge ids stay
+        off, _, _, _ = collate2([w], 0, random.Random(1), {"mask_known": 0.0, "vocab_size": 8000})
+        self.assertEqual(off.tolist(), plain.tolist())
+
+
 class TrainingTest(unittest.TestCase):
     def test_load_ckpt2_averages_comma_separated_checkpoints(self):
         from vaner.pipeline2 import load_ckpt2

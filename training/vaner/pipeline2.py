@@ -228,6 +228,35 @@ def _augment(kn: List[int], rng: random.Random, aug: dict) -> List[int]:
     return kn
 
 
+# Subword ids below this are the tokenizer's special pieces (pad, bos, sep, unk...); masking draws above it.
+FIRST_PLAIN_ID = 16
+
+
+def _mask_known_words(ids: torch.Tensor, w: Window, kn: List[int], rng: random.Random, p: float, vocab: int) -> None:
+    """Replaces, with probability ``p`` per knowledge span, the subwords of its words by random subwords (in place).
+
+    Why: after a few epochs the model has memorised the training set's entity names from their subwords, so on
+    training data the knowledge ids add nothing and it learns to ignore them; on development text, whose names it has
+    not seen, it then labels fewer of the names the dictionary finds than the dictionary does (BC5CDR chemicals:
+    recall 82.9 vs 87.6, with the same knowledge ids in hand). A word it cannot read forces it to use the knowledge id
+    and the context, which are what it has on unseen names. Spans are masked whether or not they are entities, so the
+    model still learns to overrule a wrong id from the context."""
+    j = 0
+    while j < len(kn):
+        if kn[j] == 0:
+            j += 1
+            continue
+        t = (kn[j] - 1) // 2
+        e = j + 1
+        while e < len(kn) and kn[e] == 2 + 2 * t:
+            e += 1
+        if rng.random() < p:
+            for k in range(j, e):
+                a, n = w.starts[k], w.nsub[k]
+                ids[a: a + n] = torch.tensor([rng.randrange(FIRST_PLAIN_ID, vocab) for _ in range(n)])
+        j = e
+
+
 def collate2(batch: Sequence[Window], pad_id: int, rng: Optional[random.Random] = None, aug: Optional[dict] = None):
     n = max(len(w.ids) for w in batch)
     ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
@@ -238,6 +267,8 @@ def collate2(batch: Sequence[Window], pad_id: int, rng: Optional[random.Random] 
         ids[i, : len(w.ids)] = torch.tensor(w.ids)
         mask[i, : len(w.ids)] = 1
         wk = _augment(w.kn, rng, aug) if rng is not None else w.kn
+        if rng is not None and aug and aug.get("mask_known", 0.0) > 0:
+            _mask_known_words(ids[i], w, wk, rng, aug["mask_known"], aug["vocab_size"])
         row = [0] * w.prefix
         for k, m in zip(wk, w.nsub):
             row.extend([k] * m)
@@ -420,7 +451,9 @@ def stage_finetune2(cfg: dict) -> dict:
     order: List[int] = []
     for i, w in enumerate(windows):
         order.extend([i] * int(weights.get(w.src, 1)))
-    aug = cfg["data"].get("knowledge_augment", {})
+    aug = dict(cfg["data"].get("knowledge_augment", {}))
+    if aug.get("mask_known"):
+        aug["vocab_size"] = model.config.vocab_size
     budget = fc.get("time_budget_s")
     steps = fc["steps"]
     t0 = time.time() - elapsed_before
