@@ -351,6 +351,39 @@ describe('tiny bundle', () => {
     }
   });
 
+  it('knowledge boundaries: a span inside a knowledge-base name of its type comes out with the name\'s extent', async () => {
+    // Each candidate: a span the model found, and a knowledge name one word longer around it (the next word). The
+    // labeler reads that name as input too, so it may change its mind; a candidate counts when a span of that type
+    // still overlaps the name, and then it must be the name itself, never a piece of it.
+    let checked = 0;
+    for (const [i, text] of SENTENCES.entries()) {
+      const [found] = await labeler.label([{ id: `s${i}`, text }]);
+      const words = segmentDocument(text).words;
+      for (const s of found!) {
+        const next = words.find((w) => w.start > s.end);
+        if (next === undefined) continue;
+        const name = { start: s.start, end: next.end, type: s.type, text: text.slice(s.start, next.end), confidence: null };
+        const matcher = {
+          async label(inputs: readonly { id: string; text: string }[]) {
+            const [base] = await knowledge.label(inputs, { types: manifest.knowledge.types });
+            return [[...base!.filter((k) => k.end <= name.start || k.start >= name.end), name]];
+          },
+        };
+        const l = await createLabeler(BUNDLE, { knowledge: matcher, precision: 'fp32', intraOpThreads: 1 });
+        try {
+          const [out] = await l.label([{ id: 'x', text }]);
+          const inside = out!.filter((o) => o.type === s.type && o.start < name.end && name.start < o.end);
+          if (inside.length === 0) continue;
+          expect(inside.filter((o) => o.start >= name.start && o.end <= name.end).map((o) => [o.start, o.end])).toEqual([[name.start, name.end]]);
+          checked++;
+        } finally {
+          await l.close();
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('decision thresholds: a scheme\'s minConfidence drops its spans below it, before overlaps; none keeps them', async () => {
     const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
     const all = (await labeler.label(docs, { scheme: manifest.defaultScheme })).flat();

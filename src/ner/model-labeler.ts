@@ -12,9 +12,10 @@ import { z } from 'zod';
 import { VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { loadTokenizer, readManifest, verifyModel, type WeightsPrecision } from './bundle.js';
-import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan } from './decode.js';
+import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan, type WordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
+import { knowledgeWordSpans, snapToKnowledge } from './knowledge-boundaries.js';
 import { resolveScheme, type Manifest } from './manifest.js';
 import {
   createSession,
@@ -245,7 +246,7 @@ function buildLabeler(
     // Stage 1: encode every document under the prompt. Encoding is synchronous and the subword tokenizer costs
     // ~0.1 ms per uncached word, so we yield to the event loop between documents: a call with many documents must
     // not stall the process (a 8-abstract call stalled it ~200 ms in one piece before).
-    const docs: { input: LabelInput; words: readonly Word[]; encoding: DocumentEncoding }[] = [];
+    const docs: { input: LabelInput; words: readonly Word[]; encoding: DocumentEncoding; knowledge: readonly WordSpan<EntityType>[] }[] = [];
     for (const [d, input] of inputs.entries()) {
       await yieldToEventLoop(signal);
       const segmented = segmentDocument(input.text);
@@ -264,7 +265,7 @@ function buildLabeler(
           id: input.id, start: word.start, end: word.end, subwords: o.subwords, kept: o.kept,
         });
       }
-      docs.push({ input, words: segmented.words, encoding });
+      docs.push({ input, words: segmented.words, encoding, knowledge: knowledgeWordSpans(wordKnowledge, knowledgeTypes) });
     }
     const sequences: PredictInput[] = [];
     const firstSequence = docs.map((d) => {
@@ -300,7 +301,9 @@ function buildLabeler(
         const merged = mergeWindows(windows, perWindow, doc.words.length, manifest.labels.length);
         // Below-threshold spans go before overlaps are resolved, so a dropped span cannot suppress another type's.
         const floor = minConfidence[type] ?? 0;
-        for (const span of decodeType(merged, doc.words.length, type)) if (span.confidence >= floor) spans.push(span);
+        const kept = decodeType(merged, doc.words.length, type).filter((span) => span.confidence >= floor);
+        // A span inside a knowledge-base name of its type takes the name's boundaries (knowledge-boundaries.ts).
+        for (const span of snapToKnowledge(kept, doc.knowledge)) spans.push(span);
       }
       results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
     }

@@ -1,0 +1,44 @@
+/** Knowledge boundaries (src/ner/knowledge-boundaries.ts): spans inside a knowledge-base name of their type take its extent. */
+import { describe, expect, it } from 'vitest';
+import { knowledgeWordSpans, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
+
+const TYPES = ['CHEMICAL', 'DISEASE'] as const;
+type T = (typeof TYPES)[number];
+const span = (start: number, end: number, type: T, confidence = 0.9) => ({ start, end, type, confidence });
+
+describe('knowledgeWordSpans', () => {
+  it('reads B/I ids per type back into word spans', () => {
+    // words: 0 vitamin(B chem) 1 C(I chem) 2 deficiency 3 hepatitis(B dis) 4 B(I dis) 5 x 6 lithium(B chem) 7 (B chem)
+    expect(knowledgeWordSpans([1, 2, 0, 3, 4, 0, 1, 1], TYPES)).toEqual([
+      { start: 0, end: 2, type: 'CHEMICAL' },
+      { start: 3, end: 5, type: 'DISEASE' },
+      { start: 6, end: 7, type: 'CHEMICAL' },
+      { start: 7, end: 8, type: 'CHEMICAL' },
+    ]);
+    expect(knowledgeWordSpans([0, 2, 4, 0], TYPES)).toEqual([]); // I without B: nothing guessed
+    expect(knowledgeWordSpans([], TYPES)).toEqual([]);
+  });
+});
+
+describe('snapToKnowledge', () => {
+  const knowledge = [
+    { start: 0, end: 2, type: 'CHEMICAL' as T }, // vitamin C
+    { start: 3, end: 8, type: 'CHEMICAL' as T }, // 1-methyl-4-phenyl-1 , 2 , 3 , 6-tetrahydropyridine
+    { start: 10, end: 11, type: 'DISEASE' as T }, // vasculitis
+  ];
+
+  it('extends a span inside a name of its type to the name', () => {
+    expect(snapToKnowledge([span(0, 1, 'CHEMICAL', 0.98)], knowledge)).toEqual([span(0, 2, 'CHEMICAL', 0.98)]);
+  });
+
+  it('merges fragments of one name into it, keeping the highest confidence', () => {
+    expect(snapToKnowledge([span(3, 4, 'CHEMICAL', 0.99), span(5, 6, 'CHEMICAL', 0.6), span(7, 8, 'CHEMICAL', 0.9)], knowledge))
+      .toEqual([span(3, 8, 'CHEMICAL', 0.99)]);
+  });
+
+  it('leaves spans that reach outside a name, spans of another type, exact matches and spans without a name alone', () => {
+    const spans = [span(9, 11, 'DISEASE'), span(0, 1, 'DISEASE'), span(10, 11, 'DISEASE', 0.7), span(12, 13, 'CHEMICAL')];
+    expect(snapToKnowledge(spans, knowledge)).toEqual([span(0, 1, 'DISEASE'), span(9, 11, 'DISEASE'), span(10, 11, 'DISEASE', 0.7), span(12, 13, 'CHEMICAL')]);
+    expect(snapToKnowledge(spans, [])).toEqual([...spans].sort((a, b) => a.start - b.start || a.end - b.end));
+  });
+});
