@@ -6,8 +6,9 @@
 #   bash scripts/eval-ner-dev.sh [labeler ...]        default: model dictionary
 #   ... | node scripts/ner-dev-table.mjs              the same lines as one Markdown table of F1
 #   DATA=/path/to/shared/data  KB=/tmp/kb-train  EV=/tmp/ev-dev  VANER_MODEL_DIR=models/vaner-small
-#   PREDICTIONS=DIR   also write the model's spans per set to DIR/<scheme>.jsonl (`eval ner --predictions`), the
-#                     input of scripts/tune-thresholds.mjs (run with VANER_MODEL_THRESHOLDS=none for that)
+#   PREDICTIONS=DIR   also write the model's spans per set to DIR/<scheme>.jsonl and the dictionary's to
+#                     DIR/knowledge/<scheme>.jsonl (`eval ner --predictions`), the input of scripts/tune-thresholds.mjs
+#                     (run `model dictionary` with VANER_MODEL_THRESHOLDS=none for that)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/data}
@@ -35,6 +36,10 @@ for labeler in "${labelers[@]}"; do
     if [ -n "${PREDICTIONS:-}" ] && [ "$labeler" = model ]; then
       mkdir -p "$PREDICTIONS"
       scheme_opt+=(--predictions "$PREDICTIONS/$scheme.jsonl")
+    elif [ -n "${PREDICTIONS:-}" ] && [ "$labeler" = dictionary ]; then
+      # The dictionary's spans are the model's knowledge spans (tune-thresholds.mjs reads them as such).
+      mkdir -p "$PREDICTIONS/knowledge"
+      scheme_opt+=(--predictions "$PREDICTIONS/knowledge/$scheme.jsonl")
     fi
     # shellcheck disable=SC2086
     out=$(VANER_KB_DIR="$KB" VANER_DATA_DIR="$EV" node dist/cli/main.js eval ner --gold "$gold" $extra \

@@ -132,18 +132,21 @@ describe('parseManifest (format version 2)', () => {
     ]);
   });
 
-  it('minConfidence: optional per scheme; each key a type of entityTypes, each value in [0, 1]', () => {
+  it('minConfidence: optional per scheme; each key a type of entityTypes, known and novel thresholds in [0, 1]', () => {
     const ok = validManifest();
-    schemes(ok)[0]!['minConfidence'] = { DISEASE: 0.8, CHEMICAL: 0 };
-    expect(parseManifest(ok).schemes[0]!.minConfidence).toEqual({ DISEASE: 0.8, CHEMICAL: 0 });
+    schemes(ok)[0]!['minConfidence'] = { DISEASE: { known: 0.5, novel: 0.9 }, CHEMICAL: { known: 0, novel: 0 } };
+    expect(parseManifest(ok).schemes[0]!.minConfidence).toEqual({ DISEASE: { known: 0.5, novel: 0.9 }, CHEMICAL: { known: 0, novel: 0 } });
     expect(parseManifest(validManifest()).schemes[0]!.minConfidence).toBeUndefined();
     const bad = validManifest();
-    schemes(bad)[0]!['minConfidence'] = { GENE: 0.5 };
-    schemes(bad)[1]!['minConfidence'] = { DISEASE: 1.5 };
+    schemes(bad)[0]!['minConfidence'] = { GENE: { known: 0.5, novel: 0.5 } };
+    schemes(bad)[1]!['minConfidence'] = { DISEASE: { known: 0.5, novel: 1.5 } };
     expect(fieldsOf(() => parseManifest(bad))).toEqual([
-      'manifest.schemes[1].minConfidence.DISEASE: Too big: expected number to be <=1',
+      'manifest.schemes[1].minConfidence.DISEASE.novel: Too big: expected number to be <=1',
       'manifest.schemes[0].minConfidence.GENE: GENE is not in entityTypes',
     ]);
+    const single = validManifest();
+    schemes(single)[0]!['minConfidence'] = { DISEASE: 0.8 };
+    expect(fieldsOf(() => parseManifest(single))[0]).toMatch(/^manifest\.schemes\[0\]\.minConfidence\.DISEASE: /);
   });
 
   it('rejects a non-object', () => {

@@ -396,8 +396,8 @@ describe('tiny bundle', () => {
     const floor = (confidences[0]! + confidences[confidences.length - 1]!) / 2;
     const dir = copyBundle();
     try {
-      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: Record<string, number> }[] };
-      raw.schemes.find((s) => s.name === manifest.defaultScheme)!.minConfidence = { [type]: floor };
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: Record<string, { known: number; novel: number }> }[] };
+      raw.schemes.find((s) => s.name === manifest.defaultScheme)!.minConfidence = { [type]: { known: floor, novel: floor } };
       writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
       const thresholded = await open({ intraOpThreads: 1 }, dir);
       const raw2 = await open({ intraOpThreads: 1, thresholds: 'none' }, dir);
@@ -420,6 +420,37 @@ describe('tiny bundle', () => {
         await Promise.all([thresholded.close(), raw2.close()]);
       }
       await expect(open({ thresholds: 'some' as 'none' }, dir)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('options.thresholds') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('decision thresholds: known spans (exactly a knowledge-base name) and novel spans have their own', async () => {
+    const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
+    const all = (await labeler.label(docs)).flat();
+    const names = (await knowledge.label(docs, { types: manifest.knowledge.types })).flatMap((spans, i) => spans.map((n) => `${i}:${n.start}:${n.end}:${n.type}`));
+    const perDoc = await labeler.label(docs);
+    const isKnown = (i: number, s: Span): boolean => names.includes(`${i}:${s.start}:${s.end}:${s.type}`);
+    const known = perDoc.flatMap((spans, i) => spans.filter((s) => isKnown(i, s)));
+    const novel = perDoc.flatMap((spans, i) => spans.filter((s) => !isKnown(i, s)));
+    expect(known.length).toBeGreaterThan(0);
+    expect(novel.length).toBeGreaterThan(0);
+    expect(known.length + novel.length).toBe(all.length);
+    const dir = copyBundle();
+    try {
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: Record<string, { known: number; novel: number }> }[] };
+      // Every type: keep what the knowledge base names, drop every novel span (confidence is < 1 here).
+      expect(novel.every((s) => s.confidence! < 1)).toBe(true);
+      raw.schemes.find((s) => s.name === manifest.defaultScheme)!.minConfidence = Object.fromEntries(manifest.entityTypes.map((t) => [t.type, { known: 0, novel: 1 }]));
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      const l = await open({ intraOpThreads: 1 }, dir);
+      try {
+        const out = await l.label(docs);
+        expect(out.flatMap((spans, i) => spans.map((s) => isKnown(i, s)))).toEqual(known.map(() => true));
+        expect(out.flat().map((s) => [s.start, s.end, s.type])).toEqual(known.map((s) => [s.start, s.end, s.type]));
+      } finally {
+        await l.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

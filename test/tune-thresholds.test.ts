@@ -23,36 +23,53 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Ten documents, each with one gold DISEASE and one gold CHEMICAL span. Predicted: the gold DISEASE at 0.9 and a
- * wrong DISEASE at 0.6 (so a threshold in (0.6, 0.9] is perfect); the gold CHEMICAL at 0.55 (no threshold helps).
+ * Ten documents, each with one gold DISEASE and one gold CHEMICAL span. Predicted: the gold DISEASE at 0.6, which the
+ * knowledge base names (known), a wrong novel DISEASE at 0.7 (so known >= 0 with novel in (0.7, 1] is perfect);
+ * the gold CHEMICAL at 0.55 (no threshold helps). The knowledge file is the dictionary's output for the same documents.
  */
 function writePredictions(): void {
-  const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({
+  const gold = [{ start: 0, end: 5, type: 'DISEASE' }, { start: 20, end: 25, type: 'CHEMICAL' }];
+  const model = Array.from({ length: 10 }, (_, i) => JSON.stringify({
     id: `d${i}`,
     text: 'x'.repeat(40),
-    gold: [{ start: 0, end: 5, type: 'DISEASE' }, { start: 20, end: 25, type: 'CHEMICAL' }],
+    gold,
     predicted: [
-      { start: 0, end: 5, type: 'DISEASE', confidence: 0.9 },
-      { start: 10, end: 15, type: 'DISEASE', confidence: 0.6 },
+      { start: 0, end: 5, type: 'DISEASE', confidence: 0.6 },
+      { start: 10, end: 15, type: 'DISEASE', confidence: 0.7 },
       { start: 20, end: 25, type: 'CHEMICAL', confidence: 0.55 },
     ],
   }));
-  writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${lines.join('\n')}\n`);
+  const dictionary = Array.from({ length: 10 }, (_, i) => JSON.stringify({
+    id: `d${i}`,
+    text: 'x'.repeat(40),
+    gold,
+    predicted: [{ start: 0, end: 5, type: 'DISEASE', confidence: null }],
+  }));
+  mkdirSync(path.join(dir, 'pred', 'knowledge'));
+  writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${model.join('\n')}\n`);
+  writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), `${dictionary.join('\n')}\n`);
 }
 
 describe('tune-thresholds.mjs', () => {
-  it('picks the lowest threshold with the best F1 where it gains, none where it does not, and writes a valid manifest', async () => {
+  it('picks the lowest pair of thresholds with the best F1 where it gains, none where it does not, and writes a valid manifest', async () => {
     writePredictions();
     const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
     const dry = await run('node', args);
-    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | 0.65 | 100.00 |');
+    // One threshold could not separate them (the right span has the lower confidence); known / novel can.
+    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | 0.00 / 0.75 | 100.00 |');
     expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | — | 100.00 |');
     const before = readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8');
     expect(before).not.toContain('minConfidence'); // a dry run writes nothing
     await run('node', [...args, '--write']);
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
-    expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.minConfidence).toEqual({ DISEASE: 0.65 });
+    expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.minConfidence).toEqual({ DISEASE: { known: 0, novel: 0.75 } });
     expect(manifest.schemes.find((s) => s.name === 'ncbi-disease')!.minConfidence).toBeUndefined();
+  });
+
+  it('refuses a predictions file without its knowledge file', async () => {
+    writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), '');
+    await expect(run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')]))
+      .rejects.toMatchObject({ stderr: expect.stringContaining('knowledge/bc5cdr.jsonl: missing') });
   });
 
   it('refuses a predictions file named after a scheme the bundle does not have', async () => {

@@ -51,3 +51,8 @@ export function snapToKnowledge<T extends string>(spans: readonly ScoredWordSpan
   }
   return [...byKey.values()].sort((a, b) => a.start - b.start || a.end - b.end);
 }
+
+/** Whether `span` is exactly a knowledge span of its type (what `minConfidence.known` applies to). */
+export function isKnowledgeSpan(span: WordSpan, knowledge: readonly WordSpan[]): boolean {
+  return knowledge.some((k) => k.type === span.type && k.start === span.start && k.end === span.end);
+}

@@ -40,9 +40,10 @@ const schemeSchema = z.object({
   types: z.array(entityType).min(1),
   datasets: z.record(z.string(), z.string().min(1)),
   instruction: z.string().min(1),
-  // Optional per-type decision thresholds: a span of that type whose confidence (decode.ts) is below it is dropped.
+  // Optional per-type decision thresholds: a span of that type whose confidence (decode.ts) is below the threshold
+  // is dropped; `known` applies to a span that is exactly a knowledge-base name of its type, `novel` to the others.
   // Chosen on development splits by scripts/tune-thresholds.mjs (docs/bundle-format.md); absent = keep every span.
-  minConfidence: z.record(z.string(), z.number().min(0).max(1)).optional(),
+  minConfidence: z.record(z.string(), z.object({ known: z.number().min(0).max(1), novel: z.number().min(0).max(1) })).optional(),
 });
 
 const manifestSchema = z

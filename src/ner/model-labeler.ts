@@ -15,7 +15,7 @@ import { loadTokenizer, readManifest, verifyModel, type WeightsPrecision } from 
 import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan, type WordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
-import { knowledgeWordSpans, snapToKnowledge } from './knowledge-boundaries.js';
+import { isKnowledgeSpan, knowledgeWordSpans, snapToKnowledge } from './knowledge-boundaries.js';
 import { resolveScheme, type Manifest } from './manifest.js';
 import {
   createSession,
@@ -299,11 +299,14 @@ function buildLabeler(
         if (windows.length > 0 && head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
         const perWindow = windows.map((w, k) => headProbabilities(out.rows[base + k]!, w.end - w.start, out.heads, out.labels, head));
         const merged = mergeWindows(windows, perWindow, doc.words.length, manifest.labels.length);
-        // Below-threshold spans go before overlaps are resolved, so a dropped span cannot suppress another type's.
-        const floor = minConfidence[type] ?? 0;
-        const kept = decodeType(merged, doc.words.length, type).filter((span) => span.confidence >= floor);
-        // A span inside a knowledge-base name of its type takes the name's boundaries (knowledge-boundaries.ts).
-        for (const span of snapToKnowledge(kept, doc.knowledge)) spans.push(span);
+        // A span inside a knowledge-base name of its type takes the name's boundaries (knowledge-boundaries.ts);
+        // then spans below the scheme's threshold go (a name the knowledge base has and a novel one have their own),
+        // before overlaps are resolved, so a dropped span cannot suppress another type's.
+        const floor = minConfidence[type];
+        for (const span of snapToKnowledge(decodeType(merged, doc.words.length, type), doc.knowledge)) {
+          if (floor !== undefined && span.confidence < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
+          spans.push(span);
+        }
       }
       results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
     }
