@@ -144,6 +144,11 @@ describe('parseManifest (format version 2)', () => {
       'manifest.schemes[1].minConfidence.DISEASE.novel: Too big: expected number to be <=1',
       'manifest.schemes[0].minConfidence.GENE: GENE is not in entityTypes',
     ]);
+    const shrink = validManifest();
+    schemes(shrink)[0]!['shrinkToKnowledge'] = ['DISEASE', 'GENE'];
+    expect(fieldsOf(() => parseManifest(shrink))).toEqual(['manifest.schemes[0].shrinkToKnowledge[1]: GENE is not in entityTypes']);
+    schemes(shrink)[0]!['shrinkToKnowledge'] = ['DISEASE'];
+    expect(parseManifest(shrink).schemes[0]!.shrinkToKnowledge).toEqual(['DISEASE']);
     const single = validManifest();
     schemes(single)[0]!['minConfidence'] = { DISEASE: 0.8 };
     expect(fieldsOf(() => parseManifest(single))[0]).toMatch(/^manifest\.schemes\[0\]\.minConfidence\.DISEASE: /);

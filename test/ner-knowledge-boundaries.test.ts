@@ -1,6 +1,6 @@
 /** Knowledge boundaries (src/ner/knowledge-boundaries.ts): spans inside a knowledge-base name of their type take its extent. */
 import { describe, expect, it } from 'vitest';
-import { knowledgeWordSpans, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
+import { isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
 
 const TYPES = ['CHEMICAL', 'DISEASE'] as const;
 type T = (typeof TYPES)[number];
@@ -40,5 +40,31 @@ describe('snapToKnowledge', () => {
     const spans = [span(9, 11, 'DISEASE'), span(0, 1, 'DISEASE'), span(10, 11, 'DISEASE', 0.7), span(12, 13, 'CHEMICAL')];
     expect(snapToKnowledge(spans, knowledge)).toEqual([span(0, 1, 'DISEASE'), span(9, 11, 'DISEASE'), span(10, 11, 'DISEASE', 0.7), span(12, 13, 'CHEMICAL')]);
     expect(snapToKnowledge(spans, [])).toEqual([...spans].sort((a, b) => a.start - b.start || a.end - b.end));
+  });
+});
+
+describe('shrinkToKnowledge', () => {
+  const knowledge = [
+    { start: 1, end: 3, type: 'DISEASE' as T }, // hearing loss
+    { start: 6, end: 7, type: 'DISEASE' as T }, // two names in one span: left alone
+    { start: 8, end: 9, type: 'DISEASE' as T },
+  ];
+  const on = new Set(['DISEASE']);
+
+  it('cuts a span holding exactly one name of its type (and more) to the name, for the listed types only', () => {
+    expect(shrinkToKnowledge([span(0, 3, 'DISEASE', 0.8)], knowledge, on)).toEqual([span(1, 3, 'DISEASE', 0.8)]);
+    expect(shrinkToKnowledge([span(0, 3, 'DISEASE', 0.8)], knowledge, new Set(['CHEMICAL']))).toEqual([span(0, 3, 'DISEASE', 0.8)]);
+    expect(shrinkToKnowledge([span(0, 3, 'CHEMICAL', 0.8)], knowledge, new Set(['CHEMICAL']))).toEqual([span(0, 3, 'CHEMICAL', 0.8)]);
+  });
+
+  it('leaves spans with two names, no name or exactly the name; merges spans that become the same', () => {
+    expect(shrinkToKnowledge([span(5, 10, 'DISEASE'), span(1, 3, 'DISEASE', 0.5), span(0, 3, 'DISEASE', 0.7), span(11, 12, 'DISEASE')], knowledge, on))
+      .toEqual([span(1, 3, 'DISEASE', 0.7), span(5, 10, 'DISEASE'), span(11, 12, 'DISEASE')]);
+  });
+
+  it('isKnowledgeSpan: exactly a name of the same type', () => {
+    expect(isKnowledgeSpan(span(1, 3, 'DISEASE'), knowledge)).toBe(true);
+    expect(isKnowledgeSpan(span(1, 2, 'DISEASE'), knowledge)).toBe(false);
+    expect(isKnowledgeSpan(span(1, 3, 'CHEMICAL'), knowledge)).toBe(false);
   });
 });

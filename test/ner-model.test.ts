@@ -384,6 +384,51 @@ describe('tiny bundle', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  it('shrinkToKnowledge: a listed type\'s span holding one knowledge-base name is cut to it; thresholds none turns it off', async () => {
+    // Each candidate: a model span of two or more words, and a knowledge name = its first or last word. It counts when
+    // the labeler (which reads the name as input) still finds a span of that type holding the name.
+    const dir = copyBundle();
+    let checked = 0;
+    try {
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; shrinkToKnowledge?: string[] }[] };
+      raw.schemes.find((s) => s.name === manifest.defaultScheme)!.shrinkToKnowledge = manifest.entityTypes.map((t) => t.type);
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      for (const [i, text] of SENTENCES.entries()) {
+        const [found] = await labeler.label([{ id: `s${i}`, text }]);
+        const words = segmentDocument(text).words;
+        for (const s of found!) {
+          const inside = words.filter((w) => w.start >= s.start && w.end <= s.end);
+          if (inside.length < 2) continue;
+          for (const word of [inside[0]!, inside[inside.length - 1]!]) {
+            const name = { start: word.start, end: word.end, type: s.type, text: text.slice(word.start, word.end), confidence: null };
+            const matcher = {
+              async label(inputs: readonly { id: string; text: string }[]) {
+                const [base] = await knowledge.label(inputs, { types: manifest.knowledge.types });
+                return [[...base!.filter((k) => k.end <= s.start || k.start >= s.end), name]];
+              },
+            };
+            const on = await createLabeler(dir, { knowledge: matcher, precision: 'fp32', intraOpThreads: 1 });
+            const off = await createLabeler(dir, { knowledge: matcher, precision: 'fp32', intraOpThreads: 1, thresholds: 'none' });
+            try {
+              const [rawSpans] = await off.label([{ id: 'x', text }]);
+              const holding = rawSpans!.filter((o) => o.type === s.type && o.start <= name.start && name.end <= o.end && (o.start !== name.start || o.end !== name.end));
+              if (holding.length === 0) continue;
+              const [cut] = await on.label([{ id: 'x', text }]);
+              expect(cut!.some((o) => o.type === s.type && o.start === name.start && o.end === name.end)).toBe(true);
+              expect(cut!.filter((o) => holding.some((h) => h.start === o.start && h.end === o.end && h.type === o.type))).toEqual([]);
+              checked++;
+            } finally {
+              await Promise.all([on.close(), off.close()]);
+            }
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('decision thresholds: a scheme\'s minConfidence drops its spans below it, before overlaps; none keeps them', async () => {
     const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
     const all = (await labeler.label(docs, { scheme: manifest.defaultScheme })).flat();

@@ -56,14 +56,27 @@ describe('tune-thresholds.mjs', () => {
     const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
     const dry = await run('node', args);
     // One threshold could not separate them (the right span has the lower confidence); known / novel can.
-    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | 0.00 / 0.75 | 100.00 |');
-    expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | — | 100.00 |');
+    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | 0.00 / 0.75 | 100.00 |');
+    expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | no | — | 100.00 |');
     const before = readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8');
     expect(before).not.toContain('minConfidence'); // a dry run writes nothing
     await run('node', [...args, '--write']);
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
     expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.minConfidence).toEqual({ DISEASE: { known: 0, novel: 0.75 } });
     expect(manifest.schemes.find((s) => s.name === 'ncbi-disease')!.minConfidence).toBeUndefined();
+    expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.shrinkToKnowledge).toBeUndefined();
+  });
+
+  it('turns the shrink rule on for a type whose gold spans are the knowledge-base name inside the predicted ones', async () => {
+    // Predicted `acute hepatitis` (0-15) around the name `hepatitis` (6-15), which is the gold span.
+    mkdirSync(path.join(dir, 'pred', 'knowledge'));
+    const line = (predicted: unknown[]) => JSON.stringify({ id: 'd', text: 'acute hepatitis', gold: [{ start: 6, end: 15, type: 'DISEASE' }], predicted });
+    writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${line([{ start: 0, end: 15, type: 'DISEASE', confidence: 0.9 }])}\n`);
+    writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), `${line([{ start: 6, end: 15, type: 'DISEASE', confidence: null }])}\n`);
+    const out = await run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred'), '--write']);
+    expect(out.stdout).toContain('| bc5cdr | DISEASE | 0.00 | yes | 0.00 / 0.00 | 100.00 |');
+    const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
+    expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.shrinkToKnowledge).toEqual(['DISEASE']);
   });
 
   it('refuses a predictions file without its knowledge file', async () => {

@@ -56,3 +56,30 @@ export function snapToKnowledge<T extends string>(spans: readonly ScoredWordSpan
 export function isKnowledgeSpan(span: WordSpan, knowledge: readonly WordSpan[]): boolean {
   return knowledge.some((k) => k.type === span.type && k.start === span.start && k.end === span.end);
 }
+
+/**
+ * For the types a scheme lists in `shrinkToKnowledge` (manifest, chosen on development sets): a span that contains
+ * exactly one knowledge span of its type, and more, is cut to that name; spans that become the same keep the higher
+ * confidence. Why per scheme: corpora disagree on modifiers. BC5CDR annotates the disease name (`hearing loss` in
+ * `Temporary hearing loss`), NCBI-disease the whole phrase; measured with the 2026.12.06-2 bundle: BC5CDR diseases
+ * 77.81 → 79.50 and Species-800 48.57 → 50.06 with it, NCBI-disease 78.54 → 74.70 and BC2GM 64.61 → 61.00.
+ */
+export function shrinkToKnowledge<T extends string>(
+  spans: readonly ScoredWordSpan<T>[],
+  knowledge: readonly WordSpan<T>[],
+  types: ReadonlySet<string>,
+): ScoredWordSpan<T>[] {
+  if (types.size === 0) return [...spans];
+  const byKey = new Map<string, ScoredWordSpan<T>>();
+  for (const s of spans) {
+    let out = s;
+    if (types.has(s.type)) {
+      const inside = knowledge.filter((k) => k.type === s.type && s.start <= k.start && k.end <= s.end && (k.start !== s.start || k.end !== s.end));
+      if (inside.length === 1) out = { start: inside[0]!.start, end: inside[0]!.end, type: s.type, confidence: s.confidence };
+    }
+    const key = `${out.type}:${out.start}:${out.end}`;
+    const seen = byKey.get(key);
+    if (seen === undefined || out.confidence > seen.confidence) byKey.set(key, out);
+  }
+  return [...byKey.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+}

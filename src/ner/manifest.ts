@@ -44,6 +44,9 @@ const schemeSchema = z.object({
   // is dropped; `known` applies to a span that is exactly a knowledge-base name of its type, `novel` to the others.
   // Chosen on development splits by scripts/tune-thresholds.mjs (docs/bundle-format.md); absent = keep every span.
   minConfidence: z.record(z.string(), z.object({ known: z.number().min(0).max(1), novel: z.number().min(0).max(1) })).optional(),
+  // Optional: types whose spans are cut to the one knowledge-base name of their type they contain (src/ner/
+  // knowledge-boundaries.ts, shrinkToKnowledge); chosen on development splits with the thresholds.
+  shrinkToKnowledge: z.array(entityType).optional(),
 });
 
 const manifestSchema = z
@@ -115,6 +118,9 @@ const manifestSchema = z
       for (const t of seen) {
         if (s.datasets[t] === undefined) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'datasets', t], message: 'required for every type of entityTypes' });
       }
+      (s.shrinkToKnowledge ?? []).forEach((t, k) => {
+        if (!seen.has(t)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'shrinkToKnowledge', k], message: `${t} is not in entityTypes` });
+      });
       for (const t of Object.keys(s.minConfidence ?? {})) {
         if (!seen.has(t as EntityType)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'minConfidence', t], message: `${t} is not in entityTypes` });
       }

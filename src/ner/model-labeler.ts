@@ -15,7 +15,7 @@ import { loadTokenizer, readManifest, verifyModel, type WeightsPrecision } from 
 import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan, type WordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
-import { isKnowledgeSpan, knowledgeWordSpans, snapToKnowledge } from './knowledge-boundaries.js';
+import { isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
 import { resolveScheme, type Manifest } from './manifest.js';
 import {
   createSession,
@@ -211,7 +211,7 @@ function buildLabeler(
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | null = null;
   const self = { kind: 'vaner', schemes, defaultScheme };
-  const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some((s) => Object.keys(s.minConfidence ?? {}).length > 0);
+  const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some((s) => Object.keys(s.minConfidence ?? {}).length > 0 || (s.shrinkToKnowledge ?? []).length > 0);
 
   async function labelAll(inputs: readonly LabelInput[], labelOptions: LabelOptions): Promise<Span[][]> {
     const wanted = labelOptions.types ?? types;
@@ -225,7 +225,9 @@ function buildLabeler(
     // Where spans of two types overlap, the scheme's own types win (span-overlaps.ts says why).
     const scheme = resolveScheme(manifest, schemeName);
     const primaryTypes = scheme.types;
+    // The bundle's decision rules for this scheme, chosen on development sets (docs/bundle-format.md); `none` = off.
     const minConfidence = options.thresholds === 'none' ? {} : (scheme.minConfidence ?? {});
+    const shrinkTypes = new Set<string>(options.thresholds === 'none' ? [] : (scheme.shrinkToKnowledge ?? []));
     const signal = labelOptions.signal;
 
     // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
@@ -303,7 +305,8 @@ function buildLabeler(
         // then spans below the scheme's threshold go (a name the knowledge base has and a novel one have their own),
         // before overlaps are resolved, so a dropped span cannot suppress another type's.
         const floor = minConfidence[type];
-        for (const span of snapToKnowledge(decodeType(merged, doc.words.length, type), doc.knowledge)) {
+        const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type), doc.knowledge);
+        for (const span of shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes)) {
           if (floor !== undefined && span.confidence < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
           spans.push(span);
         }
