@@ -21,6 +21,9 @@ import { readFileSync, readdirSync, writeFileSync, existsSync, renameSync } from
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+// The runtime's rule itself (built by `npm run build`), so the simulation cannot drift from what the labeler does.
+const { shrinkToKnowledge } = await import(new URL('../dist/ner/knowledge-boundaries.js', import.meta.url).href);
+
 const { values } = parseArgs({
   options: {
     bundle: { type: 'string' },
@@ -43,24 +46,10 @@ const GRID = [0, ...Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 
 const readLines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const key = (s) => `${s.start}:${s.end}`;
 
-/**
- * The spans of `type` in one document, cut to the one knowledge span they contain when `shrink` (as
- * src/ner/knowledge-boundaries.ts shrinkToKnowledge does; equal spans keep the higher confidence).
- */
+/** The spans of `type` in one document, after the runtime's own shrink rule when `shrink`. */
 function spansOf(d, type, shrink) {
-  const names = d.knowledgeSpans.filter((k) => k.type === type);
-  const out = new Map();
-  for (const s of d.predicted) {
-    if (s.type !== type) continue;
-    let span = s;
-    if (shrink) {
-      const inside = names.filter((k) => s.start <= k.start && k.end <= s.end && (k.start !== s.start || k.end !== s.end));
-      if (inside.length === 1) span = { ...s, start: inside[0].start, end: inside[0].end };
-    }
-    const seen = out.get(key(span));
-    if (seen === undefined || (span.confidence ?? 1) > (seen.confidence ?? 1)) out.set(key(span), span);
-  }
-  return [...out.values()];
+  const spans = d.predicted.filter((s) => s.type === type);
+  return shrink ? shrinkToKnowledge(spans, d.knowledgeSpans, new Set([type])) : spans;
 }
 
 /** Strict F1 (percent) of `type` when known spans need >= known and novel ones >= novel (after the shrink rule). */

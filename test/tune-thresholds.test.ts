@@ -1,6 +1,7 @@
 /**
  * scripts/tune-thresholds.mjs: chooses per-scheme, per-type decision thresholds from `vaner eval ner --predictions`
- * files and records them in a bundle manifest the runtime accepts.
+ * files and records them in a bundle manifest the runtime accepts. The script runs the shrink rule from dist/
+ * (npm test builds it first).
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

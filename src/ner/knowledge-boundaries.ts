@@ -41,13 +41,19 @@ export function knowledgeWordSpans<T extends string>(ids: readonly number[], kno
  * confidence. Other spans are returned as they are. Order: by start, then end.
  */
 export function snapToKnowledge<T extends string>(spans: readonly ScoredWordSpan<T>[], knowledge: readonly WordSpan<T>[]): ScoredWordSpan<T>[] {
-  const byKey = new Map<string, ScoredWordSpan<T>>();
-  for (const s of spans) {
+  return mergeEqual(spans.map((s) => {
     const k = knowledge.find((n) => n.type === s.type && n.start <= s.start && s.end <= n.end);
-    const snapped = k === undefined ? s : { start: k.start, end: k.end, type: s.type, confidence: s.confidence };
-    const key = `${snapped.type}:${snapped.start}:${snapped.end}`;
+    return k === undefined ? s : { start: k.start, end: k.end, type: s.type, confidence: s.confidence };
+  }));
+}
+
+/** Spans that became the same (type, start, end) keep the higher confidence; sorted by start, then end. */
+function mergeEqual<S extends WordSpan & { readonly confidence: number | null }>(spans: readonly S[]): S[] {
+  const byKey = new Map<string, S>();
+  for (const s of spans) {
+    const key = `${s.type}:${s.start}:${s.end}`;
     const seen = byKey.get(key);
-    if (seen === undefined || snapped.confidence > seen.confidence) byKey.set(key, snapped);
+    if (seen === undefined || (s.confidence ?? 1) > (seen.confidence ?? 1)) byKey.set(key, s);
   }
   return [...byKey.values()].sort((a, b) => a.start - b.start || a.end - b.end);
 }
@@ -64,22 +70,16 @@ export function isKnowledgeSpan(span: WordSpan, knowledge: readonly WordSpan[]):
  * `Temporary hearing loss`), NCBI-disease the whole phrase; measured with the 2026.12.06-2 bundle: BC5CDR diseases
  * 77.81 → 79.50 and Species-800 48.57 → 50.06 with it, NCBI-disease 78.54 → 74.70 and BC2GM 64.61 → 61.00.
  */
-export function shrinkToKnowledge<T extends string>(
-  spans: readonly ScoredWordSpan<T>[],
-  knowledge: readonly WordSpan<T>[],
+export function shrinkToKnowledge<S extends WordSpan & { readonly confidence: number | null }>(
+  spans: readonly S[],
+  knowledge: readonly WordSpan[],
   types: ReadonlySet<string>,
-): ScoredWordSpan<T>[] {
+): S[] {
   if (types.size === 0) return [...spans];
-  const byKey = new Map<string, ScoredWordSpan<T>>();
-  for (const s of spans) {
-    let out = s;
-    if (types.has(s.type)) {
-      const inside = knowledge.filter((k) => k.type === s.type && s.start <= k.start && k.end <= s.end && (k.start !== s.start || k.end !== s.end));
-      if (inside.length === 1) out = { start: inside[0]!.start, end: inside[0]!.end, type: s.type, confidence: s.confidence };
-    }
-    const key = `${out.type}:${out.start}:${out.end}`;
-    const seen = byKey.get(key);
-    if (seen === undefined || out.confidence > seen.confidence) byKey.set(key, out);
-  }
-  return [...byKey.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+  // Generic over the span shape: scripts/tune-thresholds.mjs runs the same rule over character spans (from dist/).
+  return mergeEqual(spans.map((s) => {
+    if (!types.has(s.type)) return s;
+    const inside = knowledge.filter((k) => k.type === s.type && s.start <= k.start && k.end <= s.end && (k.start !== s.start || k.end !== s.end));
+    return inside.length === 1 ? { ...s, start: inside[0]!.start, end: inside[0]!.end } : s;
+  }));
 }

@@ -207,6 +207,21 @@ def _augment(kn: List[int], rng: random.Random, aug: dict) -> List[int]:
         return [0] * len(kn) if aug else list(kn)
     kn = list(kn)
     dropped_types = {t for t in range(H) if rng.random() < aug.get("drop_type", {}).get(D2.TYPES[t], 0.0)}
+    for j, e, t in _knowledge_spans(kn):
+        if t in dropped_types or rng.random() < aug.get("drop_span", 0.0):
+            for k in range(j, e):
+                kn[k] = 0
+        elif rng.random() < aug.get("jitter", 0.0):
+            if e - j > 1 and rng.random() < 0.5:
+                kn[e - 1] = 0  # shrink by one word
+            elif e < len(kn) and kn[e] == 0:
+                kn[e] = 2 + 2 * t  # grow by one word
+    return kn
+
+
+def _knowledge_spans(kn: List[int]):
+    """Yields ``(start, end, type index)`` of each knowledge span of per-word ids (B = 1 + 2t, then I = 2 + 2t).
+    Lazy: the caller may change ``kn`` at or after ``end`` between spans, and the walk reads the changed ids."""
     j = 0
     while j < len(kn):
         if kn[j] == 0:
@@ -216,16 +231,8 @@ def _augment(kn: List[int], rng: random.Random, aug: dict) -> List[int]:
         e = j + 1
         while e < len(kn) and kn[e] == 2 + 2 * t:
             e += 1
-        if t in dropped_types or rng.random() < aug.get("drop_span", 0.0):
-            for k in range(j, e):
-                kn[k] = 0
-        elif rng.random() < aug.get("jitter", 0.0):
-            if e - j > 1 and rng.random() < 0.5:
-                kn[e - 1] = 0  # shrink by one word
-            elif e < len(kn) and kn[e] == 0:
-                kn[e] = 2 + 2 * t  # grow by one word
+        yield j, e, t
         j = e
-    return kn
 
 
 # Subword ids below this are the tokenizer's special pieces (pad, bos, sep, unk...); masking draws above it.
@@ -241,20 +248,11 @@ def _mask_known_words(ids: torch.Tensor, w: Window, kn: List[int], rng: random.R
     recall 82.9 vs 87.6, with the same knowledge ids in hand). A word it cannot read forces it to use the knowledge id
     and the context, which are what it has on unseen names. Spans are masked whether or not they are entities, so the
     model still learns to overrule a wrong id from the context."""
-    j = 0
-    while j < len(kn):
-        if kn[j] == 0:
-            j += 1
-            continue
-        t = (kn[j] - 1) // 2
-        e = j + 1
-        while e < len(kn) and kn[e] == 2 + 2 * t:
-            e += 1
+    for j, e, _ in _knowledge_spans(kn):
         if rng.random() < p:
             for k in range(j, e):
                 a, n = w.starts[k], w.nsub[k]
                 ids[a: a + n] = torch.tensor([rng.randrange(FIRST_PLAIN_ID, vocab) for _ in range(n)])
-        j = e
 
 
 def collate2(batch: Sequence[Window], pad_id: int, rng: Optional[random.Random] = None, aug: Optional[dict] = None):
