@@ -80,6 +80,30 @@ describe('tune-thresholds.mjs', () => {
     expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.shrinkToKnowledge).toEqual(['DISEASE']);
   });
 
+  it('--cross-check scores the rules chosen on one half of the documents on the other, beside the dictionary', async () => {
+    // d0 and d1 fall in different halves (hash of the id). On d0 alone "novel >= 0.65" is perfect; on d1 it drops
+    // the right span and keeps the wrong one; on both together keeping every span is best. So the in-sample column
+    // says 66.67 and the cross-checked one must be lower: d1 under d0's rule (0 right, 1 wrong, 1 missed) plus d0
+    // with every span (1 right, 1 wrong): 2 * 1 / (2 * 1 + 2 + 1) = 40.00.
+    mkdirSync(path.join(dir, 'pred', 'knowledge'));
+    const gold = [{ start: 0, end: 5, type: 'DISEASE' }];
+    const doc = (id: string, predicted: unknown[]) => JSON.stringify({ id, text: 'x'.repeat(20), gold, predicted });
+    writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${[
+      doc('d0', [{ start: 0, end: 5, type: 'DISEASE', confidence: 0.9 }, { start: 10, end: 15, type: 'DISEASE', confidence: 0.6 }]),
+      doc('d1', [{ start: 0, end: 5, type: 'DISEASE', confidence: 0.6 }, { start: 10, end: 15, type: 'DISEASE', confidence: 0.9 }]),
+    ].join('\n')}\n`);
+    // The dictionary finds d0's disease only: 1 right, 1 missed = 66.67.
+    writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), `${[
+      doc('d0', [{ start: 0, end: 5, type: 'DISEASE', confidence: null }]),
+      doc('d1', []),
+    ].join('\n')}\n`);
+    const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
+    const out = await run('node', [...args, '--cross-check']);
+    expect(out.stdout).toContain('| F1, tuned | F1, rules from the other half | dictionary |');
+    expect(out.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | 66.67 | 40.00 | 66.67 |');
+    expect((await run('node', args)).stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | 66.67 |\n');
+  });
+
   it('refuses a predictions file without its knowledge file', async () => {
     writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), '');
     await expect(run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')]))

@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["tokenizer", "pack-data", "pretrain", "finetune", "export", "tiny", "all",
                                         "evaluate", "pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2",
-                                        "quantize2",
+                                        "quantize2", "start-phase2",
                                         "tiny-v1", "knowledge-ids"])
     ap.add_argument("--config", default=None)
     ap.add_argument("--out", default=None)
@@ -60,7 +60,8 @@ def main(argv=None) -> int:
     default_cfg = {"tiny-v1": "tiny.json", "tiny2": "tiny-v2.json"}.get(args.command, "small-v2.json"
                                                                         if args.command.endswith("2") else "small.json")
     cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg), overrides=args.set)
-    if args.command in ("pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2", "quantize2", "knowledge-ids"):
+    if args.command in ("pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2", "quantize2", "knowledge-ids",
+                            "start-phase2"):
         from vaner import pipeline2 as P2
         return P2.main(args, cfg)
     if args.command == "tokenizer":

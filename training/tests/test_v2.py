@@ -163,6 +163,41 @@ class TrainingTest(unittest.TestCase):
         finally:
             shutil.rmtree(d)
 
+    def test_start_phase2_averages_weights_keeps_the_last_optimizer_and_resets_the_clock(self):
+        from vaner.pipeline2 import start_phase2
+        d = tempfile.mkdtemp()
+        try:
+            src, out = os.path.join(d, "run"), os.path.join(d, "phase")
+            os.makedirs(src)
+            with open(os.path.join(src, "records2-train.jsonl.gz"), "wb") as f:
+                f.write(b"x")
+            paths = []
+            for i in range(2):
+                m = tiny_v2(i + 1)
+                opt = torch.optim.AdamW(m.parameters(), lr=1e-3)
+                m(torch.ones(1, 4, dtype=torch.long), torch.ones(1, 4, dtype=torch.long)).sum().backward()
+                opt.step()
+                p = os.path.join(d, f"c{i}.pt")
+                torch.save({"config": m.config.to_dict(), "state": m.state_dict(), "optimizer": opt.state_dict(),
+                            "stats": {"steps": 100 * (i + 1), "tokens": 7, "seconds": 1234.5}}, p)
+                paths.append(p)
+            dst = start_phase2({"workdir": src}, ",".join(paths), out)
+            ck = torch.load(dst, map_location="cpu")
+            a, b = (torch.load(p, map_location="cpu") for p in paths)
+            for k, v in ck["state"].items():
+                self.assertTrue(torch.allclose(v, (a["state"][k].float() + b["state"][k].float()) / 2), k)
+            self.assertEqual(ck["optimizer"]["state"][0]["step"], b["optimizer"]["state"][0]["step"])
+            self.assertTrue(torch.equal(ck["optimizer"]["state"][0]["exp_avg"], b["optimizer"]["state"][0]["exp_avg"]))
+            self.assertEqual((ck["stats"]["steps"], ck["stats"]["seconds"], ck["stats"]["rewarm_from"]), (200, 0.0, 200))
+            self.assertEqual(os.readlink(os.path.join(out, "records2-train.jsonl.gz")),
+                             os.path.join(os.path.abspath(src), "records2-train.jsonl.gz"))
+            del b["optimizer"]
+            torch.save(b, paths[1])
+            with self.assertRaisesRegex(ValueError, "no optimizer state"):
+                start_phase2({"workdir": src}, paths[1], os.path.join(d, "other"))
+        finally:
+            shutil.rmtree(d)
+
     def test_uncovered_heads_get_no_gradient(self):
         t = tok()
         model = tiny_v2()

@@ -439,6 +439,8 @@ def stage_finetune2(cfg: dict) -> dict:
             log("[finetune2] optimizer groups changed since the checkpoint: Adam moments restart (with warm-up)")
             rewarm_from = ck["stats"]["steps"]
         step, tokens, elapsed_before = ck["stats"]["steps"], ck["stats"]["tokens"], ck["stats"]["seconds"]
+        if ck["stats"].get("rewarm_from") is not None:  # a new phase (start-phase2): ramp the rate up again
+            rewarm_from = ck["stats"]["rewarm_from"]
         log(f"[finetune2] resumed from {path} at step {step} ({elapsed_before:.0f}s trained)")
         rng = random.Random(cfg.get("seed", 0) + step)
     tokens_before = tokens
@@ -547,6 +549,10 @@ def main(args, cfg: dict) -> int:
         stage_finetune2(cfg)
         stage_export2(cfg, args.out or os.path.join("models", cfg.get("bundle_name", cfg["name"])),
                       dev_limit=args.dev_limit)
+    elif cmd == "start-phase2":
+        if not args.ckpt or not args.out:
+            raise SystemExit("start-phase2 needs --ckpt a.pt[,b.pt...] and --out NEW_WORKDIR")
+        start_phase2(cfg, args.ckpt, args.out)
     elif cmd == "quantize2":
         from .export2 import stage_quantize2
         if not args.out:
@@ -559,6 +565,36 @@ def main(args, cfg: dict) -> int:
         from .export2 import knowledge_ids_cli
         knowledge_ids_cli(args.kb, args.texts, args.out)
     return 0
+
+
+def start_phase2(cfg: dict, ckpts: str, out_dir: str) -> str:
+    """Prepares a new training phase in ``out_dir``: ``finetune2.pt`` holds the weight average of ``ckpts`` (one
+    checkpoint or several), the Adam state of the last one, and a clock at zero, so the phase's own
+    ``finetune.time_budget_s`` and learning-rate schedule start afresh (with the warm-up ramp again); the data files
+    of the config's workdir are linked, not copied. The shipped 2026.12.06-3 phase 2 started this way from the
+    phase-1 average (README, "Retrain")."""
+    paths = [p for p in ckpts.split(",") if p]
+    model = load_ckpt2(ckpts)
+    last = torch.load(paths[-1], map_location="cpu")
+    if "optimizer" not in last:
+        raise ValueError(f"{paths[-1]}: no optimizer state (a LoRA or exported checkpoint cannot start a phase)")
+    os.makedirs(out_dir, exist_ok=True)
+    src_dir = os.path.abspath(cfg["workdir"])
+    for name in ("records2-train.jsonl.gz", "records2-dev.jsonl.gz", "extra-names.tsv", "kb-base"):
+        src, dst = os.path.join(src_dir, name), os.path.join(out_dir, name)
+        if os.path.exists(src) and not os.path.lexists(dst) and os.path.abspath(dst) != src:
+            os.symlink(src, dst)
+    stats = dict(last["stats"])
+    stats.update({"seconds": 0.0, "rewarm_from": stats["steps"], "partial": True,
+                  "phase_start": {"from": paths, "steps": stats["steps"], "seconds": last["stats"]["seconds"]}})
+    state = {k: v.detach().float().cpu() for k, v in model.state_dict().items()}
+    dst = os.path.join(out_dir, "finetune2.pt")
+    torch.save({"config": last["config"], "state": state, "optimizer": last["optimizer"], "stats": stats},
+               dst + ".tmp")
+    os.replace(dst + ".tmp", dst)
+    log(f"[start-phase2] {dst}: average of {len(paths)} checkpoint(s), optimizer of {paths[-1]}, "
+        f"step {stats['steps']}, clock reset")
+    return dst
 
 
 def load_ckpt2(path: str) -> VanerForTokenClassification:
