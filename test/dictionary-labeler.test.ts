@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
-import { propagateAbbreviations } from '../src/kb/abbreviation-propagation.js';
+import { propagateAbbreviations } from '../src/ner/abbreviation-propagation.js';
 import type { EntityType, Span, EntityName } from '../src/domain/index.js';
 
 const n = (entityId: string, type: EntityType, name: string): EntityName => ({ entityId, type, name, origin: 'vocabulary' });

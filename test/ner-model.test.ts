@@ -384,6 +384,33 @@ describe('tiny bundle', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  it('abbreviations: a short form defined after a model span is labelled where it recurs; the option turns it off', async () => {
+    // Each candidate: a span the model found, "(CX)" inserted after it (C its first letter) and "CX" used once more at
+    // the end. It counts when, without propagation, the model still finds the long form but not the later "CX".
+    const off = await open({ intraOpThreads: 1, propagateAbbreviations: false });
+    let checked = 0;
+    try {
+      for (const sentence of SENTENCES) {
+        const [found] = await off.label([{ id: 's', text: sentence }]);
+        for (const s of found!) {
+          const short = `${s.text[0]!.toUpperCase()}X`;
+          const text = `${sentence.slice(0, s.end)} (${short})${sentence.slice(s.end)} Then ${short} was given again.`;
+          const later = text.lastIndexOf(short);
+          const [without] = await off.label([{ id: 'x', text }]);
+          if (!without!.some((o) => o.start === s.start && o.end === s.end && o.type === s.type)) continue;
+          if (without!.some((o) => o.start <= later && o.end > later)) continue;
+          const [withIt] = await labeler.label([{ id: 'x', text }]);
+          const long = withIt!.find((o) => o.start === s.start && o.end === s.end && o.type === s.type)!;
+          expect(withIt!.find((o) => o.start === later)).toEqual({ start: later, end: later + 2, type: s.type, text: short, confidence: long.confidence });
+          checked++;
+        }
+      }
+    } finally {
+      await off.close();
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('shrinkToKnowledge: a listed type\'s span holding one knowledge-base name is cut to it; thresholds none turns it off', async () => {
     // Each candidate: a model span of two or more words, and a knowledge name = its first or last word. It counts when
     // the labeler (which reads the name as input) still finds a span of that type holding the name.

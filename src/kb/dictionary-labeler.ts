@@ -1,7 +1,7 @@
 import { VanerError } from '../errors.js';
 import { ENTITY_TYPES, isEntityType, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span, type EntityName } from '../domain/index.js';
 import { foldPlural, isJoinerNorm, isWordyNorm, nameKeyTokens, normalizeName, tokenizeForMatch, type MatchToken } from './normalize.js';
-import { propagateAbbreviations } from './abbreviation-propagation.js';
+import { propagateAbbreviations } from '../ner/abbreviation-propagation.js';
 import { DEFAULT_STOP_NAMES } from './stop-names.js';
 import { TokenTrie } from './token-trie.js';
 

@@ -44,6 +44,6 @@ export { readCorpusNames } from './import/corpus-names.js';
 export type { CorpusName } from './import/corpus-names.js';
 export type { LinkResult, Linker } from './linker-types.js';
 export { readDictionaryExclusions, DEFAULT_EXCLUDED_BRANCHES } from './dictionary-exclusions.js';
-export { propagateAbbreviations } from './abbreviation-propagation.js';
+export { propagateAbbreviations } from '../ner/abbreviation-propagation.js';
 export { createLiveDictionary } from './live-dictionary.js';
 export type { LiveDictionary, LiveDictionaryOptions, LiveDictionaryStore } from './live-dictionary.js';

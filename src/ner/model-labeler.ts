@@ -28,6 +28,7 @@ import {
 } from './predict.js';
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
+import { propagateAbbreviations } from './abbreviation-propagation.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
 import { ENTITY_TYPES, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
 import type { Word } from './word-splitter.js';
@@ -76,6 +77,11 @@ export interface ModelLabelerOptions {
    * @defaultValue 'bundle'
    */
   readonly thresholds?: 'bundle' | 'none';
+  /**
+   * A short form defined after a span, "nitroglycerin (NTG)", becomes a span of the same type wherever it occurs in
+   * the document (abbreviation-propagation.ts), as the dictionary labeler does. @defaultValue true
+   */
+  readonly propagateAbbreviations?: boolean;
 }
 
 /** A VANER labeler, with what benchmarks and logs want to know about it. */
@@ -111,6 +117,7 @@ const optionsSchema = z.object({
   scheme: z.string().min(1).optional(),
   precision: z.enum(['auto', 'fp32', 'int8']).optional(),
   thresholds: z.enum(['bundle', 'none']).optional(),
+  propagateAbbreviations: z.boolean().optional(),
 });
 
 function validateOptions(options: ModelLabelerOptions): void {
@@ -193,6 +200,7 @@ function buildLabeler(
   logger: Logger,
 ): ModelLabeler {
   const batchSize = options.batchSize ?? 16;
+  const abbreviations = options.propagateAbbreviations ?? true;
   const overlapWords = options.windowOverlapWords ?? 16;
   const schemes = manifest.schemes.map((s) => s.name);
   const defaultScheme = resolveScheme(manifest, options.scheme).name;
@@ -311,7 +319,8 @@ function buildLabeler(
           spans.push(span);
         }
       }
-      results.push(toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
+      const found = toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes));
+      results.push(abbreviations ? propagateAbbreviations(doc.input.text, found) : found);
     }
     return results;
   }
