@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Chooses a bundle's decision rules on development predictions (manifest `schemes[].minConfidence` and
-// `schemes[].shrinkToKnowledge`, docs/bundle-format.md), and with --write records them in the manifest.
+// Chooses a bundle's decision rules on development predictions (manifest `schemes[].minConfidence`,
+// `schemes[].shrinkToKnowledge` and `schemes[].propagateMentions`, docs/bundle-format.md), and with --write records
+// them in the manifest.
 //
 //   VANER_MODEL_THRESHOLDS=none PREDICTIONS=/tmp/pred bash scripts/eval-ner-dev.sh model dictionary
 //   node scripts/tune-thresholds.mjs --bundle models/vaner-small --predictions /tmp/pred [--write]
@@ -12,6 +13,8 @@
 // combination of the shrink rule (on/off: a span containing exactly one knowledge span of its type is cut to it) and
 // a pair of thresholds (each one of 0, 0.50, 0.55, ..., 0.95) with the best strict F1 is kept when it gains at least
 // --min-gain F1 points over keeping every span (a smaller gain is within the noise of one development set).
+// Then, with every type's thresholds in place, a type's mentions spread to the other occurrences of the same string in
+// the document (src/ner/mention-consistency.ts) when that gains at least --min-gain too.
 // Why two: spans the knowledge base confirms are mostly right, the model's novel spans much less so (BC5CDR
 // development chemicals: 87.9 with known >= 0, novel >= 0.95, against 86.0 for one threshold).
 //
@@ -28,6 +31,7 @@ import { parseArgs } from 'node:util';
 
 // The runtime's rule itself (built by `npm run build`), so the simulation cannot drift from what the labeler does.
 const { shrinkToKnowledge } = await import(new URL('../dist/ner/knowledge-boundaries.js', import.meta.url).href);
+const { propagateMentions } = await import(new URL('../dist/ner/mention-consistency.js', import.meta.url).href);
 
 const { values } = parseArgs({
   options: {
@@ -92,9 +96,6 @@ function choose(documents, type) {
   return keep ? { ...best, base } : { t: null, shrink: false, f1: base, base };
 }
 
-const countsOf = (documents, type, rule) =>
-  rule.t ? countsAt(documents, type, rule.shrink, rule.t.known, rule.t.novel) : countsAt(documents, type, false, 0, 0);
-
 /** The dictionary's own strict counts on `documents` (its spans are the knowledge spans). */
 function dictionaryCounts(documents, type) {
   const c = { tp: 0, fp: 0, fn: 0 };
@@ -105,6 +106,69 @@ function dictionaryCounts(documents, type) {
     for (const k of gold) if (!found.has(k)) c.fn++;
   }
   return c;
+}
+
+/** One document's spans of `types` after the threshold rules (`rules`: type -> choose() result), with their text. */
+function keptSpans(d, types, rules) {
+  const out = [];
+  for (const type of types) {
+    const r = rules.get(type);
+    const names = d.knowledge.get(type) ?? new Set();
+    const spans = r.shrink ? d.shrunk.get(type) : d.plain.get(type);
+    for (const s of spans) {
+      if (r.t && (s.confidence ?? 1) < (names.has(key(s)) ? r.t.known : r.t.novel)) continue;
+      out.push({ ...s, text: d.text.slice(s.start, s.end) });
+    }
+  }
+  return out;
+}
+
+/** Strict counts per type of `spans(d)` over `documents`. */
+function countsByType(documents, types, spansOfDocument) {
+  const out = new Map(types.map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
+  for (const d of documents) {
+    const spans = spansOfDocument(d);
+    for (const type of types) {
+      const c = out.get(type);
+      const gold = new Set(d.gold.filter((s) => s.type === type).map(key));
+      const found = new Set(spans.filter((s) => s.type === type).map(key));
+      for (const k of found) (gold.has(k) ? c.tp++ : c.fp++);
+      for (const k of gold) if (!found.has(k)) c.fn++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The rules of one scheme: per type the thresholds and shrink rule (choose), then whether its mentions spread to
+ * repeats of the same string (the runtime's propagateMentions, after every type's thresholds), kept on a gain of
+ * at least --min-gain.
+ */
+function chooseScheme(documents, types) {
+  const rules = new Map(types.map((t) => [t, { ...choose(documents, t), spread: false }]));
+  const before = countsByType(documents, types, (d) => keptSpans(d, types, rules));
+  for (const type of types) {
+    const after = countsByType(documents, [type], (d) => propagateMentions(d.text, keptSpans(d, types, rules), new Set([type])));
+    if (f1Of(after.get(type)) - f1Of(before.get(type)) >= minGain) rules.get(type).spread = true;
+  }
+  return rules;
+}
+
+/** Counts per type under `rules`, as the runtime applies them (thresholds, then the spread types together). */
+function scoreScheme(documents, types, rules) {
+  const spread = new Set(types.filter((t) => rules.get(t).spread));
+  return countsByType(documents, types, (d) => {
+    const kept = keptSpans(d, types, rules);
+    return spread.size > 0 ? propagateMentions(d.text, kept, spread) : kept;
+  });
+}
+
+/** Rules chosen on one half, scored on the other, both ways, counts pooled per type. */
+function crossCheck(documents, types) {
+  const [a, b] = halves(documents);
+  const one = scoreScheme(b, types, chooseScheme(a, types));
+  const two = scoreScheme(a, types, chooseScheme(b, types));
+  return new Map(types.map((t) => [t, add(one.get(t), two.get(t))]));
 }
 
 /** Two halves by a hash of the document id (stable across runs and models). */
@@ -134,43 +198,46 @@ for (const file of files) {
     return { ...d, knowledgeSpans, knowledge: byType };
   });
   const goldTypes = new Set(documents.flatMap((d) => d.gold.map((s) => s.type)));
-  const chosen = {};
-  const shrinkTypes = [];
-  for (const type of scheme.types.filter((t) => goldTypes.has(t))) {
+  const types = scheme.types.filter((t) => goldTypes.has(t));
+  for (const type of types) {
     for (const d of documents) {
       (d.plain ??= new Map()).set(type, spansOf(d, type, false));
       (d.shrunk ??= new Map()).set(type, spansOf(d, type, true));
     }
-    const best = choose(documents, type);
-    const keep = best.t !== null;
-    if (keep) {
-      chosen[type] = best.t;
-      if (best.shrink) shrinkTypes.push(type);
-    }
-    const shown = keep ? `${best.t.known.toFixed(2)} / ${best.t.novel.toFixed(2)}` : '—';
-    const row = [name, type, best.base.toFixed(2), keep && best.shrink ? 'yes' : 'no', shown, best.f1.toFixed(2)];
-    if (values['cross-check']) {
-      const [a, b] = halves(documents);
-      const held = add(countsOf(b, type, choose(a, type)), countsOf(a, type, choose(b, type)));
-      const dictionary = f1Of(dictionaryCounts(documents, type));
-      row.push(f1Of(held).toFixed(2), documents.some((d) => d.knowledge.has(type)) ? dictionary.toFixed(2) : '—');
+  }
+  const rules = chooseScheme(documents, types);
+  const scored = scoreScheme(documents, types, rules);
+  const held = values['cross-check'] ? crossCheck(documents, types) : null;
+  for (const type of types) {
+    const r = rules.get(type);
+    const shown = r.t ? `${r.t.known.toFixed(2)} / ${r.t.novel.toFixed(2)}` : '—';
+    const row = [name, type, r.base.toFixed(2), r.shrink ? 'yes' : 'no', shown, r.spread ? 'yes' : 'no', f1Of(scored.get(type)).toFixed(2)];
+    if (held) {
+      const dictionary = documents.some((d) => d.knowledge.has(type)) ? f1Of(dictionaryCounts(documents, type)).toFixed(2) : '—';
+      row.push(f1Of(held.get(type)).toFixed(2), dictionary);
     }
     rows.push(row);
   }
-  if (Object.keys(chosen).length > 0) scheme.minConfidence = chosen;
-  else delete scheme.minConfidence;
-  if (shrinkTypes.length > 0) scheme.shrinkToKnowledge = shrinkTypes;
-  else delete scheme.shrinkToKnowledge;
+  const chosen = Object.fromEntries(types.filter((t) => rules.get(t).t).map((t) => [t, rules.get(t).t]));
+  const fields = {
+    minConfidence: Object.keys(chosen).length > 0 ? chosen : undefined,
+    shrinkToKnowledge: types.filter((t) => rules.get(t).shrink),
+    propagateMentions: types.filter((t) => rules.get(t).spread),
+  };
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) delete scheme[field];
+    else scheme[field] = value;
+  }
 }
 process.stdout.write(values['cross-check']
-  ? '| scheme | type | F1, every span | cut to the name inside | thresholds known / novel | F1, tuned | F1, rules from the other half | dictionary |\n|---|---|---:|---|---:|---:|---:|---:|\n'
-  : '| scheme | type | F1, every span | cut to the name inside | thresholds known / novel | F1, tuned |\n|---|---|---:|---|---:|---:|\n');
+  ? '| scheme | type | F1, every span | cut to the name inside | thresholds known / novel | spread to repeats | F1, tuned | F1, rules from the other half | dictionary |\n|---|---|---:|---|---:|---|---:|---:|---:|\n'
+  : '| scheme | type | F1, every span | cut to the name inside | thresholds known / novel | spread to repeats | F1, tuned |\n|---|---|---:|---|---:|---|---:|\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
 if (values.write) {
   const tmp = `${manifestPath}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, manifestPath);
-  process.stderr.write(`wrote minConfidence of ${files.length} scheme(s) to ${manifestPath}\n`);
+  process.stderr.write(`wrote the decision rules of ${files.length} scheme(s) to ${manifestPath}\n`);
 } else if (existsSync(manifestPath)) {
   process.stderr.write('(dry run: --write records these thresholds in the manifest)\n');
 }

@@ -456,6 +456,63 @@ describe('tiny bundle', () => {
     }
   });
 
+  it('propagateMentions: a listed type\'s mention text recurring in the document becomes a span there, after thresholds; none turns it off', async () => {
+    // The tiny model labels a word alike wherever it stands, so each candidate is a span whose text, repeated in an
+    // appended sentence, gets another confidence there; a threshold between the two drops one occurrence, and the
+    // rule must bring it back with the kept one's confidence (and only with the rule listed).
+    const rules = (spread: boolean, type: string, floor: number) => {
+      const dir = copyBundle();
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: unknown; propagateMentions?: string[] }[] };
+      const scheme = raw.schemes.find((s) => s.name === manifest.defaultScheme)!;
+      scheme.minConfidence = { [type]: { known: floor, novel: floor } };
+      if (spread) scheme.propagateMentions = [type];
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      return dir;
+    };
+    let checked = 0;
+    for (const sentence of SENTENCES) {
+      const [found] = await labeler.label([{ id: 's', text: sentence }]);
+      for (const s of found!.filter((f) => f.text.length >= 3)) {
+        const text = `${sentence} Later ${s.text} was seen again.`;
+        const [both] = await labeler.label([{ id: 'x', text }]);
+        const pair = both!.filter((o) => o.text === s.text && o.type === s.type);
+        if (pair.length !== 2 || Math.abs(pair[0]!.confidence! - pair[1]!.confidence!) < 1e-4) continue;
+        const [low, high] = [...pair].sort((a, b) => a.confidence! - b.confidence!);
+        const floor = (low!.confidence! + high!.confidence!) / 2;
+        const dirs = [rules(false, s.type, floor), rules(true, s.type, floor)];
+        const [thresholdOnly, spread] = await Promise.all(dirs.map((d) => open({ intraOpThreads: 1 }, d)));
+        const none = await open({ intraOpThreads: 1, thresholds: 'none' }, dirs[1]);
+        try {
+          const at = (spans: readonly Span[], o: Span) => spans.find((x) => x.start === o.start && x.type === o.type);
+          const [dropped] = await thresholdOnly!.label([{ id: 'x', text }]);
+          expect(at(dropped!, low!)).toBeUndefined();
+          // Another type's span, no longer overlapped by the dropped one, may take the place: then it stays.
+          if (dropped!.some((o) => o.start < low!.end && low!.start < o.end)) continue;
+          const [back] = await spread!.label([{ id: 'x', text }]);
+          expect(at(back!, low!)).toEqual({ ...low!, confidence: high!.confidence });
+          expect(at(back!, high!)).toEqual(high);
+          const [raw] = await none.label([{ id: 'x', text }]);
+          expect(plain(raw!)).toEqual(plain(both!));
+          checked++;
+        } finally {
+          await Promise.all([thresholdOnly!.close(), spread!.close(), none.close()]);
+          for (const d of dirs) rmSync(d, { recursive: true, force: true });
+        }
+        if (checked >= 2) break;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    const dir = copyBundle();
+    try {
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { propagateMentions?: string[] }[] };
+      raw.schemes[0]!.propagateMentions = ['NOT_A_TYPE'];
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      await expect(open({}, dir)).rejects.toMatchObject({ message: expect.stringContaining('propagateMentions') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('decision thresholds: a scheme\'s minConfidence drops its spans below it, before overlaps; none keeps them', async () => {
     const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
     const all = (await labeler.label(docs, { scheme: manifest.defaultScheme })).flat();

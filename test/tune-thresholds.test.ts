@@ -57,8 +57,8 @@ describe('tune-thresholds.mjs', () => {
     const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
     const dry = await run('node', args);
     // One threshold could not separate them (the right span has the lower confidence); known / novel can.
-    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | 0.00 / 0.75 | 100.00 |');
-    expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | no | — | 100.00 |');
+    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | 0.00 / 0.75 | no | 100.00 |');
+    expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | no | — | no | 100.00 |');
     const before = readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8');
     expect(before).not.toContain('minConfidence'); // a dry run writes nothing
     await run('node', [...args, '--write']);
@@ -75,9 +75,24 @@ describe('tune-thresholds.mjs', () => {
     writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${line([{ start: 0, end: 15, type: 'DISEASE', confidence: 0.9 }])}\n`);
     writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), `${line([{ start: 6, end: 15, type: 'DISEASE', confidence: null }])}\n`);
     const out = await run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred'), '--write']);
-    expect(out.stdout).toContain('| bc5cdr | DISEASE | 0.00 | yes | 0.00 / 0.00 | 100.00 |');
+    expect(out.stdout).toContain('| bc5cdr | DISEASE | 0.00 | yes | 0.00 / 0.00 | no | 100.00 |');
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
     expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.shrinkToKnowledge).toEqual(['DISEASE']);
+  });
+
+  it('spreads a type\'s mentions to repeats of the same string where that gains, and records it', async () => {
+    // "aspirin" twice, both gold; the model found the first only. Spreading finds the second: 66.67 -> 100.
+    mkdirSync(path.join(dir, 'pred', 'knowledge'));
+    const text = 'aspirin helps; aspirin again';
+    const gold = [{ start: 0, end: 7, type: 'CHEMICAL' }, { start: 15, end: 22, type: 'CHEMICAL' }];
+    const line = (predicted: unknown[]) => JSON.stringify({ id: 'd', text, gold, predicted });
+    writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${line([{ start: 0, end: 7, type: 'CHEMICAL', confidence: 0.9 }])}\n`);
+    writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), `${line([])}\n`);
+    const out = await run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred'), '--write']);
+    expect(out.stdout).toContain('| bc5cdr | CHEMICAL | 66.67 | no | — | yes | 100.00 |');
+    const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
+    expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.propagateMentions).toEqual(['CHEMICAL']);
+    expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.minConfidence).toBeUndefined();
   });
 
   it('--cross-check scores the rules chosen on one half of the documents on the other, beside the dictionary', async () => {
@@ -99,9 +114,9 @@ describe('tune-thresholds.mjs', () => {
     ].join('\n')}\n`);
     const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
     const out = await run('node', [...args, '--cross-check']);
-    expect(out.stdout).toContain('| F1, tuned | F1, rules from the other half | dictionary |');
-    expect(out.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | 66.67 | 40.00 | 66.67 |');
-    expect((await run('node', args)).stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | 66.67 |\n');
+    expect(out.stdout).toContain('| spread to repeats | F1, tuned | F1, rules from the other half | dictionary |');
+    expect(out.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | no | 66.67 | 40.00 | 66.67 |');
+    expect((await run('node', args)).stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | no | 66.67 |\n');
   });
 
   it('refuses a predictions file without its knowledge file', async () => {

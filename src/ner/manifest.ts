@@ -47,6 +47,9 @@ const schemeSchema = z.object({
   // Optional: types whose spans are cut to the one knowledge-base name of their type they contain (src/ner/
   // knowledge-boundaries.ts, shrinkToKnowledge); chosen on development splits with the thresholds.
   shrinkToKnowledge: z.array(entityType).optional(),
+  // Optional: types whose mentions spread to the other occurrences of the same string in a document
+  // (src/ner/mention-consistency.ts); chosen on development splits with the thresholds.
+  propagateMentions: z.array(entityType).optional(),
 });
 
 const manifestSchema = z
@@ -118,9 +121,11 @@ const manifestSchema = z
       for (const t of seen) {
         if (s.datasets[t] === undefined) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'datasets', t], message: 'required for every type of entityTypes' });
       }
-      (s.shrinkToKnowledge ?? []).forEach((t, k) => {
-        if (!seen.has(t)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'shrinkToKnowledge', k], message: `${t} is not in entityTypes` });
-      });
+      for (const field of ['shrinkToKnowledge', 'propagateMentions'] as const) {
+        (s[field] ?? []).forEach((t, k) => {
+          if (!seen.has(t)) ctx.addIssue({ code: 'custom', path: ['schemes', i, field, k], message: `${t} is not in entityTypes` });
+        });
+      }
       for (const t of Object.keys(s.minConfidence ?? {})) {
         if (!seen.has(t as EntityType)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'minConfidence', t], message: `${t} is not in entityTypes` });
       }

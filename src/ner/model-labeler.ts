@@ -29,6 +29,7 @@ import {
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
+import { propagateMentions } from './mention-consistency.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
 import { ENTITY_TYPES, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
 import type { Word } from './word-splitter.js';
@@ -219,7 +220,7 @@ function buildLabeler(
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | null = null;
   const self = { kind: 'vaner', schemes, defaultScheme };
-  const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some((s) => Object.keys(s.minConfidence ?? {}).length > 0 || (s.shrinkToKnowledge ?? []).length > 0);
+  const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some((s) => Object.keys(s.minConfidence ?? {}).length > 0 || (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0);
 
   async function labelAll(inputs: readonly LabelInput[], labelOptions: LabelOptions): Promise<Span[][]> {
     const wanted = labelOptions.types ?? types;
@@ -236,6 +237,7 @@ function buildLabeler(
     // The bundle's decision rules for this scheme, chosen on development sets (docs/bundle-format.md); `none` = off.
     const minConfidence = options.thresholds === 'none' ? {} : (scheme.minConfidence ?? {});
     const shrinkTypes = new Set<string>(options.thresholds === 'none' ? [] : (scheme.shrinkToKnowledge ?? []));
+    const spreadTypes = new Set<string>(options.thresholds === 'none' ? [] : (scheme.propagateMentions ?? []));
     const signal = labelOptions.signal;
 
     // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
@@ -320,7 +322,8 @@ function buildLabeler(
         }
       }
       const found = toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes));
-      results.push(abbreviations ? propagateAbbreviations(doc.input.text, found) : found);
+      const expanded = abbreviations ? propagateAbbreviations(doc.input.text, found) : found;
+      results.push(spreadTypes.size > 0 ? propagateMentions(doc.input.text, expanded, spreadTypes) : expanded);
     }
     return results;
   }
