@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
-import { propagateAbbreviations } from '../src/ner/abbreviation-propagation.js';
+import { longFormStart, propagateAbbreviations } from '../src/ner/abbreviation-propagation.js';
 import type { EntityType, Span, EntityName } from '../src/domain/index.js';
 
 const n = (entityId: string, type: EntityType, name: string): EntityName => ({ entityId, type, name, origin: 'vocabulary' });
@@ -153,6 +153,31 @@ describe('propagateAbbreviations', () => {
       [21, 23, 'DISEASE'],
       [29, 31, 'DISEASE'],
     ]);
+  });
+
+  it('takes a short form whose long form the span ends (Schwartz–Hearst), not one whose letters are not there', () => {
+    const text = 'ribavirin-induced hemolytic anemia (RIHA) was rare; RIHA resolved. bone density (XQ) and XQ.';
+    const spans: Span[] = [
+      { start: 18, end: 34, type: 'DISEASE', text: 'hemolytic anemia', confidence: 0.9 },
+      { start: 72, end: 79, type: 'DISEASE', text: 'density', confidence: 0.8 },
+    ];
+    expect(propagateAbbreviations(text, spans).map((s) => [s.start, s.end, s.type, s.text, s.confidence])).toEqual([
+      [18, 34, 'DISEASE', 'hemolytic anemia', 0.9],
+      [36, 40, 'DISEASE', 'RIHA', 0.9],
+      [52, 56, 'DISEASE', 'RIHA', 0.9],
+      [72, 79, 'DISEASE', 'density', 0.8],
+    ]);
+  });
+
+  it('longFormStart finds where the long form begins, within min(|SF| + 5, 2|SF|) words, or -1', () => {
+    expect(longFormStart('nonionic contrast media-induced nephropathy', 'CIN')).toBe(9);
+    expect(longFormStart('DISCUSSION: Swallowing-induced atrial tachyarrhythmia', 'SIAT')).toBe(12);
+    expect(longFormStart('5-fluorouracil', '5-FU')).toBe(0);
+    // The first letter must start a word: the c of "acid" does not start one.
+    expect(longFormStart('an acid', 'CA')).toBe(-1);
+    // Too far: "in" is 5 words back, more than 2 x 2 words allowed for a 2-letter short form.
+    expect(longFormStart('in the blood of many rats', 'IR')).toBe(-1);
+    expect(longFormStart('of many rats', 'MR')).toBe(3);
   });
 
   it('ignores parentheses whose first letter does not match the long form', () => {

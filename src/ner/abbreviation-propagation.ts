@@ -12,10 +12,37 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * Document-level abbreviation propagation (a simplified Schwartz–Hearst rule): when a span is
- * directly followed by a parenthesised short form whose first letter is the long form's first
- * letter, every whole-word, case-sensitive occurrence of that short form in the same text becomes a
- * span of the same type. Papers define their own abbreviations ('PD' is Parkinson's disease in one
+ * Where the long form of `short` begins in `before` (the text up to the "(" of the definition), by
+ * Schwartz & Hearst's rule (PSB 2003): the short form's letters and digits appear in order, right to
+ * left, in the last min(|short| + 5, 2 |short|) words, its first character at the start of a word.
+ * -1 when they do not: "contrast media-induced nephropathy (CIN)" -> start of "contrast";
+ * "bone mineral density (XQ)" -> -1.
+ */
+export function longFormStart(before: string, short: string): number {
+  const maxWords = Math.min(short.length + 5, short.length * 2);
+  let from = before.length;
+  for (let words = 0; from > 0 && words < maxWords; ) {
+    from--;
+    if (!/\s/u.test(before[from]!) && (from === 0 || /\s/u.test(before[from - 1]!))) words++;
+  }
+  const letters = short.toLowerCase();
+  let l = before.length - 1;
+  for (let i = letters.length - 1; i >= 0; i--) {
+    const c = letters[i]!;
+    if (!WORD_CHAR.test(c)) continue;
+    while (l >= from && (before[l]!.toLowerCase() !== c || (i === 0 && l > 0 && WORD_CHAR.test(before[l - 1]!)))) l--;
+    if (l < from) return -1;
+    if (i > 0) l--;
+  }
+  return l;
+}
+
+/**
+ * Document-level abbreviation propagation: when a span is directly followed by a parenthesised short
+ * form, and either the short form's first letter is the span's first letter or the short form
+ * abbreviates a long form the span ends (longFormStart: "ribavirin-induced hemolytic anemia (RIHA)"
+ * with the span "hemolytic anemia"), every whole-word, case-sensitive occurrence of that short form in
+ * the same text becomes a span of the same type. Papers define their own abbreviations ('PD' is Parkinson's disease in one
  * abstract and peritoneal dialysis in the next), so a definition in the text beats the dictionary:
  * an existing span covering exactly an occurrence takes the defined type; any other overlapping span
  * is kept and the occurrence skipped. The first definition of a short form wins. A new span takes
@@ -33,7 +60,11 @@ export function propagateAbbreviations(text: string, spans: readonly Span[]): Sp
     const short = match[1]!;
     if (!/\p{Lu}/u.test(short) || short.length < 2 || short === span.text) continue;
     const firstLong = /[\p{L}\p{N}]/u.exec(span.text)?.[0]?.toLowerCase();
-    if (firstLong === undefined || short[0]!.toLowerCase() !== firstLong) continue;
+    if (firstLong === undefined) continue;
+    if (short[0]!.toLowerCase() !== firstLong) {
+      const start = longFormStart(text.slice(0, span.end), short);
+      if (start < 0 || start > span.start) continue;
+    }
     if (!defined.has(short)) defined.set(short, span);
   }
   if (defined.size === 0) return byStart;
