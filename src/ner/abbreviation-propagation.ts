@@ -48,8 +48,8 @@ export function longFormStart(before: string, short: string): number {
  * is kept and the occurrence skipped. The first definition of a short form wins. A new span takes
  * the long form's confidence. Returns spans sorted by start, never overlapping (given non-overlapping
  * input). Both labelers run it: the dictionary over its matches, the model over its decoded spans
- * (on the development sets the model gained BC5CDR chemicals +1.0 F1, NCBI-disease +0.6, Species-800
- * +0.7 and lost nowhere; src/ner/README.md).
+ * (development F1 of the model: BC5CDR chemicals +1.0, diseases +0.7, NCBI-disease +0.6,
+ * Species-800 +0.7, LINNAEUS -0.07; src/ner/README.md).
  */
 export function propagateAbbreviations(text: string, spans: readonly Span[]): Span[] {
   const byStart = [...spans].sort((a, b) => a.start - b.start);

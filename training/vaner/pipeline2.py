@@ -571,8 +571,8 @@ def start_phase2(cfg: dict, ckpts: str, out_dir: str) -> str:
     """Prepares a new training phase in ``out_dir``: ``finetune2.pt`` holds the weight average of ``ckpts`` (one
     checkpoint or several), the Adam state of the last one, and a clock at zero, so the phase's own
     ``finetune.time_budget_s`` and learning-rate schedule start afresh (with the warm-up ramp again); the data files
-    of the config's workdir are linked, not copied. The shipped 2026.12.06-3 phase 2 started this way from the
-    phase-1 average (README, "Retrain")."""
+    of the config's workdir are linked, not copied. Phase 2 of the shipped weights started from such a checkpoint
+    (the phase-1 average, assembled by hand then; README, "Retrain")."""
     paths = [p for p in ckpts.split(",") if p]
     model = load_ckpt2(ckpts)
     last = torch.load(paths[-1], map_location="cpu")
