@@ -89,6 +89,16 @@ def record(words, tags, kn, covered, text_id="t"):
     return {"src": "X", "covered": covered, "words": words, "tags": tags, "kn": kn, "text_id": text_id}
 
 
+class HarvestTest(unittest.TestCase):
+    def test_harvest_sources_limit_a_type_to_the_named_corpora(self):
+        a = D2.Text("BC2GM", {"GENE"}, "BRCA1 here", [(0, 10)], {"GENE": [(0, 5)]}, fold=1)
+        b = D2.Text("GNormPlus", {"GENE"}, "TP53 there", [(0, 10)], {"GENE": [(0, 4)]}, fold=2)
+        c = D2.Text("BC5CDR", {"CHEMICAL"}, "aspirin x", [(0, 9)], {"CHEMICAL": [(0, 7)]}, fold=3)
+        self.assertEqual(set(D2.harvest_names([a, b, c])), {("GENE", "BRCA1"), ("GENE", "TP53"), ("CHEMICAL", "aspirin")})
+        limited = D2.harvest_names([a, b, c], {"GENE": ["GNormPlus", "NLM-Gene"]})
+        self.assertEqual(limited, {("GENE", "TP53"): {2}, ("CHEMICAL", "aspirin"): {3}})
+
+
 class WindowsTest(unittest.TestCase):
     def test_labels_only_for_covered_heads_and_knowledge_per_subword(self):
         t = tok()

@@ -121,6 +121,7 @@ def stage_pack2(cfg: dict) -> None:
         return
     kb = _kb_base(cfg)
     train_texts = D2.load_texts("train", include_extra=dc.get("include_extra", True))
+    all_texts = list(train_texts)
     caps = dc.get("source_caps", {})
     if caps:
         rng = random.Random(cfg.get("seed", 0))
@@ -134,7 +135,10 @@ def stage_pack2(cfg: dict) -> None:
                 rng.shuffle(ts)
                 ts = ts[: caps[src]]
             train_texts.extend(ts)
-    names = D2.harvest_names(train_texts)
+    # With harvest_sources (types limited to the corpora the shipped vocabularies are built from), names come from
+    # every training document of those corpora, source_caps notwithstanding, as the vocabularies do.
+    sources = dc.get("harvest_sources")
+    names = D2.harvest_names(all_texts if sources else train_texts, sources)
     extra = _wd(cfg, "extra-names.tsv")
     write_extra_names(extra, names)
     log(f"[pack2] {len(train_texts)} training texts, {len(names)} harvested names")
