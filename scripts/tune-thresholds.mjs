@@ -62,6 +62,9 @@ function spansOf(d, type, shrink) {
   return shrink ? shrinkToKnowledge(spans, d.knowledgeSpans, new Set([type])) : spans;
 }
 
+/** Whether a span passes the thresholds: `known` when it is exactly a knowledge-base name (`names`), else `novel`. */
+const passes = (s, names, known, novel) => (s.confidence ?? 1) >= (names.has(key(s)) ? known : novel);
+
 /** Strict counts of `type` when known spans need >= known and novel ones >= novel (after the shrink rule). */
 function countsAt(documents, type, shrink, known, novel) {
   const c = { tp: 0, fp: 0, fn: 0 };
@@ -69,7 +72,7 @@ function countsAt(documents, type, shrink, known, novel) {
     const gold = new Set(d.gold.filter((s) => s.type === type).map(key));
     const names = d.knowledge.get(type) ?? new Set();
     const spans = shrink ? d.shrunk.get(type) : d.plain.get(type);
-    const kept = new Set(spans.filter((s) => (s.confidence ?? 1) >= (names.has(key(s)) ? known : novel)).map(key));
+    const kept = new Set(spans.filter((s) => passes(s, names, known, novel)).map(key));
     for (const k of kept) (gold.has(k) ? c.tp++ : c.fp++);
     for (const k of gold) if (!kept.has(k)) c.fn++;
   }
@@ -96,18 +99,6 @@ function choose(documents, type) {
   return keep ? { ...best, base } : { t: null, shrink: false, f1: base, base };
 }
 
-/** The dictionary's own strict counts on `documents` (its spans are the knowledge spans). */
-function dictionaryCounts(documents, type) {
-  const c = { tp: 0, fp: 0, fn: 0 };
-  for (const d of documents) {
-    const gold = new Set(d.gold.filter((s) => s.type === type).map(key));
-    const found = d.knowledge.get(type) ?? new Set();
-    for (const k of found) (gold.has(k) ? c.tp++ : c.fp++);
-    for (const k of gold) if (!found.has(k)) c.fn++;
-  }
-  return c;
-}
-
 /** One document's spans of `types` after the threshold rules (`rules`: type -> choose() result), with their text. */
 function keptSpans(d, types, rules) {
   const out = [];
@@ -116,7 +107,7 @@ function keptSpans(d, types, rules) {
     const names = d.knowledge.get(type) ?? new Set();
     const spans = r.shrink ? d.shrunk.get(type) : d.plain.get(type);
     for (const s of spans) {
-      if (r.t && (s.confidence ?? 1) < (names.has(key(s)) ? r.t.known : r.t.novel)) continue;
+      if (r.t && !passes(s, names, r.t.known, r.t.novel)) continue;
       out.push({ ...s, text: d.text.slice(s.start, s.end) });
     }
   }
@@ -213,7 +204,9 @@ for (const file of files) {
     const shown = r.t ? `${r.t.known.toFixed(2)} / ${r.t.novel.toFixed(2)}` : '—';
     const row = [name, type, r.base.toFixed(2), r.shrink ? 'yes' : 'no', shown, r.spread ? 'yes' : 'no', f1Of(scored.get(type)).toFixed(2)];
     if (held) {
-      const dictionary = documents.some((d) => d.knowledge.has(type)) ? f1Of(dictionaryCounts(documents, type)).toFixed(2) : '—';
+      // The dictionary's spans are the knowledge spans.
+      const dictionary = documents.some((d) => d.knowledge.has(type))
+        ? f1Of(countsByType(documents, [type], (d) => d.knowledgeSpans).get(type)).toFixed(2) : '—';
       row.push(f1Of(held.get(type)).toFixed(2), dictionary);
     }
     rows.push(row);

@@ -7,6 +7,11 @@ import type { Span } from '../domain/index.js';
 const DEFINITION = /^\s?\(\s?([A-Za-z0-9][A-Za-z0-9\-+.]{0,9})\s?\)/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
+/** Whether text[start, end) is a whole word: no letter or digit right before or after it ('HC' not in 'HCl'). */
+export function isWholeWord(text: string, start: number, end: number): boolean {
+  return !(start > 0 && WORD_CHAR.test(text[start - 1]!)) && !(end < text.length && WORD_CHAR.test(text[end]!));
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 }
@@ -59,7 +64,7 @@ export function propagateAbbreviations(text: string, spans: readonly Span[]): Sp
     if (match === null) continue;
     const short = match[1]!;
     if (!/\p{Lu}/u.test(short) || short.length < 2 || short === span.text) continue;
-    const firstLong = /[\p{L}\p{N}]/u.exec(span.text)?.[0]?.toLowerCase();
+    const firstLong = [...span.text].find((c) => WORD_CHAR.test(c))?.toLowerCase();
     if (firstLong === undefined) continue;
     if (short[0]!.toLowerCase() !== firstLong) {
       const start = longFormStart(text.slice(0, span.end), short);
@@ -80,7 +85,7 @@ export function propagateAbbreviations(text: string, spans: readonly Span[]): Sp
       const start = m.index;
       const end = start + short.length;
       // Whole words only: 'HC' must not fire inside 'HCl' or 'THC'.
-      if ((start > 0 && WORD_CHAR.test(text[start - 1]!)) || (end < text.length && WORD_CHAR.test(text[end]!))) continue;
+      if (!isWholeWord(text, start, end)) continue;
       const hit = overlaps(start, end);
       if (hit !== undefined && !(hit.start === start && hit.end === end)) continue;
       result.set(start, { start, end, type: long.type, text: text.slice(start, end), confidence: hit?.confidence ?? long.confidence });

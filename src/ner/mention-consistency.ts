@@ -1,6 +1,5 @@
 import type { Span } from '../domain/index.js';
-
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+import { isWholeWord } from './abbreviation-propagation.js';
 
 /**
  * Shortest mention text that spreads: two-character strings are mostly abbreviations, which the definition rule
@@ -32,8 +31,7 @@ export function propagateMentions(text: string, spans: readonly Span[], types: R
   for (const [str, source] of first) {
     for (let start = text.indexOf(str); start >= 0; start = text.indexOf(str, start + 1)) {
       const end = start + str.length;
-      if ((start > 0 && WORD_CHAR.test(text[start - 1]!)) || (end < text.length && WORD_CHAR.test(text[end]!))) continue;
-      if (!free(start, end)) continue;
+      if (!isWholeWord(text, start, end) || !free(start, end)) continue;
       taken.push([start, end]);
       added.push({ start, end, type: source.type, text: str, confidence: source.confidence });
     }

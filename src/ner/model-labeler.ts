@@ -220,7 +220,9 @@ function buildLabeler(
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | null = null;
   const self = { kind: 'vaner', schemes, defaultScheme };
-  const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some((s) => Object.keys(s.minConfidence ?? {}).length > 0 || (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0);
+  const hasRules = (s: Manifest['schemes'][number]) =>
+    Object.keys(s.minConfidence ?? {}).length > 0 || (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0;
+  const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some(hasRules);
 
   async function labelAll(inputs: readonly LabelInput[], labelOptions: LabelOptions): Promise<Span[][]> {
     const wanted = labelOptions.types ?? types;
@@ -235,9 +237,10 @@ function buildLabeler(
     const scheme = resolveScheme(manifest, schemeName);
     const primaryTypes = scheme.types;
     // The bundle's decision rules for this scheme, chosen on development sets (docs/bundle-format.md); `none` = off.
-    const minConfidence = options.thresholds === 'none' ? {} : (scheme.minConfidence ?? {});
-    const shrinkTypes = new Set<string>(options.thresholds === 'none' ? [] : (scheme.shrinkToKnowledge ?? []));
-    const spreadTypes = new Set<string>(options.thresholds === 'none' ? [] : (scheme.propagateMentions ?? []));
+    const rules: Partial<typeof scheme> = options.thresholds === 'none' ? {} : scheme;
+    const minConfidence = rules.minConfidence ?? {};
+    const shrinkTypes = new Set<string>(rules.shrinkToKnowledge ?? []);
+    const spreadTypes = new Set<string>(rules.propagateMentions ?? []);
     const signal = labelOptions.signal;
 
     // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
