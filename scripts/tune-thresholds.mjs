@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 // Chooses a bundle's decision rules on development predictions (manifest `schemes[].minConfidence`,
-// `schemes[].shrinkToKnowledge` and `schemes[].propagateMentions`, docs/bundle-format.md), and with --write records
-// them in the manifest.
+// `schemes[].shrinkToKnowledge`, `schemes[].propagateMentions` and `schemes[].spanConfidence`,
+// docs/bundle-format.md), and with --write records them in the manifest.
 //
 //   VANER_MODEL_THRESHOLDS=none PREDICTIONS=/tmp/pred bash scripts/eval-ner-dev.sh model dictionary
+//   for c in min edge; do
+//     VANER_MODEL_THRESHOLDS=none VANER_MODEL_SPAN_CONFIDENCE=$c PREDICTIONS=/tmp/pred/$c bash scripts/eval-ner-dev.sh model
+//   done
 //   node scripts/tune-thresholds.mjs --bundle models/vaner-small --predictions /tmp/pred [--write]
 //
 // Input: one `<scheme>.jsonl` per scheme, written by `vaner eval ner --predictions` with the thresholds off (every
 // decoded span with its confidence), and `knowledge/<scheme>.jsonl`, the dictionary labeler's spans of the same
-// documents (the dictionary is the model's knowledge matcher: the same names, so the same spans). A predicted span
+// documents (the dictionary is the model's knowledge matcher: the same names, so the same spans), and optionally
+// `min/<scheme>.jsonl` and `edge/<scheme>.jsonl`, the same run with the other span confidences (src/ner/decode.ts;
+// `<scheme>.jsonl` itself is `mean`). A predicted span
 // equal to a knowledge span is `known`, any other `novel`. For each type of a scheme that its gold file has, the
 // combination of the shrink rule (on/off: a span containing exactly one knowledge span of its type is cut to it) and
 // a pair of thresholds (each one of 0, 0.50, 0.55, ..., 0.95) with the best strict F1 is kept when it gains at least
 // --min-gain F1 points over keeping every span (a smaller gain is within the noise of one development set).
+// With more than one span confidence, each is tried, and one other than `mean` is kept only when its best rules gain
+// at least --min-gain over `mean`'s best (the choice is one more thing fitted to the development set).
 // Then, with every type's thresholds in place, a type's mentions spread to the other occurrences of the same string in
 // the document (src/ner/mention-consistency.ts) when that gains at least --min-gain too.
 // Why two: spans the knowledge base confirms are mostly right, the model's novel spans much less so (BC5CDR
@@ -56,22 +63,28 @@ const GRID = [0, ...Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 
 const readLines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const key = (s) => `${s.start}:${s.end}`;
 
-/** The spans of `type` in one document, after the runtime's own shrink rule when `shrink`. */
-function spansOf(d, type, shrink) {
-  const spans = d.predicted.filter((s) => s.type === type);
+/** The spans of `type` in predictions `p` of one document, after the runtime's own shrink rule when `shrink`. */
+function spansOf(p, d, type, shrink) {
+  const spans = p.predicted.filter((s) => s.type === type);
   return shrink ? shrinkToKnowledge(spans, d.knowledgeSpans, new Set([type])) : spans;
 }
+
+/** The span confidences (src/ner/decode.ts) whose predictions may sit beside `<scheme>.jsonl`, in subfolders. */
+const OTHER_CONFIDENCES = ['min', 'edge'];
+
+/** A document's spans of `type` under span confidence `confidence`, plain or shrunk. */
+const spansFor = (d, confidence, type, shrink) => d.spans.get(confidence)[shrink ? 'shrunk' : 'plain'].get(type);
 
 /** Whether a span passes the thresholds: `known` when it is exactly a knowledge-base name (`names`), else `novel`. */
 const passes = (s, names, known, novel) => (s.confidence ?? 1) >= (names.has(key(s)) ? known : novel);
 
 /** Strict counts of `type` when known spans need >= known and novel ones >= novel (after the shrink rule). */
-function countsAt(documents, type, shrink, known, novel) {
+function countsAt(documents, type, confidence, shrink, known, novel) {
   const c = { tp: 0, fp: 0, fn: 0 };
   for (const d of documents) {
     const gold = new Set(d.gold.filter((s) => s.type === type).map(key));
     const names = d.knowledge.get(type) ?? new Set();
-    const spans = shrink ? d.shrunk.get(type) : d.plain.get(type);
+    const spans = spansFor(d, confidence, type, shrink);
     const kept = new Set(spans.filter((s) => passes(s, names, known, novel)).map(key));
     for (const k of kept) (gold.has(k) ? c.tp++ : c.fp++);
     for (const k of gold) if (!kept.has(k)) c.fn++;
@@ -80,23 +93,37 @@ function countsAt(documents, type, shrink, known, novel) {
 }
 
 const f1Of = (c) => (c.tp === 0 ? 0 : (200 * c.tp) / (2 * c.tp + c.fp + c.fn));
-const f1At = (documents, type, shrink, known, novel) => f1Of(countsAt(documents, type, shrink, known, novel));
+const f1At = (documents, type, confidence, shrink, known, novel) => f1Of(countsAt(documents, type, confidence, shrink, known, novel));
 const add = (a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn });
 
-/** The rule with the best F1 on `documents` ({t: null} = keep every span unless it gains >= --min-gain). */
-function choose(documents, type) {
-  const base = f1At(documents, type, false, 0, 0);
+/** The rule with the best F1 on `documents` under one span confidence ({t: null} = keep every span). */
+function chooseAt(documents, type, confidence) {
+  const base = f1At(documents, type, confidence, false, 0, 0);
   let best = { t: null, shrink: false, f1: base };
   for (const shrink of [false, true]) {
     for (const known of GRID) {
       for (const novel of GRID) {
-        const f1 = f1At(documents, type, shrink, known, novel);
+        const f1 = f1At(documents, type, confidence, shrink, known, novel);
         if (f1 > best.f1 + 1e-9) best = { t: { known, novel }, shrink, f1 };
       }
     }
   }
   const keep = best.t !== null && best.f1 - base >= minGain;
-  return keep ? { ...best, base } : { t: null, shrink: false, f1: base, base };
+  return keep ? { ...best, base, confidence } : { t: null, shrink: false, f1: base, base, confidence: 'mean' };
+}
+
+/**
+ * The rule with the best F1 on `documents`: `mean`'s, unless another span confidence's best rule gains >= --min-gain
+ * over it (keeping every span, `base`, is the same under every confidence).
+ */
+function choose(documents, type, confidences) {
+  let best = chooseAt(documents, type, 'mean');
+  const mean = best.f1;
+  for (const confidence of confidences.filter((c) => c !== 'mean')) {
+    const r = chooseAt(documents, type, confidence);
+    if (r.t !== null && r.f1 - mean >= minGain && r.f1 > best.f1 + 1e-9) best = { ...r, base: best.base };
+  }
+  return best;
 }
 
 /** One document's spans of `types` after the threshold rules (`rules`: type -> choose() result), with their text. */
@@ -105,8 +132,7 @@ function keptSpans(d, types, rules) {
   for (const type of types) {
     const r = rules.get(type);
     const names = d.knowledge.get(type) ?? new Set();
-    const spans = r.shrink ? d.shrunk.get(type) : d.plain.get(type);
-    for (const s of spans) {
+    for (const s of spansFor(d, r.confidence, type, r.shrink)) {
       if (r.t && !passes(s, names, r.t.known, r.t.novel)) continue;
       out.push({ ...s, text: d.text.slice(s.start, s.end) });
     }
@@ -135,8 +161,8 @@ function countsByType(documents, types, spansOfDocument) {
  * repeats of the same string (the runtime's propagateMentions, after every type's thresholds), kept on a gain of
  * at least --min-gain.
  */
-function chooseScheme(documents, types) {
-  const rules = new Map(types.map((t) => [t, { ...choose(documents, t), spread: false }]));
+function chooseScheme(documents, types, confidences) {
+  const rules = new Map(types.map((t) => [t, { ...choose(documents, t, confidences), spread: false }]));
   const before = countsByType(documents, types, (d) => keptSpans(d, types, rules));
   for (const type of types) {
     const after = countsByType(documents, [type], (d) => propagateMentions(d.text, keptSpans(d, types, rules), new Set([type])));
@@ -155,10 +181,10 @@ function scoreScheme(documents, types, rules) {
 }
 
 /** Rules chosen on one half, scored on the other, both ways, counts pooled per type. */
-function crossCheck(documents, types) {
+function crossCheck(documents, types, confidences) {
   const [a, b] = halves(documents);
-  const one = scoreScheme(b, types, chooseScheme(a, types));
-  const two = scoreScheme(a, types, chooseScheme(b, types));
+  const one = scoreScheme(b, types, chooseScheme(a, types, confidences));
+  const two = scoreScheme(a, types, chooseScheme(b, types, confidences));
   return new Map(types.map((t) => [t, add(one.get(t), two.get(t))]));
 }
 
@@ -190,19 +216,32 @@ for (const file of files) {
   });
   const goldTypes = new Set(documents.flatMap((d) => d.gold.map((s) => s.type)));
   const types = scheme.types.filter((t) => goldTypes.has(t));
-  for (const type of types) {
-    for (const d of documents) {
-      (d.plain ??= new Map()).set(type, spansOf(d, type, false));
-      (d.shrunk ??= new Map()).set(type, spansOf(d, type, true));
-    }
+  // The same documents under the other span confidences, where their predictions are there.
+  const predictionsBy = new Map([['mean', new Map(documents.map((d) => [d.id, d]))]]);
+  for (const confidence of OTHER_CONFIDENCES) {
+    const other = path.join(values.predictions, confidence, file);
+    if (!existsSync(other)) continue;
+    const byId = new Map(readLines(other).map((d) => [d.id, d]));
+    for (const d of documents) if (!byId.has(d.id)) throw new Error(`${other}: no document ${d.id}`);
+    predictionsBy.set(confidence, byId);
   }
-  const rules = chooseScheme(documents, types);
+  const confidences = [...predictionsBy.keys()];
+  for (const d of documents) {
+    d.spans = new Map(confidences.map((c) => {
+      const p = predictionsBy.get(c).get(d.id);
+      return [c, {
+        plain: new Map(types.map((t) => [t, spansOf(p, d, t, false)])),
+        shrunk: new Map(types.map((t) => [t, spansOf(p, d, t, true)])),
+      }];
+    }));
+  }
+  const rules = chooseScheme(documents, types, confidences);
   const scored = scoreScheme(documents, types, rules);
-  const held = values['cross-check'] ? crossCheck(documents, types) : null;
+  const held = values['cross-check'] ? crossCheck(documents, types, confidences) : null;
   for (const type of types) {
     const r = rules.get(type);
     const shown = r.t ? `${r.t.known.toFixed(2)} / ${r.t.novel.toFixed(2)}` : '—';
-    const row = [name, type, r.base.toFixed(2), r.shrink ? 'yes' : 'no', shown, r.spread ? 'yes' : 'no', f1Of(scored.get(type)).toFixed(2)];
+    const row = [name, type, r.base.toFixed(2), r.t ? r.confidence : '—', r.shrink ? 'yes' : 'no', shown, r.spread ? 'yes' : 'no', f1Of(scored.get(type)).toFixed(2)];
     if (held) {
       // The dictionary's spans are the knowledge spans.
       const dictionary = documents.some((d) => d.knowledge.has(type))
@@ -216,6 +255,9 @@ for (const file of files) {
     minConfidence: Object.keys(chosen).length > 0 ? chosen : undefined,
     shrinkToKnowledge: types.filter((t) => rules.get(t).shrink),
     propagateMentions: types.filter((t) => rules.get(t).spread),
+    spanConfidence: types.some((t) => rules.get(t).confidence !== 'mean')
+      ? Object.fromEntries(types.filter((t) => rules.get(t).confidence !== 'mean').map((t) => [t, rules.get(t).confidence]))
+      : undefined,
   };
   for (const [field, value] of Object.entries(fields)) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) delete scheme[field];
@@ -223,8 +265,8 @@ for (const file of files) {
   }
 }
 process.stdout.write(values['cross-check']
-  ? '| scheme | type | F1, every span | cut to the name inside | thresholds known / novel | spread to repeats | F1, tuned | F1, rules from the other half | dictionary |\n|---|---|---:|---|---:|---|---:|---:|---:|\n'
-  : '| scheme | type | F1, every span | cut to the name inside | thresholds known / novel | spread to repeats | F1, tuned |\n|---|---|---:|---|---:|---|---:|\n');
+  ? '| scheme | type | F1, every span | span confidence | cut to the name inside | thresholds known / novel | spread to repeats | F1, tuned | F1, rules from the other half | dictionary |\n|---|---|---:|---|---|---:|---|---:|---:|---:|\n'
+  : '| scheme | type | F1, every span | span confidence | cut to the name inside | thresholds known / novel | spread to repeats | F1, tuned |\n|---|---|---:|---|---|---:|---|---:|\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
 if (values.write) {
   const tmp = `${manifestPath}.tmp`;

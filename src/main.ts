@@ -218,6 +218,7 @@ export async function buildLabeler(store: Store, config: Config, choice: Labeler
       executionProviders: config.executionProviders,
       precision: config.modelPrecision,
       thresholds: config.modelThresholds,
+      spanConfidence: config.modelSpanConfidence,
       batchSize: config.nerBatchSize,
       intraOpThreads: config.nerThreads,
       logger,

@@ -154,6 +154,20 @@ describe('parseManifest (format version 2)', () => {
     expect(fieldsOf(() => parseManifest(single))[0]).toMatch(/^manifest\.schemes\[0\]\.minConfidence\.DISEASE: /);
   });
 
+  it('spanConfidence: optional per scheme; each key a type of entityTypes, each value mean, min or edge', () => {
+    const ok = validManifest();
+    schemes(ok)[0]!['spanConfidence'] = { DISEASE: 'min', CHEMICAL: 'edge' };
+    expect(parseManifest(ok).schemes[0]!.spanConfidence).toEqual({ DISEASE: 'min', CHEMICAL: 'edge' });
+    expect(parseManifest(validManifest()).schemes[0]!.spanConfidence).toBeUndefined();
+    const unknownType = validManifest();
+    schemes(unknownType)[0]!['spanConfidence'] = { GENE: 'min' };
+    expect(fieldsOf(() => parseManifest(unknownType))).toEqual(['manifest.schemes[0].spanConfidence.GENE: GENE is not in entityTypes']);
+    const unknownWay = validManifest();
+    schemes(unknownWay)[1]!['spanConfidence'] = { DISEASE: 'median' };
+    const [field] = fieldsOf(() => parseManifest(unknownWay));
+    expect(field).toMatch(/^manifest\.schemes\[1\]\.spanConfidence\.DISEASE: .*"mean"\|"min"\|"edge"/);
+  });
+
   it('rejects a non-object', () => {
     expect(fieldsOf(() => parseManifest([]))[0]).toMatch(/^manifest.formatVersion: /);
   });

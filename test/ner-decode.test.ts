@@ -134,6 +134,22 @@ describe('decodeType', () => {
       [3, 5, 'CHEMICAL', 0.6],
     ]);
   });
+
+  it('scores spans by their weakest word (min) or with the right boundary as one more term (edge)', () => {
+    const probs = Float32Array.from([
+      0.1, 0.8, 0.1, // B 0.8
+      0.2, 0.2, 0.6, // I 0.6
+      0.7, 0.1, 0.2, // O: the span ends here with P(not I) = 0.8
+      0.1, 0.9, 0.0, // B 0.9, last word: nothing after it, the boundary counts 1
+    ]);
+    const scored = (c: 'mean' | 'min' | 'edge') =>
+      decodeType(probs, 4, 'GENE', c).map((s) => [s.start, s.end, Number(s.confidence.toFixed(6))]);
+    expect(scored('mean')).toEqual([[0, 2, 0.7], [3, 4, 0.9]]);
+    expect(scored('min')).toEqual([[0, 2, 0.6], [3, 4, 0.9]]);
+    expect(scored('edge')).toEqual([[0, 2, Number(((0.8 + 0.6 + 0.8) / 3).toFixed(6))], [3, 4, 0.95]]);
+    // The spans themselves never change, only their scores.
+    expect(decodeType(probs, 4, 'GENE', 'edge').map((s) => [s.start, s.end])).toEqual(decodeType(probs, 4, 'GENE').map((s) => [s.start, s.end]));
+  });
 });
 
 describe('resolveOverlaps', () => {

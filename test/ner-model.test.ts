@@ -456,6 +456,40 @@ describe('tiny bundle', () => {
     }
   });
 
+  it('spanConfidence: the manifest\'s choice per type, or the option for every type, rescores the same spans', async () => {
+    const dir = copyBundle();
+    const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; spanConfidence?: unknown }[] };
+    raw.schemes.find((s) => s.name === manifest.defaultScheme)!.spanConfidence = Object.fromEntries(manifest.entityTypes.map((t) => [t.type, 'min']));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+    const [fromManifest, fromOption, edge] = await Promise.all([
+      open({ intraOpThreads: 1 }, dir),
+      open({ intraOpThreads: 1, spanConfidence: 'min' }),
+      open({ intraOpThreads: 1, spanConfidence: 'edge' }),
+    ]);
+    try {
+      expect(fromOption.version).toBe(`${labeler.version}+confidence-min`);
+      expect(fromManifest.version).toBe(labeler.version);
+      let lower = 0;
+      for (const sentence of SENTENCES) {
+        const input = [{ id: 's', text: sentence }];
+        const [[mean], [min], [viaOption], [withEdge]] = await Promise.all([labeler, fromManifest, fromOption, edge].map((l) => l.label(input)));
+        // No thresholds in the tiny bundle: the spans are the same, only their confidences differ.
+        expect(plain(min!)).toEqual(plain(mean!));
+        expect(plain(withEdge!)).toEqual(plain(mean!));
+        expect(viaOption).toEqual(min);
+        min!.forEach((s, i) => {
+          expect(s.confidence!).toBeLessThanOrEqual(mean![i]!.confidence! + 1e-6);
+          if (s.confidence! < mean![i]!.confidence! - 1e-4) lower++;
+        });
+      }
+      // Some multi-word span had a word less certain than its average (else the test would check nothing).
+      expect(lower).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([fromManifest.close(), fromOption.close(), edge.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('propagateMentions: a listed type\'s mention text recurring in the document becomes a span there, after thresholds; none turns it off', async () => {
     // The tiny model labels a word alike wherever it stands, so each candidate is a span whose text, repeated in an
     // appended sentence, gets another confidence there; a threshold between the two drops one occurrence, and the

@@ -57,8 +57,8 @@ describe('tune-thresholds.mjs', () => {
     const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
     const dry = await run('node', args);
     // One threshold could not separate them (the right span has the lower confidence); known / novel can.
-    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | 0.00 / 0.75 | no | 100.00 |');
-    expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | no | — | no | 100.00 |');
+    expect(dry.stdout).toContain('| bc5cdr | DISEASE | 66.67 | mean | no | 0.00 / 0.75 | no | 100.00 |');
+    expect(dry.stdout).toContain('| bc5cdr | CHEMICAL | 100.00 | — | no | — | no | 100.00 |');
     const before = readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8');
     expect(before).not.toContain('minConfidence'); // a dry run writes nothing
     await run('node', [...args, '--write']);
@@ -75,7 +75,7 @@ describe('tune-thresholds.mjs', () => {
     writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${line([{ start: 0, end: 15, type: 'DISEASE', confidence: 0.9 }])}\n`);
     writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), `${line([{ start: 6, end: 15, type: 'DISEASE', confidence: null }])}\n`);
     const out = await run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred'), '--write']);
-    expect(out.stdout).toContain('| bc5cdr | DISEASE | 0.00 | yes | 0.00 / 0.00 | no | 100.00 |');
+    expect(out.stdout).toContain('| bc5cdr | DISEASE | 0.00 | mean | yes | 0.00 / 0.00 | no | 100.00 |');
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
     expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.shrinkToKnowledge).toEqual(['DISEASE']);
   });
@@ -89,7 +89,7 @@ describe('tune-thresholds.mjs', () => {
     writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), `${line([{ start: 0, end: 7, type: 'CHEMICAL', confidence: 0.9 }])}\n`);
     writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), `${line([])}\n`);
     const out = await run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred'), '--write']);
-    expect(out.stdout).toContain('| bc5cdr | CHEMICAL | 66.67 | no | — | yes | 100.00 |');
+    expect(out.stdout).toContain('| bc5cdr | CHEMICAL | 66.67 | — | no | — | yes | 100.00 |');
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
     expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.propagateMentions).toEqual(['CHEMICAL']);
     expect(manifest.schemes.find((s) => s.name === 'bc5cdr')!.minConfidence).toBeUndefined();
@@ -115,8 +115,38 @@ describe('tune-thresholds.mjs', () => {
     const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
     const out = await run('node', [...args, '--cross-check']);
     expect(out.stdout).toContain('| spread to repeats | F1, tuned | F1, rules from the other half | dictionary |');
-    expect(out.stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | no | 66.67 | 40.00 | 66.67 |');
-    expect((await run('node', args)).stdout).toContain('| bc5cdr | DISEASE | 66.67 | no | — | no | 66.67 |\n');
+    expect(out.stdout).toContain('| bc5cdr | DISEASE | 66.67 | — | no | — | no | 66.67 | 40.00 | 66.67 |');
+    expect((await run('node', args)).stdout).toContain('| bc5cdr | DISEASE | 66.67 | — | no | — | no | 66.67 |\n');
+  });
+
+  it('takes another span confidence where its thresholds separate right from wrong spans and the mean cannot', async () => {
+    // Ten documents: the gold span and a wrong one, both novel. Their mean confidences (0.8 right, 0.9 wrong) cannot
+    // be separated by a threshold; their `min` confidences (0.9 right, 0.6 wrong) can: novel >= 0.65 -> 100.
+    mkdirSync(path.join(dir, 'pred', 'knowledge'));
+    mkdirSync(path.join(dir, 'pred', 'min'));
+    const gold = [{ start: 0, end: 5, type: 'DISEASE' }];
+    const docs = (right: number, wrong: number, n = 10) => `${Array.from({ length: n }, (_, i) => JSON.stringify({
+      id: `d${i}`, text: 'x'.repeat(20), gold,
+      predicted: [{ start: 0, end: 5, type: 'DISEASE', confidence: right }, { start: 10, end: 15, type: 'DISEASE', confidence: wrong }],
+    })).join('\n')}\n`;
+    writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), docs(0.8, 0.9));
+    writeFileSync(path.join(dir, 'pred', 'min', 'bc5cdr.jsonl'), docs(0.9, 0.6));
+    writeFileSync(path.join(dir, 'pred', 'knowledge', 'bc5cdr.jsonl'), docs(0.8, 0.9).replace(/"predicted":\[[^\]]*\]/g, '"predicted":[]'));
+    const args = [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')];
+    const out = await run('node', [...args, '--write']);
+    expect(out.stdout).toContain('| bc5cdr | DISEASE | 66.67 | min | no | 0.00 / 0.65 | no | 100.00 |');
+    const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8')));
+    const bc5cdr = manifest.schemes.find((s) => s.name === 'bc5cdr')!;
+    expect(bc5cdr.spanConfidence).toEqual({ DISEASE: 'min' });
+    expect(bc5cdr.minConfidence).toEqual({ DISEASE: { known: 0, novel: 0.65 } });
+    // Without the `min` predictions the mean's best is to keep every span, and no span confidence is recorded.
+    rmSync(path.join(dir, 'pred', 'min'), { recursive: true });
+    expect((await run('node', [...args, '--write'])).stdout).toContain('| bc5cdr | DISEASE | 66.67 | — | no | — | no | 66.67 |');
+    expect(parseManifest(JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8'))).schemes[0]!.spanConfidence).toBeUndefined();
+    // A `min` file that lacks a document is refused.
+    mkdirSync(path.join(dir, 'pred', 'min'));
+    writeFileSync(path.join(dir, 'pred', 'min', 'bc5cdr.jsonl'), docs(0.9, 0.6, 9));
+    await expect(run('node', args)).rejects.toMatchObject({ stderr: expect.stringContaining('min/bc5cdr.jsonl: no document d9') });
   });
 
   it('refuses a predictions file without its knowledge file', async () => {

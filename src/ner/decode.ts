@@ -10,10 +10,15 @@
  *   occur; reading them like the official scorer does keeps our numbers comparable with published ones.
  * - **Label choice**: argmax of the softmax over O/B/I per word; ties go to the lower index (O before B before I),
  *   so an undecided word is not an entity.
- * - **Span confidence**: the mean, over the span's words, of the probability of the tag each word received
- *   (B for the first word, I for the rest). It is in [0, 1], 1 only when every word was certain, and it falls
- *   when any word of the span was doubtful, which a product of probabilities would also do but would punish long
- *   spans for their length.
+ * - **Span confidence** (`SpanConfidence`, per scheme and type in the manifest, chosen on development sets):
+ *   `mean` (the default), the mean over the span's words of the probability of the tag each word received (B for
+ *   the first word, I for the rest): in [0, 1], 1 only when every word was certain, falling when any word was
+ *   doubtful, which a product of probabilities would also do but would punish long spans for their length;
+ *   `min`, the least certain word's probability (a span is as good as its weakest word); `edge`, the mean with
+ *   one more term, the probability that the word after the span does not continue it (1 - P(I)): the right
+ *   boundary's certainty, which the words' own tags do not see. Why several: the thresholds of
+ *   tune-thresholds.mjs separate right from wrong spans better with one or the other depending on the corpus
+ *   (Species-800 with `min`, BC2GM and JNLPBA with `edge`; docs/bundle-format.md).
  * - **Window merge**: a word covered by two windows takes its probabilities from the window where it lies farther
  *   from an edge (more context on both sides); ties go to the earlier window.
  */
@@ -31,6 +36,10 @@ export interface WordSpan<T extends string = string> {
 export interface ScoredWordSpan<T extends string = string> extends WordSpan<T> {
   readonly confidence: number;
 }
+
+/** How a span's confidence is computed from its words' probabilities (header). */
+export const SPAN_CONFIDENCES = ['mean', 'min', 'edge'] as const;
+export type SpanConfidence = (typeof SPAN_CONFIDENCES)[number];
 
 /** Label indices of the bundle format (manifest.labels is validated to be exactly ['O', 'B', 'I']). */
 export const LABEL_O = 0;
@@ -148,9 +157,9 @@ export function mergeWindows(windows: readonly WordRange[], windowProbs: readonl
 /**
  * Word probabilities (O, B, I per word) of one entity type -> scored spans of that type.
  * Labels are the argmax (ties to the lower index); malformed sequences follow {@link tagsToSpans}; confidence is
- * the mean probability of the words' chosen tags.
+ * computed by `confidence` (header: `mean`, `min` or `edge`).
  */
-export function decodeType<T extends string>(probs: Float32Array, wordCount: number, type: T): ScoredWordSpan<T>[] {
+export function decodeType<T extends string>(probs: Float32Array, wordCount: number, type: T, confidence: SpanConfidence = 'mean'): ScoredWordSpan<T>[] {
   const labels = probs.length / Math.max(wordCount, 1);
   const tags: string[] = [];
   const chosen = new Float32Array(wordCount);
@@ -162,7 +171,15 @@ export function decodeType<T extends string>(probs: Float32Array, wordCount: num
   }
   return tagsToSpans(tags).map((s) => {
     let sum = 0;
-    for (let w = s.start; w < s.end; w++) sum += chosen[w]!;
-    return { start: s.start, end: s.end, type, confidence: sum / (s.end - s.start) };
+    let min = 1;
+    for (let w = s.start; w < s.end; w++) {
+      sum += chosen[w]!;
+      min = Math.min(min, chosen[w]!);
+    }
+    const words = s.end - s.start;
+    let value = sum / words;
+    if (confidence === 'min') value = min;
+    else if (confidence === 'edge') value = (sum + (s.end < wordCount ? 1 - probs[s.end * labels + LABEL_I]! : 1)) / (words + 1);
+    return { start: s.start, end: s.end, type, confidence: value };
   });
 }

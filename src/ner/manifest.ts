@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { VanerError } from '../errors.js';
 import { ENTITY_TYPES, type EntityType } from '../domain/index.js';
+import { SPAN_CONFIDENCES } from './decode.js';
 
 /** The only bundle format this runtime reads. */
 export const BUNDLE_FORMAT_VERSION = 2;
@@ -50,6 +51,9 @@ const schemeSchema = z.object({
   // Optional: types whose mentions spread to the other occurrences of the same string in a document
   // (src/ner/mention-consistency.ts); chosen on development splits with the thresholds.
   propagateMentions: z.array(entityType).optional(),
+  // Optional: per type, how a span's confidence is computed from its words (decode.ts, SpanConfidence; absent =
+  // `mean`); chosen on development splits with the thresholds it is compared against.
+  spanConfidence: z.record(z.string(), z.enum(SPAN_CONFIDENCES)).optional(),
 });
 
 const manifestSchema = z
@@ -126,8 +130,10 @@ const manifestSchema = z
           if (!seen.has(t)) ctx.addIssue({ code: 'custom', path: ['schemes', i, field, k], message: `${t} is not in entityTypes` });
         });
       }
-      for (const t of Object.keys(s.minConfidence ?? {})) {
-        if (!seen.has(t as EntityType)) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'minConfidence', t], message: `${t} is not in entityTypes` });
+      for (const field of ['minConfidence', 'spanConfidence'] as const) {
+        for (const t of Object.keys(s[field] ?? {})) {
+          if (!seen.has(t as EntityType)) ctx.addIssue({ code: 'custom', path: ['schemes', i, field, t], message: `${t} is not in entityTypes` });
+        }
       }
     });
     if (!names.has(m.defaultScheme)) {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { VanerError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { loadTokenizer, readManifest, verifyModel, type WeightsPrecision } from './bundle.js';
-import { decodeType, headProbabilities, mergeWindows, type ScoredWordSpan, type WordSpan } from './decode.js';
+import { decodeType, headProbabilities, mergeWindows, SPAN_CONFIDENCES, type ScoredWordSpan, type SpanConfidence, type WordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
 import { isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
@@ -79,6 +79,12 @@ export interface ModelLabelerOptions {
    */
   readonly thresholds?: 'bundle' | 'none';
   /**
+   * How span confidences are computed (VANER_MODEL_SPAN_CONFIDENCE): `'bundle'` as the scheme's `spanConfidence`
+   * says per type (absent: `mean`), or one of decode.ts's ways for every type, which is how
+   * scripts/tune-thresholds.mjs gets the predictions it chooses among. @defaultValue 'bundle'
+   */
+  readonly spanConfidence?: 'bundle' | SpanConfidence;
+  /**
    * A short form defined after a span, "nitroglycerin (NTG)", becomes a span of the same type wherever it occurs in
    * the document (abbreviation-propagation.ts), as the dictionary labeler does. @defaultValue true
    */
@@ -118,6 +124,7 @@ const optionsSchema = z.object({
   scheme: z.string().min(1).optional(),
   precision: z.enum(['auto', 'fp32', 'int8']).optional(),
   thresholds: z.enum(['bundle', 'none']).optional(),
+  spanConfidence: z.enum(['bundle', ...SPAN_CONFIDENCES]).optional(),
   propagateAbbreviations: z.boolean().optional(),
 });
 
@@ -223,6 +230,7 @@ function buildLabeler(
   const hasRules = (s: Manifest['schemes'][number]) =>
     Object.keys(s.minConfidence ?? {}).length > 0 || (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0;
   const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some(hasRules);
+  const confidenceOverride = options.spanConfidence ?? 'bundle';
 
   async function labelAll(inputs: readonly LabelInput[], labelOptions: LabelOptions): Promise<Span[][]> {
     const wanted = labelOptions.types ?? types;
@@ -241,6 +249,8 @@ function buildLabeler(
     const minConfidence = rules.minConfidence ?? {};
     const shrinkTypes = new Set<string>(rules.shrinkToKnowledge ?? []);
     const spreadTypes = new Set<string>(rules.propagateMentions ?? []);
+    const confidenceOf = (type: EntityType): SpanConfidence =>
+      confidenceOverride !== 'bundle' ? confidenceOverride : rules.spanConfidence?.[type] ?? 'mean';
     const signal = labelOptions.signal;
 
     // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
@@ -318,7 +328,7 @@ function buildLabeler(
         // then spans below the scheme's threshold go (a name the knowledge base has and a novel one have their own),
         // before overlaps are resolved, so a dropped span cannot suppress another type's.
         const floor = minConfidence[type];
-        const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type), doc.knowledge);
+        const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type, confidenceOf(type)), doc.knowledge);
         for (const span of shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes)) {
           if (floor !== undefined && span.confidence < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
           spans.push(span);
@@ -336,7 +346,9 @@ function buildLabeler(
     // int8 weights label slightly differently from float32 ones, so the version (stored with every mention, and what
     // reannotation compares) says which ran.
     // Likewise a labeler that ignores the bundle's thresholds (VANER_MODEL_THRESHOLDS=none) keeps spans it would drop.
-    version: `${manifest.name}@${manifest.version}${precision === 'int8' ? '+int8' : ''}${ignoresThresholds ? '+nothresholds' : ''}`,
+    // So does a confidence other than the bundle's (VANER_MODEL_SPAN_CONFIDENCE).
+    version: `${manifest.name}@${manifest.version}${precision === 'int8' ? '+int8' : ''}${ignoresThresholds ? '+nothresholds' : ''}${
+      confidenceOverride === 'bundle' ? '' : `+confidence-${confidenceOverride}`}`,
     types,
     schemes,
     defaultScheme,
