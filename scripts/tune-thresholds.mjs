@@ -39,6 +39,7 @@ import { parseArgs } from 'node:util';
 // The runtime's rule itself (built by `npm run build`), so the simulation cannot drift from what the labeler does.
 const { shrinkToKnowledge } = await import(new URL('../dist/ner/knowledge-boundaries.js', import.meta.url).href);
 const { propagateMentions } = await import(new URL('../dist/ner/mention-consistency.js', import.meta.url).href);
+const { SPAN_CONFIDENCES } = await import(new URL('../dist/ner/decode.js', import.meta.url).href);
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +71,7 @@ function spansOf(p, d, type, shrink) {
 }
 
 /** The span confidences (src/ner/decode.ts) whose predictions may sit beside `<scheme>.jsonl`, in subfolders. */
-const OTHER_CONFIDENCES = ['min', 'edge'];
+const OTHER_CONFIDENCES = SPAN_CONFIDENCES.filter((c) => c !== 'mean');
 
 /** A document's spans of `type` under span confidence `confidence`, plain or shrunk. */
 const spansFor = (d, confidence, type, shrink) => d.spans.get(confidence)[shrink ? 'shrunk' : 'plain'].get(type);
@@ -251,13 +252,12 @@ for (const file of files) {
     rows.push(row);
   }
   const chosen = Object.fromEntries(types.filter((t) => rules.get(t).t).map((t) => [t, rules.get(t).t]));
+  const ways = Object.fromEntries(types.filter((t) => rules.get(t).confidence !== 'mean').map((t) => [t, rules.get(t).confidence]));
   const fields = {
     minConfidence: Object.keys(chosen).length > 0 ? chosen : undefined,
     shrinkToKnowledge: types.filter((t) => rules.get(t).shrink),
     propagateMentions: types.filter((t) => rules.get(t).spread),
-    spanConfidence: types.some((t) => rules.get(t).confidence !== 'mean')
-      ? Object.fromEntries(types.filter((t) => rules.get(t).confidence !== 'mean').map((t) => [t, rules.get(t).confidence]))
-      : undefined,
+    spanConfidence: Object.keys(ways).length > 0 ? ways : undefined,
   };
   for (const [field, value] of Object.entries(fields)) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) delete scheme[field];

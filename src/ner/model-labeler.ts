@@ -228,7 +228,8 @@ function buildLabeler(
   let closing: Promise<void> | null = null;
   const self = { kind: 'vaner', schemes, defaultScheme };
   const hasRules = (s: Manifest['schemes'][number]) =>
-    Object.keys(s.minConfidence ?? {}).length > 0 || (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0;
+    Object.keys(s.minConfidence ?? {}).length > 0 || Object.keys(s.spanConfidence ?? {}).length > 0 ||
+    (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0;
   const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some(hasRules);
   const confidenceOverride = options.spanConfidence ?? 'bundle';
 
