@@ -180,6 +180,44 @@ describe('propagateAbbreviations', () => {
     expect(longFormStart('of many rats', 'MR')).toBe(3);
   });
 
+  it('lenient rules take a one-letter, a trailing-text, a lower-case and an inner short form; strict takes none', () => {
+    const text =
+      'testosterone (T) and T; strain 0533(T) and T; diethylnitrosamine (DEN: 10 mg/kg) then DEN; ' +
+      'atorvastatin (atorva) then atorva; 13-cis-retinoic acid (cis-RA) then cis-RA; cocaine (dose) then dose.';
+    const at = (s: string, from = 0): number => text.indexOf(s, from);
+    const span = (s: string): Span => ({ start: at(s), end: at(s) + s.length, type: 'CHEMICAL', text: s, confidence: 0.9 });
+    const spans = ['testosterone', 'strain 0533', 'diethylnitrosamine', 'atorvastatin', '13-cis-retinoic acid', 'cocaine'].map(span);
+    expect(propagateAbbreviations(text, spans)).toEqual(spans);
+    expect(propagateAbbreviations(text, spans, 'strict')).toEqual(spans);
+    const added = propagateAbbreviations(text, spans, 'lenient')
+      .filter((s) => !spans.some((o) => o.start === s.start))
+      .map((s) => [s.start, s.text, s.type, s.confidence]);
+    expect(added).toEqual([
+      [at('(T)') + 1, 'T', 'CHEMICAL', 0.9],
+      [at('T;'), 'T', 'CHEMICAL', 0.9],
+      // "0533(T)" defines nothing (no space before the parenthesis), but the T defined by testosterone is a whole
+      // word there too.
+      [at('(T) and T;', at('0533')) + 1, 'T', 'CHEMICAL', 0.9],
+      [at('T;', at('0533')), 'T', 'CHEMICAL', 0.9],
+      [at('DEN:'), 'DEN', 'CHEMICAL', 0.9],
+      [at('DEN;'), 'DEN', 'CHEMICAL', 0.9],
+      [at('(atorva)') + 1, 'atorva', 'CHEMICAL', 0.9],
+      [at('atorva;'), 'atorva', 'CHEMICAL', 0.9],
+      [at('(cis-RA)') + 1, 'cis-RA', 'CHEMICAL', 0.9],
+      [at('cis-RA;'), 'cis-RA', 'CHEMICAL', 0.9],
+    ]);
+  });
+
+  it('lenient rules keep the type-strain suffix and a lower-case word that does not begin the span', () => {
+    const text = 'Vibrio sp. 0533(T) grew; strain 0533(T) too. cocaine (dose) and dose.';
+    const spans: Span[] = [
+      { start: 0, end: 15, type: 'SPECIES', text: 'Vibrio sp. 0533', confidence: 0.8 },
+      { start: 45, end: 52, type: 'CHEMICAL', text: 'cocaine', confidence: 0.8 },
+    ];
+    expect(text.slice(45, 52)).toBe('cocaine');
+    expect(propagateAbbreviations(text, spans, 'lenient')).toEqual(spans);
+  });
+
   it('ignores parentheses whose first letter does not match the long form', () => {
     const text = 'cancer (n = 12) and (XY) n';
     const spans: Span[] = [{ start: 0, end: 6, type: 'DISEASE', text: 'cancer', confidence: null }];

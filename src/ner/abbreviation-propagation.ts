@@ -5,6 +5,21 @@ import type { Span } from '../domain/index.js';
  * digits and - + . only, at most 10 characters, with at least one capital letter.
  */
 const DEFINITION = /^\s?\(\s?([A-Za-z0-9][A-Za-z0-9\-+.]{0,9})\s?\)/;
+/** The lenient rules' definition: the short form may also end at "; ", ", " or ": ", "diethylnitrosamine (DEN: 10 mg/kg)". */
+const DEFINITION_WITH_TEXT = /^\s?\(\s?([A-Za-z0-9][A-Za-z0-9\-+.]{0,9})\s?(?:\)|[;,:]\s)/;
+
+/**
+ * Which definitions count. `strict` (the default) is the rule above. `lenient` also takes, each measured on the
+ * development sets through the model labeler (src/ner/README.md):
+ * - one capital letter that is the span's first letter, after a space: "testosterone (T)" (not the type-strain
+ *   suffix "0533(T)");
+ * - a short form followed by more text in the parentheses: "diethylnitrosamine (DEN: 10 mg/kg)";
+ * - a lower-case short form of three or more letters that begins the span: "atorvastatin (atorva)";
+ * - a long form (Schwartz–Hearst) that begins inside the span, not only before it: "13-cis-retinoic acid (cis-RA)".
+ * The model labeler uses `lenient`. The dictionary keeps `strict`: its spans are also the model's knowledge input,
+ * where the one-letter rule turned "carbon (C)" into a knowledge name for every C of a Species-800 abstract.
+ */
+export type DefinitionRules = 'strict' | 'lenient';
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /** Whether text[start, end) is a whole word: no letter or digit right before or after it ('HC' not in 'HCl'). */
@@ -52,23 +67,33 @@ export function longFormStart(before: string, short: string): number {
  * an existing span covering exactly an occurrence takes the defined type; any other overlapping span
  * is kept and the occurrence skipped. The first definition of a short form wins. A new span takes
  * the long form's confidence. Returns spans sorted by start, never overlapping (given non-overlapping
- * input). Both labelers run it: the dictionary over its matches, the model over its decoded spans
+ * input). `rules` says which definitions count (DefinitionRules). Both labelers run it: the dictionary over its matches, the model over its decoded spans
  * (development F1 of the model: BC5CDR chemicals +1.0, diseases +0.7, NCBI-disease +0.6,
  * Species-800 +0.7, LINNAEUS -0.07; src/ner/README.md).
  */
-export function propagateAbbreviations(text: string, spans: readonly Span[]): Span[] {
+export function propagateAbbreviations(text: string, spans: readonly Span[], rules: DefinitionRules = 'strict'): Span[] {
+  const lenient = rules === 'lenient';
   const byStart = [...spans].sort((a, b) => a.start - b.start);
   const defined = new Map<string, Span>();
   for (const span of byStart) {
-    const match = DEFINITION.exec(text.slice(span.end, span.end + 16));
+    const match = (lenient ? DEFINITION_WITH_TEXT : DEFINITION).exec(text.slice(span.end, span.end + 16));
     if (match === null) continue;
     const short = match[1]!;
-    if (!/\p{Lu}/u.test(short) || short.length < 2 || short === span.text) continue;
+    if (short === span.text) continue;
     const firstLong = [...span.text].find((c) => WORD_CHAR.test(c))?.toLowerCase();
     if (firstLong === undefined) continue;
+    if (!/\p{Lu}/u.test(short)) {
+      // "atorvastatin (atorva)": a truncation of the span; other lower-case parentheses are words, not short forms.
+      if (!(lenient && short.length >= 3 && span.text.toLowerCase().startsWith(short))) continue;
+    } else if (short.length < 2) {
+      // "testosterone (T)", with a space before "(": "strain 0533(T)" marks a type strain.
+      if (!(lenient && short.toLowerCase() === firstLong && /^\s/u.test(match[0]))) continue;
+    }
     if (short[0]!.toLowerCase() !== firstLong) {
       const start = longFormStart(text.slice(0, span.end), short);
-      if (start < 0 || start > span.start) continue;
+      // Strict: the long form starts at or before the span ("ribavirin-induced hemolytic anemia (RIHA)" with the
+      // span "hemolytic anemia"); lenient also inside it ("13-cis-retinoic acid (cis-RA)").
+      if (start < 0 || start >= (lenient ? span.end : span.start + 1)) continue;
     }
     if (!defined.has(short)) defined.set(short, span);
   }

@@ -336,7 +336,7 @@ function buildLabeler(
         }
       }
       const found = toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes));
-      const expanded = abbreviations ? propagateAbbreviations(doc.input.text, found) : found;
+      const expanded = abbreviations ? propagateAbbreviations(doc.input.text, found, 'lenient') : found;
       results.push(spreadTypes.size > 0 ? propagateMentions(doc.input.text, expanded, spreadTypes) : expanded);
     }
     return results;
