@@ -2,7 +2,8 @@
 /**
  * Builds data/kb/: copies the shipped vocabularies (with their licence notices) from the shared data
  * folder and generates corpus-names.tsv.gz from the TRAINING and DEVELOPMENT annotations of BC5CDR and
- * NCBI-disease. Test splits are never read: the file list below is explicit, not a glob.
+ * NCBI-disease, then dictionary-stop-names.tsv from the same documents (scripts/build-stop-names.mjs; needs
+ * `npm run build`). Test splits are never read: the file list below is explicit, not a glob.
  *
  * Usage: node scripts/build-kb-data.mjs [--source /work/shared/data] [--out data/kb] [--train-only]
  *
@@ -11,6 +12,7 @@
  */
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 const args = process.argv.slice(2);
@@ -126,6 +128,16 @@ if (out !== REPO_KB) {
   }
 }
 
+// Last, the stop names learned from the same corpora and splits (src/kb/learned-stop-names.ts): it runs the dictionary
+// over the folder just written, so it needs the compiled modules (npm run build).
+const stopNames = spawnSync(process.execPath, [
+  resolve(new URL('./build-stop-names.mjs', import.meta.url).pathname), '--kb', out, '--source', source, ...(trainOnly ? ['--train-only'] : []),
+], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+if (stopNames.status !== 0) {
+  console.error('build-stop-names.mjs failed (run `npm run build` first)');
+  process.exit(1);
+}
+
 const ids = new Set(rows.map(([key]) => key.split('\t')[0]));
 process.stdout.write(
   JSON.stringify({
@@ -135,5 +147,6 @@ process.stdout.write(
     skippedComposite,
     skippedNone,
     bytes: statSync(join(out, 'corpus-names.tsv.gz')).size,
+    stopNames: JSON.parse(stopNames.stdout).stopNames,
   }) + '\n',
 );

@@ -10,7 +10,7 @@
  * Usage:
  *   node scripts/eval-dictionary-dev.mjs [--kb data/kb] [--dist dist]
  *     [--dev /work/shared/data/bc5cdr/CDR_DevelopmentSet.PubTator.txt] [--errors 30] [--priority CHEMICAL,DISEASE]
- *     [--exclude default|none|D27,D13] [--min-abbreviation 3] [--no-abbreviations] [--link]
+ *     [--exclude default|none|D27,D13] [--min-abbreviation 3] [--no-abbreviations] [--no-learned-stop-names] [--link]
  *
  * --link also scores the exact linker on the GOLD spans that carry one concept id (accuracy of
  * entityId, unlinked counted as wrong), per type.
@@ -78,6 +78,8 @@ const labeler = await kb.createDictionaryLabeler({
   names,
   types: ['CHEMICAL', 'DISEASE'],
   excludeEntityIds,
+  // The stop names learned from the training corpora (dictionary-stop-names.tsv in the KB folder), as the app uses.
+  stopNamesByType: args.includes('--no-learned-stop-names') ? new Set() : await kb.readLearnedStopNames(kbDir),
   propagateAbbreviations: !args.includes('--no-abbreviations'),
   ...(priority.length ? { typePriority: priority } : {}),
   ...(minAbbreviationLength ? { minAbbreviationLength: Number(minAbbreviationLength) } : {}),

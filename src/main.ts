@@ -25,7 +25,7 @@ import {
   createNgramIndexCache,
   readAnnotationCounts,
   readAnnotationNameCounts,
-  readDictionaryExclusions,
+  readDictionaryRules,
 } from './kb/index.js';
 import { createLabeler, createUnionLabeler, readManifest, resolveScheme } from './ner/index.js';
 import { openSqliteKeyStore, type ApiKeyStore } from './auth/index.js';
@@ -183,12 +183,13 @@ export async function buildLinker(store: Store, config: Config, logger?: Logger)
  * knowledge matcher (docs/bundle-format.md, "Knowledge ids"): the same names, exclusions and stop names.
  */
 export async function buildDictionary(store: Store, config: Config, logger: Logger) {
-  // Broad MeSH branches (proteins, enzymes, drug-action classes) stay linkable but are not labelled.
-  const excludeEntityIds = await readDictionaryExclusions(config.kbDir);
+  // Broad MeSH branches (proteins, enzymes, drug-action classes) and the names the training corpora leave
+  // unannotated (kb/learned-stop-names.ts) stay linkable but are not labelled.
+  const rules = await readDictionaryRules(config.kbDir);
   return createLiveDictionary({
     store,
     logger,
-    build: () => createDictionaryLabeler({ names: store.iterateNames(), excludeEntityIds }),
+    build: () => createDictionaryLabeler({ names: store.iterateNames(), ...rules }),
   });
 }
 

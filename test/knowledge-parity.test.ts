@@ -20,7 +20,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityName } from '../src/domain/index.js';
-import { createDictionaryLabeler, readDictionaryExclusions, readKnowledgeBaseNames } from '../src/kb/index.js';
+import { createDictionaryLabeler, readDictionaryRules, readKnowledgeBaseNames } from '../src/kb/index.js';
 import { knowledgeIdsForWords, readManifest, splitSentences, splitWords } from '../src/ner/index.js';
 
 const run = promisify(execFile);
@@ -123,7 +123,7 @@ describe('knowledge-feature parity, Python training vs Node runtime', () => {
 
     // The runtime side, as createLabeler runs it: the bundle's knowledge types, the dictionary over the KB names.
     const { knowledge } = await readManifest(path.join(ROOT, 'test', 'fixtures', 'tiny-bundle'));
-    const matcher = await createDictionaryLabeler({ names, excludeEntityIds: await readDictionaryExclusions(KB) });
+    const matcher = await createDictionaryLabeler({ names, ...(await readDictionaryRules(KB)) });
     const spans = await matcher.label(texts.map((text, i) => ({ id: String(i), text })), { types: knowledge.types });
     const mismatches: unknown[] = [];
     let marked = 0;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenizer, readManifest, verifyModel } from '../src/ner/bundle.js';
 import { encodeDocument, promptPrefix } from '../src/ner/encode.js';
-import { createDictionaryLabeler, readDictionaryExclusions, readKnowledgeBaseNames, type DictionaryLabeler } from '../src/kb/index.js';
+import { createDictionaryLabeler, readDictionaryRules, readKnowledgeBaseNames, type DictionaryLabeler } from '../src/kb/index.js';
 import { createLabeler, createUnionLabeler, segmentDocument, type ModelLabeler, type ModelLabelerOptions } from '../src/ner/index.js';
 import type { Manifest } from '../src/ner/manifest.js';
 import { createSession, predict } from '../src/ner/predict.js';
@@ -68,7 +68,7 @@ describe('tiny bundle', () => {
   let labeler: ModelLabeler;
 
   beforeAll(async () => {
-    knowledge = await createDictionaryLabeler({ names: readKnowledgeBaseNames(KB), excludeEntityIds: await readDictionaryExclusions(KB) });
+    knowledge = await createDictionaryLabeler({ names: readKnowledgeBaseNames(KB), ...(await readDictionaryRules(KB)) });
     manifest = await readManifest(BUNDLE);
     tokenizer = await loadTokenizer(BUNDLE, manifest);
     labeler = await open({ batchSize: 8, intraOpThreads: 1 });

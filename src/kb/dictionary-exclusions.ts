@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readMeshTrees } from './import/mesh-trees.js';
 import { KB_FILES } from './knowledge-base-source.js';
+import { readLearnedStopNames } from './learned-stop-names.js';
 
 /**
  * MeSH branches whose descriptors name classes rather than chemical mentions in the sense of the
@@ -24,4 +25,13 @@ export async function readDictionaryExclusions(kbDir: string, branches: readonly
     if (chemical.length > 0 && chemical.every(under)) out.add(`MESH:${ui}`);
   }
   return out;
+}
+
+/**
+ * The dictionary options a vocabulary folder carries: the MeSH-branch exclusions and the stop names learned from the
+ * training corpora (kb/learned-stop-names.ts). Every dictionary built over a folder takes both, so the `dictionary`
+ * labeler, the model's knowledge matcher and the training-time matcher (training/scripts/knowledge-spans.mjs) agree.
+ */
+export async function readDictionaryRules(kbDir: string): Promise<{ excludeEntityIds: Set<string>; stopNamesByType: Set<string> }> {
+  return { excludeEntityIds: await readDictionaryExclusions(kbDir), stopNamesByType: await readLearnedStopNames(kbDir) };
 }

@@ -3,6 +3,7 @@ import { ENTITY_TYPES, isEntityType, schemeFor, type EntityType, type LabelInput
 import { foldPlural, isJoinerNorm, isWordyNorm, nameKeyTokens, normalizeName, tokenizeForMatch, type MatchToken } from './normalize.js';
 import { propagateAbbreviations } from '../ner/abbreviation-propagation.js';
 import { DEFAULT_STOP_NAMES } from './stop-names.js';
+import { stopNameKey } from './learned-stop-names.js';
 import { TokenTrie } from './token-trie.js';
 
 export interface DictionaryLabelerOptions {
@@ -36,6 +37,12 @@ export interface DictionaryLabelerOptions {
    * not annotate as mentions; see readDictionaryExclusions. @defaultValue none
    */
   readonly excludeEntityIds?: ReadonlySet<string>;
+  /**
+   * Names of one type never matched, as `stopNameKey(type, name)` keys: the stop names learned from the training
+   * corpora (readLearnedStopNames, kb/learned-stop-names.ts). A curator's name (origin 'curator') is matched
+   * anyway. @defaultValue none
+   */
+  readonly stopNamesByType?: ReadonlySet<string>;
   /**
    * Also label the short forms a text defines for the spans found, 'hemorrhagic cystitis (HC)' ->
    * every 'HC' (see propagateAbbreviations). @defaultValue true
@@ -149,6 +156,7 @@ export async function createDictionaryLabeler(options: DictionaryLabelerOptions)
   const excluded = options.excludeEntityIds ?? new Set<string>();
   const abbreviations = options.propagateAbbreviations ?? true;
   const stopNames = new Set([...(options.stopNames ?? DEFAULT_STOP_NAMES)].map(normalizeName));
+  const stopNamesByType = options.stopNamesByType ?? new Set<string>();
   const wanted = options.types === undefined ? null : new Set(options.types);
   const priority = [...(options.typePriority ?? []), 'CHEMICAL', 'DISEASE', ...ENTITY_TYPES] as EntityType[];
 
@@ -178,6 +186,10 @@ export async function createDictionaryLabeler(options: DictionaryLabelerOptions)
       return false;
     }
     const name = entry.name.trim();
+    if (entry.origin !== 'curator' && stopNamesByType.has(stopNameKey(entry.type, name))) {
+      skippedStop += 1;
+      return false;
+    }
     const tokens = nameKeyTokens(name);
     if (tokens.length === 0 || !tokens.some((t) => /\p{L}/u.test(t.norm))) {
       skippedShort += 1;

@@ -43,7 +43,19 @@ export { readMeshSupplementaryChemicals } from './import/mesh-supplementary.js';
 export { readCorpusNames } from './import/corpus-names.js';
 export type { CorpusName } from './import/corpus-names.js';
 export type { LinkResult, Linker } from './linker-types.js';
-export { readDictionaryExclusions, DEFAULT_EXCLUDED_BRANCHES } from './dictionary-exclusions.js';
+export { readDictionaryExclusions, readDictionaryRules, DEFAULT_EXCLUDED_BRANCHES } from './dictionary-exclusions.js';
+export {
+  LEARNED_STOP_NAMES_FILE,
+  DEFAULT_MIN_MATCHES,
+  DEFAULT_MAX_ANNOTATED_SHARE,
+  countNameMatches,
+  chooseStopNames,
+  formatStopNames,
+  parseStopNames,
+  readLearnedStopNames,
+  stopNameKey,
+  type NameMatchCount,
+} from './learned-stop-names.js';
 export { propagateAbbreviations } from '../ner/abbreviation-propagation.js';
 export { createLiveDictionary } from './live-dictionary.js';
 export type { LiveDictionary, LiveDictionaryOptions, LiveDictionaryStore } from './live-dictionary.js';

@@ -30,7 +30,7 @@ if (!kbDir) {
 
 const base = [];
 for await (const n of kb.readKnowledgeBaseNames(kbDir)) base.push(n);
-const exclusions = await kb.readDictionaryExclusions(kbDir);
+const rules = await kb.readDictionaryRules(kbDir);
 const extra = [];
 const extraFile = option('--extra');
 if (extraFile) {
@@ -54,7 +54,7 @@ for (const fold of folds) {
     if (fold >= 0 && e.folds.size === 1 && e.folds.has(fold)) continue;
     names.push(e.entry);
   }
-  const labeler = await kb.createDictionaryLabeler({ names, types, excludeEntityIds: exclusions });
+  const labeler = await kb.createDictionaryLabeler({ names, types, ...rules });
   const idx = inputs.map((x, i) => ((x.fold ?? -1) === fold ? i : -1)).filter((i) => i >= 0);
   for (let k = 0; k < idx.length; k += 256) {
     const chunk = idx.slice(k, k + 256);

@@ -29,7 +29,7 @@ import * as ort from 'onnxruntime-node';
 import { PROJECT_ROOT } from '../../config.js';
 import { isVanerError, VanerError } from '../../errors.js';
 import { createLogger } from '../../log.js';
-import { createDictionaryLabeler, readDictionaryExclusions, readKnowledgeBaseNames } from '../../kb/index.js';
+import { createDictionaryLabeler, readDictionaryRules, readKnowledgeBaseNames } from '../../kb/index.js';
 import { createLabeler, segmentDocument, type BatchTiming, type ExecutionProvider } from '../../ner/index.js';
 import { batchFlops } from '../../ner/model-flops.js';
 import type { LabelInput } from '../../domain/index.js';
@@ -165,7 +165,7 @@ export async function run(argv: string[], env: Readonly<Record<string, string | 
     const dictionaryStarted = performance.now();
     const knowledge = knowledgeChoice === 'none'
       ? null
-      : await createDictionaryLabeler({ names: readKnowledgeBaseNames(kbDir), excludeEntityIds: await readDictionaryExclusions(kbDir) });
+      : await createDictionaryLabeler({ names: readKnowledgeBaseNames(kbDir), ...(await readDictionaryRules(kbDir)) });
     const dictionarySeconds = (performance.now() - dictionaryStarted) / 1000;
 
     // Measured before the labeler's session exists: its intra-op threads keep spinning for a while after each run

@@ -13,7 +13,7 @@ import {
   readAnnotationCounts,
   KB_FILES,
   readCtdMedic,
-  readDictionaryExclusions,
+  readDictionaryRules,
   readKnowledgeBaseNames,
   readKnowledgeBaseAliases,
 } from '../../kb/index.js';
@@ -119,7 +119,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       process.stdout.write(`${JSON.stringify(calibration)}\n`);
     }
     const linker = await makeLinker(linkerChoice, names, withReranker, calibration, threshold);
-    const labeler = values['no-end-to-end'] ? null : await createDictionaryLabeler({ names, excludeEntityIds: await readDictionaryExclusions(kbDir) });
+    const labeler = values['no-end-to-end'] ? null : await createDictionaryLabeler({ names, ...(await readDictionaryRules(kbDir)) });
     try {
       await report(gold, linker, labeler, values.json ?? false);
     } finally {
