@@ -16,7 +16,7 @@ KB=${KB:-/tmp/kb-train}
 EV=${EV:-/tmp/ev-dev}
 labelers=("$@")
 [ ${#labelers[@]} -eq 0 ] && labelers=(model dictionary)
-[ -f "$KB/corpus-names.tsv.gz" ] || node scripts/build-kb-data.mjs --source "$DATA" --train-only --out "$KB" >&2
+[ -f "$KB/dictionary-stop-names.tsv" ] || node scripts/build-kb-data.mjs --source "$DATA" --train-only --out "$KB" >&2
 # set name | gold | extra eval options | scheme
 sets=(
   "BC5CDR|$DATA/bc5cdr/CDR_DevelopmentSet.PubTator.txt||bc5cdr"
