@@ -29,6 +29,7 @@ import {
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
+import { balanceParentheses } from './balance-parentheses.js';
 import { propagateMentions } from './mention-consistency.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
 import { ENTITY_TYPES, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
@@ -335,7 +336,8 @@ function buildLabeler(
           spans.push(span);
         }
       }
-      const found = toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes));
+      // Unbalanced parentheses are cut first, so a definition right after the cut span ("(Hs)") is seen.
+      const found = balanceParentheses(doc.input.text, toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
       const expanded = abbreviations ? propagateAbbreviations(doc.input.text, found, 'lenient') : found;
       results.push(spreadTypes.size > 0 ? propagateMentions(doc.input.text, expanded, spreadTypes) : expanded);
     }
