@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ describe('learned stop names', () => {
     expect([...(await readLearnedStopNames(dir))]).toEqual([stopNameKey('CHEMICAL', 'vip')]);
     // readDictionaryRules also reads the MeSH trees of the folder for the branch exclusions.
     const tiny = path.resolve('test/fixtures/kb-tiny');
-    for (const f of ['mesh2024-trees.tsv.gz']) writeFileSync(path.join(dir, f), readFileSync(path.join(tiny, f)));
+    copyFileSync(path.join(tiny, 'mesh2024-trees.tsv.gz'), path.join(dir, 'mesh2024-trees.tsv.gz'));
     const rules = await readDictionaryRules(dir);
     expect([...rules.stopNamesByType]).toEqual([stopNameKey('CHEMICAL', 'vip')]);
   });

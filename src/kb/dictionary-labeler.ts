@@ -186,7 +186,7 @@ export async function createDictionaryLabeler(options: DictionaryLabelerOptions)
       return false;
     }
     const name = entry.name.trim();
-    if (entry.origin !== 'curator' && stopNamesByType.has(stopNameKey(entry.type, name))) {
+    if (stopNamesByType.size > 0 && entry.origin !== 'curator' && stopNamesByType.has(stopNameKey(entry.type, name))) {
       skippedStop += 1;
       return false;
     }

@@ -67,9 +67,9 @@ export function longFormStart(before: string, short: string): number {
  * an existing span covering exactly an occurrence takes the defined type; any other overlapping span
  * is kept and the occurrence skipped. The first definition of a short form wins. A new span takes
  * the long form's confidence. Returns spans sorted by start, never overlapping (given non-overlapping
- * input). `rules` says which definitions count (DefinitionRules). Both labelers run it: the dictionary over its matches, the model over its decoded spans
- * (development F1 of the model: BC5CDR chemicals +1.0, diseases +0.7, NCBI-disease +0.6,
- * Species-800 +0.7, LINNAEUS -0.07; src/ner/README.md).
+ * input). `rules` says which definitions count (DefinitionRules). Both labelers run it: the dictionary
+ * over its matches, the model over its decoded spans (development F1 of the model: BC5CDR chemicals
+ * +1.0, diseases +0.7, NCBI-disease +0.6, Species-800 +0.7, LINNAEUS -0.07; src/ner/README.md).
  */
 export function propagateAbbreviations(text: string, spans: readonly Span[], rules: DefinitionRules = 'strict'): Span[] {
   const lenient = rules === 'lenient';
