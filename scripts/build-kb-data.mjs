@@ -122,7 +122,7 @@ writeFileSync(join(out, 'corpus-names.tsv.gz'), gzipSync(Buffer.from(tsv, 'utf8'
 // KB of the development evaluation, gets the repository's copies so it matches what a fresh install imports.
 const REPO_KB = resolve(new URL('../data/kb', import.meta.url).pathname);
 if (out !== REPO_KB) {
-  for (const file of ['ncbi-gene-train.tsv.gz', 'ncbi-taxonomy-s800-train.tsv.gz']) {
+  for (const file of ['ncbi-gene-train.tsv.gz', 'ncbi-taxonomy-s800-train.tsv.gz', 'mesh-organisms.tsv.gz']) {
     copyFileSync(join(REPO_KB, file), join(out, file));
     chmodSync(join(out, file), 0o644);
   }

@@ -16,7 +16,13 @@ KB=${KB:-/tmp/kb-train}
 EV=${EV:-/tmp/ev-dev}
 labelers=("$@")
 [ ${#labelers[@]} -eq 0 ] && labelers=(model dictionary)
-[ -f "$KB/dictionary-stop-names.tsv" ] || node scripts/build-kb-data.mjs --source "$DATA" --train-only --out "$KB" >&2
+# A training-only KB folder from before the learned stop names or the MeSH organisms is rebuilt.
+{ [ -f "$KB/dictionary-stop-names.tsv" ] && [ -f "$KB/mesh-organisms.tsv.gz" ]; } ||
+  node scripts/build-kb-data.mjs --source "$DATA" --train-only --out "$KB" >&2
+# A store made by an earlier run gets the vocabularies the folder gained since (idempotent, a few seconds).
+if [ -d "$EV" ]; then
+  VANER_KB_DIR="$KB" VANER_DATA_DIR="$EV" node dist/cli/main.js kb import > /dev/null 2>&1 || { echo "vaner kb import into $EV failed" >&2; exit 1; }
+fi
 # set name | gold | extra eval options | scheme
 sets=(
   "BC5CDR|$DATA/bc5cdr/CDR_DevelopmentSet.PubTator.txt||bc5cdr"

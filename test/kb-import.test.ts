@@ -254,10 +254,11 @@ describe('bundled gene and species vocabularies (data/kb)', () => {
     const store = await openEmbeddedStore({ path: join(dir, 'vaner.db') });
     try {
       const first = await importBundledVocabularies(store, kbDir);
-      expect(first.map((r) => r.source)).toEqual(['ncbi-gene-train', 'ncbi-taxonomy-s800-train']);
+      expect(first.map((r) => r.source)).toEqual(['ncbi-gene-train', 'ncbi-taxonomy-s800-train', 'mesh-organisms']);
       const sources = new Map((await store.listSources()).map((s) => [s.name, s]));
       expect(sources.get('ncbi-gene-train')!.entities).toBeGreaterThan(1000);
       expect(sources.get('ncbi-taxonomy-s800-train')!.entities).toBeGreaterThan(100);
+      expect(sources.get('mesh-organisms')!.entities).toBeGreaterThan(1000);
       // The names reach the dictionary matcher (and so the model's knowledge ids) as GENE and SPECIES.
       const types = new Set<string>();
       for await (const n of store.iterateNames()) types.add(n.type);

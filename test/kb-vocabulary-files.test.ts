@@ -236,4 +236,26 @@ describe('shipped species and gene vocabularies', () => {
     expect(species.terms.every((t) => t.type === 'SPECIES' && /^NCBITaxon:\d+$/.test(t.id))).toBe(true);
     expect(species.terms.find((t) => t.id === 'NCBITaxon:9606')).toMatchObject({ name: 'human', synonyms: ['humans', 'Human'] });
   });
+
+  it('MeSH organisms: species-level names with abbreviated binomials, no genus or group names (scripts/build-mesh-organisms.mjs)', async () => {
+    const { terms } = await readVocabulary(join(import.meta.dirname, '..', 'data', 'kb', 'mesh-organisms.tsv.gz'));
+    expect(terms.length).toBeGreaterThan(1000);
+    expect(terms.every((t) => t.type === 'SPECIES' && /^MESH:D\d+$/.test(t.id))).toBe(true);
+    const byId = new Map(terms.map((t) => [t.id, t]));
+    expect(byId.get('MESH:D042726')).toMatchObject({ name: 'Burkholderia mallei' });
+    expect(byId.get('MESH:D042726')!.synonyms).toEqual(expect.arrayContaining(['B. mallei', 'Pseudomonas mallei']));
+    expect(byId.get('MESH:D011198')!.synonyms).toContain('S. tuberosum'); // also in MeSH tree J (food): kept
+    expect(byId.get('MESH:D006801')!.synonyms).toContain('Human'); // one word, annotated in the training corpora
+    expect(terms.flatMap((t) => [t.name, ...t.synonyms])).toEqual(expect.arrayContaining(['HIV', 'HIV-1', 'EBV'])); // acronyms, not genera
+    const names = terms.flatMap((t) => [t.name, ...t.synonyms]);
+    // One-word genus or higher-taxon names, inverted or qualified forms, strain groups, and ids the corpora type
+    // otherwise (Cannabis: a BC5CDR chemical) are all left out.
+    for (const absent of ['Plants', 'Insects', 'Fusarium', 'Bacteria', 'Mice, Inbred BALB C', 'BALB C Mice', 'tuberosum, Solanum', 'Man (Taxonomy)', 'Cannabis']) {
+      expect(names).not.toContain(absent);
+    }
+    expect(names.some((n) => n.includes(', ') || n.includes('('))).toBe(false);
+    // Every parent is a descriptor of the file, so the graph has no dangling edge.
+    expect(terms.every((t) => t.parentIds.every((p) => byId.has(p)))).toBe(true);
+    expect(terms.filter((t) => t.parentIds.length > 0).length).toBeGreaterThan(500);
+  });
 });

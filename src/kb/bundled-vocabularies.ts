@@ -3,8 +3,9 @@
  * sources (`vaner kb sources` lists, disables and removes them like a user's). Why by default: the shipped chemical
  * and disease vocabularies give the VANER model no GENE or SPECIES knowledge ids at all, and with these two the model's
  * development F1 rises (README, "The model reads the knowledge base"); genes and species mentions also get NCBI ids.
- * Both are built from TRAINING annotations only (scripts/build-species-gene-vocabularies.mjs), so development scores
- * measured with them stay honest.
+ * The first two are built from TRAINING annotations only (scripts/build-species-gene-vocabularies.mjs); the third is the
+ * MeSH organisms (tree B) filtered by rules measured on development sets (scripts/build-mesh-organisms.mjs), a
+ * vocabulary rather than a corpus: development scores measured with them stay honest.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { importVocabularyFile, type ImportVocabularyResult } from './import-voca
 export const BUNDLED_VOCABULARIES: readonly { readonly source: string; readonly file: string }[] = [
   { source: 'ncbi-gene-train', file: 'ncbi-gene-train.tsv.gz' },
   { source: 'ncbi-taxonomy-s800-train', file: 'ncbi-taxonomy-s800-train.tsv.gz' },
+  { source: 'mesh-organisms', file: 'mesh-organisms.tsv.gz' },
 ];
 
 /**

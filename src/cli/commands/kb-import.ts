@@ -19,8 +19,8 @@ export const HELP = `usage: vaner kb import [--kb-dir DIR]
 
 Without --vocabulary: imports the shipped vocabularies (CTD MEDIC diseases, MeSH chemicals, MeSH
 history, corpus names) into the store (VANER_STORE, VANER_DATA_DIR), and the bundled gene and
-species vocabularies (sources ncbi-gene-train, ncbi-taxonomy-s800-train) when the store has not got
-them. Repeating it is safe: unchanged records are left alone and curator edits are kept.
+species vocabularies (sources ncbi-gene-train, ncbi-taxonomy-s800-train, mesh-organisms) when the
+store has not got them. Repeating it is safe: unchanged records are left alone and curator edits are kept.
 
 With --vocabulary: imports your own vocabulary under the source NAME (list, disable or remove it
 with \`vaner kb sources\`). Formats (gzip by a .gz suffix):
