@@ -1,6 +1,6 @@
 /** Knowledge boundaries (src/ner/knowledge-boundaries.ts): spans inside a knowledge-base name of their type take its extent. */
 import { describe, expect, it } from 'vitest';
-import { isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
+import { isInsideNameOfType, isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
 
 const TYPES = ['CHEMICAL', 'DISEASE'] as const;
 type T = (typeof TYPES)[number];
@@ -66,5 +66,23 @@ describe('shrinkToKnowledge', () => {
     expect(isKnowledgeSpan(span(1, 3, 'DISEASE'), knowledge)).toBe(true);
     expect(isKnowledgeSpan(span(1, 2, 'DISEASE'), knowledge)).toBe(false);
     expect(isKnowledgeSpan(span(1, 3, 'CHEMICAL'), knowledge)).toBe(false);
+  });
+});
+
+describe('isInsideNameOfType', () => {
+  // words: 0 Burkholderia 1 mallei 2 causes 3 glanders
+  const knowledge = [{ start: 0, end: 2, type: 'SPECIES' }, { start: 3, end: 4, type: 'DISEASE' }];
+
+  it('is true for a span of another type strictly inside a name of the container type', () => {
+    expect(isInsideNameOfType({ start: 1, end: 2, type: 'DISEASE' }, knowledge, 'SPECIES')).toBe(true);
+    expect(isInsideNameOfType({ start: 0, end: 1, type: 'CHEMICAL' }, knowledge, 'SPECIES')).toBe(true);
+  });
+
+  it('is false for the whole name, a span of the container type, a span reaching outside, or another container type', () => {
+    expect(isInsideNameOfType({ start: 0, end: 2, type: 'DISEASE' }, knowledge, 'SPECIES')).toBe(false); // the name itself
+    expect(isInsideNameOfType({ start: 1, end: 2, type: 'SPECIES' }, knowledge, 'SPECIES')).toBe(false);
+    expect(isInsideNameOfType({ start: 1, end: 3, type: 'DISEASE' }, knowledge, 'SPECIES')).toBe(false);
+    expect(isInsideNameOfType({ start: 1, end: 2, type: 'DISEASE' }, knowledge, 'GENE')).toBe(false);
+    expect(isInsideNameOfType({ start: 1, end: 2, type: 'DISEASE' }, [], 'SPECIES')).toBe(false);
   });
 });

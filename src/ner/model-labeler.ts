@@ -15,7 +15,7 @@ import { loadTokenizer, readManifest, verifyModel, type WeightsPrecision } from 
 import { decodeType, headProbabilities, mergeWindows, SPAN_CONFIDENCES, type ScoredWordSpan, type SpanConfidence, type WordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
-import { isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
+import { isInsideNameOfType, isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
 import { resolveScheme, type Manifest } from './manifest.js';
 import {
   createSession,
@@ -332,6 +332,7 @@ function buildLabeler(
         const floor = minConfidence[type];
         const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type, confidenceOf(type)), doc.knowledge);
         for (const span of shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes)) {
+          if (isInsideNameOfType(span, doc.knowledge, 'SPECIES')) continue; // a piece of an organism's name
           if (floor !== undefined && span.confidence < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
           spans.push(span);
         }
