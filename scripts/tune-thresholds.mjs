@@ -64,10 +64,15 @@ const GRID = [0, ...Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 
 const readLines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const key = (s) => `${s.start}:${s.end}`;
 
-/** The spans of `type` in predictions `p` of one document, after the runtime's own shrink rule when `shrink`. */
-function spansOf(p, d, type, shrink) {
+/**
+ * The spans of `type` in predictions `p` of one document, after the runtime's own shrink rule when `shrink`, with the
+ * first words the scheme's cut keeps (`keptFirstWords`, manifest `shrinkKeepsFirstWords[type]`, not chosen here).
+ */
+function spansOf(p, d, type, shrink, keptFirstWords = new Set()) {
   const spans = p.predicted.filter((s) => s.type === type);
-  return shrink ? shrinkToKnowledge(spans, d.knowledgeSpans, new Set([type])) : spans;
+  // The runtime's first word (src/ner/word-splitter.ts): the leading run of letters and digits.
+  const keepsFirstWord = (s) => keptFirstWords.has((/^[\p{L}\p{N}]+/u.exec(p.text.slice(s.start, s.end))?.[0] ?? '').toLowerCase());
+  return shrink ? shrinkToKnowledge(spans, d.knowledgeSpans, new Set([type]), keepsFirstWord) : spans;
 }
 
 /** The span confidences (src/ner/decode.ts) whose predictions may sit beside `<scheme>.jsonl`, in subfolders. */
@@ -232,7 +237,7 @@ for (const file of files) {
       const p = predictionsBy.get(c).get(d.id);
       return [c, {
         plain: new Map(types.map((t) => [t, spansOf(p, d, t, false)])),
-        shrunk: new Map(types.map((t) => [t, spansOf(p, d, t, true)])),
+        shrunk: new Map(types.map((t) => [t, spansOf(p, d, t, true, new Set(scheme.shrinkKeepsFirstWords?.[t] ?? []))])),
       }];
     }));
   }

@@ -149,6 +149,13 @@ describe('parseManifest (format version 2)', () => {
     expect(fieldsOf(() => parseManifest(shrink))).toEqual(['manifest.schemes[0].shrinkToKnowledge[1]: GENE is not in entityTypes']);
     schemes(shrink)[0]!['shrinkToKnowledge'] = ['DISEASE'];
     expect(parseManifest(shrink).schemes[0]!.shrinkToKnowledge).toEqual(['DISEASE']);
+    const keeps = validManifest();
+    schemes(keeps)[0]!['shrinkKeepsFirstWords'] = { GENE: ['human'] };
+    expect(fieldsOf(() => parseManifest(keeps))).toEqual(['manifest.schemes[0].shrinkKeepsFirstWords.GENE: GENE is not in entityTypes']);
+    schemes(keeps)[0]!['shrinkKeepsFirstWords'] = { DISEASE: [''] };
+    expect(fieldsOf(() => parseManifest(keeps))[0]).toMatch(/^manifest\.schemes\[0\]\.shrinkKeepsFirstWords\.DISEASE\[0\]: /);
+    schemes(keeps)[0]!['shrinkKeepsFirstWords'] = { DISEASE: ['postoperative'] };
+    expect(parseManifest(keeps).schemes[0]!.shrinkKeepsFirstWords).toEqual({ DISEASE: ['postoperative'] });
     const single = validManifest();
     schemes(single)[0]!['minConfidence'] = { DISEASE: 0.8 };
     expect(fieldsOf(() => parseManifest(single))[0]).toMatch(/^manifest\.schemes\[0\]\.minConfidence\.DISEASE: /);

@@ -62,6 +62,16 @@ describe('shrinkToKnowledge', () => {
       .toEqual([span(1, 3, 'DISEASE', 0.7), span(5, 10, 'DISEASE'), span(11, 12, 'DISEASE')]);
   });
 
+  it('keeps a first word the scheme keeps (shrinkKeepsFirstWords) and cuts only the tail after the name', () => {
+    // words: 0 postoperative 1 hearing 2 loss 3 episodes
+    const keeps = (s: { start: number }) => s.start === 0; // "postoperative" is a kept first word
+    expect(shrinkToKnowledge([span(0, 3, 'DISEASE')], knowledge, on, keeps)).toEqual([span(0, 3, 'DISEASE')]);
+    expect(shrinkToKnowledge([span(0, 4, 'DISEASE')], knowledge, on, keeps)).toEqual([span(0, 3, 'DISEASE')]);
+    expect(shrinkToKnowledge([span(0, 4, 'DISEASE')], knowledge, on, () => false)).toEqual([span(1, 3, 'DISEASE')]);
+    // A span that begins at the name has no first word to keep: the tail is cut as before.
+    expect(shrinkToKnowledge([span(1, 4, 'DISEASE')], knowledge, on, () => true)).toEqual([span(1, 3, 'DISEASE')]);
+  });
+
   it('isKnowledgeSpan: exactly a name of the same type', () => {
     expect(isKnowledgeSpan(span(1, 3, 'DISEASE'), knowledge)).toBe(true);
     expect(isKnowledgeSpan(span(1, 2, 'DISEASE'), knowledge)).toBe(false);

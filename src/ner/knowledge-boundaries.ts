@@ -69,18 +69,25 @@ export function isKnowledgeSpan(span: WordSpan, knowledge: readonly WordSpan[]):
  * confidence. Why per scheme: corpora disagree on modifiers. BC5CDR annotates the disease name (`hearing loss` in
  * `Temporary hearing loss`), NCBI-disease the whole phrase; measured with the 2026.12.06-2 bundle: BC5CDR diseases
  * 77.81 → 79.50 and Species-800 48.57 → 50.06 with it, NCBI-disease 78.54 → 74.70 and BC2GM 64.61 → 61.00.
+ * `keepsFirstWord` (the scheme's `shrinkKeepsFirstWords`) spares a span's first word from the cut: the cut undid 71 of
+ * its 250 changes on BC5CDR development diseases where the annotation starts with a modifier (`postoperative myalgia`).
  */
 export function shrinkToKnowledge<S extends WordSpan & { readonly confidence: number | null }>(
   spans: readonly S[],
   knowledge: readonly WordSpan[],
   types: ReadonlySet<string>,
+  keepsFirstWord: (span: S) => boolean = () => false,
 ): S[] {
   if (types.size === 0) return [...spans];
   // Generic over the span shape: scripts/tune-thresholds.mjs runs the same rule over character spans (from dist/).
   return mergeEqual(spans.map((s) => {
     if (!types.has(s.type)) return s;
     const inside = knowledge.filter((k) => k.type === s.type && s.start <= k.start && k.end <= s.end && (k.start !== s.start || k.end !== s.end));
-    return inside.length === 1 ? { ...s, start: inside[0]!.start, end: inside[0]!.end } : s;
+    if (inside.length !== 1) return s;
+    const k = inside[0]!;
+    // A first word the scheme's annotators usually keep (`postoperative`, `myocardial`: manifest
+    // `shrinkKeepsFirstWords`) stays, with what follows it up to the name; only the tail after the name is cut.
+    return { ...s, start: k.start > s.start && keepsFirstWord(s) ? s.start : k.start, end: k.end };
   }));
 }
 

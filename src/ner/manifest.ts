@@ -48,6 +48,9 @@ const schemeSchema = z.object({
   // Optional: types whose spans are cut to the one knowledge-base name of their type they contain (src/ner/
   // knowledge-boundaries.ts, shrinkToKnowledge); chosen on development splits with the thresholds.
   shrinkToKnowledge: z.array(entityType).optional(),
+  // Optional: per type, lower-case first words the cut keeps (`postoperative` of `postoperative myalgia`): words the
+  // scheme's training annotations usually include at the start of a name (scripts/learn-kept-first-words.mjs).
+  shrinkKeepsFirstWords: z.record(z.string(), z.array(z.string().min(1))).optional(),
   // Optional: types whose mentions spread to the other occurrences of the same string in a document
   // (src/ner/mention-consistency.ts); chosen on development splits with the thresholds.
   propagateMentions: z.array(entityType).optional(),
@@ -130,7 +133,7 @@ const manifestSchema = z
           if (!seen.has(t)) ctx.addIssue({ code: 'custom', path: ['schemes', i, field, k], message: `${t} is not in entityTypes` });
         });
       }
-      for (const field of ['minConfidence', 'spanConfidence'] as const) {
+      for (const field of ['minConfidence', 'spanConfidence', 'shrinkKeepsFirstWords'] as const) {
         for (const t of Object.keys(s[field] ?? {})) {
           if (!seen.has(t as EntityType)) ctx.addIssue({ code: 'custom', path: ['schemes', i, field, t], message: `${t} is not in entityTypes` });
         }

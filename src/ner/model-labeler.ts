@@ -250,6 +250,7 @@ function buildLabeler(
     const rules: Partial<typeof scheme> = options.thresholds === 'none' ? {} : scheme;
     const minConfidence = rules.minConfidence ?? {};
     const shrinkTypes = new Set<string>(rules.shrinkToKnowledge ?? []);
+    const keptFirstWords = new Map(Object.entries(rules.shrinkKeepsFirstWords ?? {}).map(([t, words]) => [t, new Set(words)]));
     const spreadTypes = new Set<string>(rules.propagateMentions ?? []);
     const confidenceOf = (type: EntityType): SpanConfidence =>
       confidenceOverride !== 'bundle' ? confidenceOverride : rules.spanConfidence?.[type] ?? 'mean';
@@ -331,7 +332,8 @@ function buildLabeler(
         // before overlaps are resolved, so a dropped span cannot suppress another type's.
         const floor = minConfidence[type];
         const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type, confidenceOf(type)), doc.knowledge);
-        for (const span of shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes)) {
+        const keepsFirstWord = (span: ScoredWordSpan<EntityType>): boolean => keptFirstWords.get(span.type)?.has(doc.words[span.start]!.text.toLowerCase()) ?? false;
+        for (const span of shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes, keepsFirstWord)) {
           if (isInsideNameOfType(span, doc.knowledge, 'SPECIES')) continue; // a piece of an organism's name
           if (floor !== undefined && span.confidence < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
           spans.push(span);
