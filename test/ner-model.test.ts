@@ -67,6 +67,20 @@ describe('tiny bundle', () => {
   let tokenizer: SubwordEncoder;
   let labeler: ModelLabeler;
 
+  /**
+   * The bundle on its float32 weights with a knowledge matcher that adds `name` to the tiny KB's spans (and drops the
+   * ones it overlaps): how the knowledge tests below make the knowledge base know a name around a model span.
+   */
+  function labelerWithName(name: Span): Promise<ModelLabeler> {
+    const matcher = {
+      async label(inputs: readonly { id: string; text: string }[]) {
+        const [base] = await knowledge.label(inputs, { types: manifest.knowledge.types });
+        return [[...base!.filter((k) => k.end <= name.start || k.start >= name.end), name]];
+      },
+    };
+    return createLabeler(BUNDLE, { knowledge: matcher, precision: 'fp32', intraOpThreads: 1 });
+  }
+
   beforeAll(async () => {
     knowledge = await createDictionaryLabeler({ names: readKnowledgeBaseNames(KB), ...(await readDictionaryRules(KB)) });
     manifest = await readManifest(BUNDLE);
@@ -363,13 +377,7 @@ describe('tiny bundle', () => {
         const next = words.find((w) => w.start > s.end);
         if (next === undefined) continue;
         const name = { start: s.start, end: next.end, type: s.type, text: text.slice(s.start, next.end), confidence: null };
-        const matcher = {
-          async label(inputs: readonly { id: string; text: string }[]) {
-            const [base] = await knowledge.label(inputs, { types: manifest.knowledge.types });
-            return [[...base!.filter((k) => k.end <= name.start || k.start >= name.end), name]];
-          },
-        };
-        const l = await createLabeler(BUNDLE, { knowledge: matcher, precision: 'fp32', intraOpThreads: 1 });
+        const l = await labelerWithName(name);
         try {
           const [out] = await l.label([{ id: 'x', text }]);
           const inside = out!.filter((o) => o.type === s.type && o.start < name.end && name.start < o.end);
@@ -396,13 +404,7 @@ describe('tiny bundle', () => {
         const next = words.find((w) => w.start > s.end);
         if (next === undefined) continue;
         const name = { start: s.start, end: next.end, type: 'SPECIES' as const, text: text.slice(s.start, next.end), confidence: null };
-        const matcher = {
-          async label(inputs: readonly { id: string; text: string }[]) {
-            const [base] = await knowledge.label(inputs, { types: manifest.knowledge.types });
-            return [[...base!.filter((k) => k.end <= name.start || k.start >= name.end), name]];
-          },
-        };
-        const l = await createLabeler(BUNDLE, { knowledge: matcher, precision: 'fp32', intraOpThreads: 1 });
+        const l = await labelerWithName(name);
         try {
           const [out] = await l.label([{ id: 'x', text }]);
           const pieces = out!.filter((o) => o.type !== 'SPECIES' && o.start >= name.start && o.end <= name.end && (o.start !== name.start || o.end !== name.end));

@@ -322,6 +322,7 @@ function buildLabeler(
       const windows = doc.encoding.windows;
       const base = firstSequence[d]!;
       const spans: ScoredWordSpan<EntityType>[] = [];
+      const keepsFirstWord = (span: ScoredWordSpan<EntityType>): boolean => keptFirstWords.get(span.type)?.has(doc.words[span.start]!.text.toLowerCase()) ?? false;
       for (const type of active) {
         const head = heads.get(type)!;
         if (windows.length > 0 && head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
@@ -332,7 +333,6 @@ function buildLabeler(
         // before overlaps are resolved, so a dropped span cannot suppress another type's.
         const floor = minConfidence[type];
         const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type, confidenceOf(type)), doc.knowledge);
-        const keepsFirstWord = (span: ScoredWordSpan<EntityType>): boolean => keptFirstWords.get(span.type)?.has(doc.words[span.start]!.text.toLowerCase()) ?? false;
         for (const span of shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes, keepsFirstWord)) {
           if (isInsideNameOfType(span, doc.knowledge, 'SPECIES')) continue; // a piece of an organism's name
           if (floor !== undefined && span.confidence < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
