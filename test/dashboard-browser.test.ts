@@ -464,7 +464,9 @@ describe('dashboard in headless Chromium against a real server', () => {
     const doc = documentsByExternalId[0];
     await p.goto(`${base}/documents/${doc.id}?mention=${doc.mentions[0].id}`);
     await p.getByTestId('mention-details').waitFor(WAIT);
-    expect(await p.getByTestId('who').textContent()).toContain('READER');
+    // The key's role arrives with its own query, which may answer after the mention: wait for it, or the absent
+    // controls below would say nothing (the page hides them until it knows the role).
+    await p.getByTestId('who').getByText(/READER/).waitFor(WAIT);
     expect(await p.getByTestId('mention-curation').count()).toBe(0);
     expect(await p.getByRole('link', { name: 'Audit' }).count()).toBe(0);
     await p.goto(`${base}/entities/MESH:D008694`);

@@ -12,6 +12,12 @@ import { importKnowledgeBase } from '../src/kb/import-knowledge-base.js';
 import { BUNDLED_VOCABULARIES, importBundledVocabularies } from '../src/kb/bundled-vocabularies.js';
 import { readDictionaryExclusions } from '../src/kb/dictionary-exclusions.js';
 import { readKnowledgeBaseNames } from '../src/kb/knowledge-base-source.js';
+import { readCtdChemicalNames } from '../src/kb/import/ctd-chemical-names.js';
+import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
+import { createEntityLinker } from '../src/kb/entity-linker.js';
+import { createExactLinker } from '../src/kb/exact-linker.js';
+import { createLiveLinker } from '../src/kb/live-linker.js';
+import { normalizeName } from '../src/kb/normalize.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 import type { EntityName } from '../src/domain/index.js';
 
@@ -234,6 +240,49 @@ describe('importKnowledgeBase', () => {
     try {
       await expect(importKnowledgeBase(store, { kbDir: dir, batchSize: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'batchSize' } });
       await expect(importKnowledgeBase(store, { kbDir: join(dir, 'missing') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("CTD's chemical names without ids (names-only entities)", () => {
+  // Line 1 repeats a MeSH name, 3 a comment (CTD's file has an Excel '#NAME?'), 4 repeats line 2 in another case.
+  const CTD_NAMES = ['Acetylcholine', 'SM 21', '#NAME?', 'sm 21', '', 'A-86929'].join('\n') + '\n';
+
+  it('reads each name no other vocabulary has as a CHEMICAL entity CTDNAME:<line>, and rejects a line with a tab', async () => {
+    const file = gz('ctd-chemical-names-2015.txt.gz', CTD_NAMES);
+    const records = await collect(readCtdChemicalNames(file, new Set([normalizeName('acetylcholine')])));
+    expect(records.map((r) => [r.id, r.type, r.name, r.source])).toEqual([
+      ['CTDNAME:2', 'CHEMICAL', 'SM 21', 'ctd-chemical-names-2015'],
+      ['CTDNAME:6', 'CHEMICAL', 'A-86929', 'ctd-chemical-names-2015'],
+    ]);
+    const bad = gz('bad.txt.gz', 'SM 21\nA-86929\tC123\n');
+    await expect(collect(readCtdChemicalNames(bad, new Set()))).rejects.toMatchObject({ code: 'INVALID_FORMAT', details: { line: 2 } });
+  });
+
+  it('imports them with the knowledge base; the dictionary finds them, the linkers never link to them', async () => {
+    writeKb();
+    gz('ctd-chemical-names-2015.txt.gz', CTD_NAMES);
+    const store = await openEmbeddedStore({ path: join(dir, 'kb.sqlite') });
+    try {
+      const result = await importKnowledgeBase(store, { kbDir: dir });
+      expect(result.entities).toEqual({ DISEASE: 3, CHEMICAL: 7 });
+      expect(await store.getEntities(['CTDNAME:2'])).toMatchObject([{ name: 'SM 21', type: 'CHEMICAL', source: 'ctd-chemical-names-2015' }]);
+
+      const text = 'SM 21 and acetylcholine were given.';
+      const dictionary = await createDictionaryLabeler({ names: readKnowledgeBaseNames(dir) });
+      const spans = (await dictionary.label([{ id: 'd', text }]))[0]!;
+      expect(spans.map((s) => [s.text, s.type])).toEqual([['SM 21', 'CHEMICAL'], ['acetylcholine', 'CHEMICAL']]);
+      for (const linker of [await createEntityLinker({ names: readKnowledgeBaseNames(dir) }), await createExactLinker({ names: readKnowledgeBaseNames(dir) })]) {
+        expect((await linker.link(text, spans)).map((l) => l.entityId)).toEqual([null, 'MESH:D000109']);
+      }
+
+      // A curator maps the name to a MeSH entity: the running linker links it there from then on.
+      const live = await createLiveLinker({ store, build: async () => createEntityLinker({ names: store.iterateNames() }) });
+      expect((await live.link(text, spans))[0]!.entityId).toBeNull();
+      await store.mergeEntities('CTDNAME:2', 'MESH:C555555', 'curator-1');
+      expect((await live.link(text, spans))[0]!.entityId).toBe('MESH:C555555');
     } finally {
       await store.close();
     }

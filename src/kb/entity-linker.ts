@@ -10,6 +10,7 @@
  * composites, calibration, n-gram index, normalisation) already live in their own files.
  */
 import { VanerError } from '../errors.js';
+import { isNamesOnlyId } from './import/ctd-chemical-names.js';
 import { isEntityType, type EntityType, type Span, type EntityName, type LinkMethod } from '../domain/index.js';
 import { abbreviationMap, findAbbreviations } from './abbreviations.js';
 import { compositeReadings } from './composite-mentions.js';
@@ -236,7 +237,8 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
   };
   const addRecord = (type: EntityType, name: string, entityId: string, origin: number): void => {
     const trimmed = name.trim();
-    if (trimmed === '') return;
+    // A names-only entity (a CTD name without an id) is recognised, never linked to.
+    if (trimmed === '' || isNamesOnlyId(entityId)) return;
     const id = `${type}\u0000${entityId}\u0000${trimmed}`;
     const previous = added.get(id);
     if (previous !== undefined && previous.origin <= origin) return;

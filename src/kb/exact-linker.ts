@@ -2,6 +2,7 @@ import { VanerError } from '../errors.js';
 import { isEntityType, type EntityType, type Span, type EntityName } from '../domain/index.js';
 import type { LinkResult, Linker } from './linker-types.js';
 import { normalizeName } from './normalize.js';
+import { isNamesOnlyId } from './import/ctd-chemical-names.js';
 
 export interface ExactLinkerOptions {
   /** Every name of every entity (e.g. `store.iterateNames()`); read once at construction. */
@@ -77,7 +78,8 @@ export async function createExactLinker(options: ExactLinkerOptions): Promise<Li
       throw new VanerError('INVALID_FORMAT', `name '${entry.name}' of ${entry.entityId} has unknown type '${String(entry.type)}'`);
     }
     const name = entry.name.trim();
-    if (name === '') continue;
+    // A names-only entity (a CTD name without an id) is recognised, never linked to.
+    if (name === '' || isNamesOnlyId(entry.entityId)) continue;
     const pref = preferred?.get(entry.entityId);
     const base = { entityId: entry.entityId, name, origin: originRank(entry.origin), count: counts?.get(entry.entityId) ?? 0 };
     offer(exact, `${entry.type}\u0000${name}`, { ...base, preferred: pref === name });

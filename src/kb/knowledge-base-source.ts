@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityAlias, EntityType, EntityName, EntityRecord } from '../domain/index.js';
 import { readCorpusNames, type CorpusName } from './import/corpus-names.js';
+import { readCtdChemicalNames } from './import/ctd-chemical-names.js';
 import { readCtdMedic } from './import/ctd-medic.js';
 import { readMeshChemicalDescriptors } from './import/mesh-descriptors.js';
 import { readMeshSupplementaryChemicals } from './import/mesh-supplementary.js';
 import { readMeshTrees } from './import/mesh-trees.js';
 import { readTsvRows } from './import/tsv-lines.js';
 import { deriveMeshHistory, type MeshHistoryLink } from './mesh-history.js';
+import { normalizeName } from './normalize.js';
 
 /** The files the knowledge base is read from (as shipped in data/kb). */
 export const KB_FILES = {
@@ -18,6 +20,8 @@ export const KB_FILES = {
   corpusNames: 'corpus-names.tsv.gz',
   /** Optional: descriptor ids of MeSH 2015, which tell promoted supplementary records (MeSH history) apart. */
   meshOlderDescriptors: 'mesh2015-descriptor-terms.tsv.gz',
+  /** Optional: CTD's 2015 chemical names without ids, read as names-only entities (import/ctd-chemical-names.ts). */
+  ctdChemicalNames: 'ctd-chemical-names-2015.txt.gz',
 } as const;
 
 
@@ -39,7 +43,10 @@ export type KnowledgeBaseItem =
  *    to their current descriptor);
  * 5. MeSH history (src/kb/mesh-history.ts; needs the optional KB_FILES.meshOlderDescriptors): a
  *    supplementary id replaced by a newer descriptor is not an entity of its own but an 'alias' of
- *    that descriptor, and its names become the descriptor's names.
+ *    that descriptor, and its names become the descriptor's names;
+ * 6. CTD's 2015 chemical names (optional KB_FILES.ctdChemicalNames): each name no earlier step
+ *    names (same normalised form) becomes a names-only CHEMICAL entity `CTDNAME:<line>`, recognised
+ *    by the dictionary and the model's knowledge input, never linked to (import/ctd-chemical-names.ts).
  * A record whose id an earlier step already produced is yielded as a 'conflict' (and not imported).
  * Deterministic: the same files always yield the same items in the same order.
  */
@@ -111,6 +118,18 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
       treeNumbers: [],
       source: 'corpus-annotation',
     });
+  }
+  const ctdNamesFile = file(KB_FILES.ctdChemicalNames);
+  if (existsSync(ctdNamesFile)) {
+    // Every name the steps above import, normalised as the dictionary matches them: a CTD name with the same key
+    // would only repeat a name that already has an id.
+    const knownKeys = new Set<string>();
+    const addKey = (name: string): void => void knownKeys.add(normalizeName(name));
+    for (const t of historyTargets) t.names.forEach(addKey);
+    for (const r of supplementary) [r.name, ...r.synonyms].forEach(addKey);
+    for (const n of movedNames) addKey(n.name);
+    for (const c of corpus) addKey(c.name);
+    for await (const record of readCtdChemicalNames(ctdNamesFile, knownKeys)) yield emit(record);
   }
   for (const name of movedNames) yield { kind: 'name', name };
   for (const entry of corpus) {

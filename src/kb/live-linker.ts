@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { isEntityType, type CurationEdit, type EntityType } from '../domain/index.js';
 import type { Store } from '../store/port.js';
 import { readEditsAfter } from './curation-edit-feed.js';
+import { isNamesOnlyId } from './import/ctd-chemical-names.js';
 import type { EntityLinker } from './entity-linker.js';
 import type { LinkResult, Linker } from './linker-types.js';
 
@@ -86,8 +87,11 @@ export async function createLiveLinker(options: LiveLinkerOptions): Promise<Live
     const { edits, cursor } = await readEdits(state.cursor);
     if (revision === state.revision && edits.length === 0) return 0;
     const kbEdits = edits.filter((e) => KB_ACTIONS.has(e.action));
-    if (revision - state.revision !== kbEdits.length) {
-      // Something other than curation changed the names (an import): start over from the store.
+    // A merged names-only entity's names become the target's, which the in-place linker never indexed (it skips
+    // names-only ids): rebuild from the store, which reports them under the target.
+    const namesOnlyMerge = kbEdits.some((e) => e.action === 'merge-entity' && isNamesOnlyId(e.target));
+    if (revision - state.revision !== kbEdits.length || namesOnlyMerge) {
+      // Something other than curation changed the names (an import), or a names-only merge: start over from the store.
       state = await startFull();
       return -1;
     }
