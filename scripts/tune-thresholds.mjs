@@ -38,7 +38,7 @@ import { parseArgs } from 'node:util';
 
 // The runtime's rule itself (built by `npm run build`), so the simulation cannot drift from what the labeler does.
 const { shrinkToKnowledge } = await import(new URL('../dist/ner/knowledge-boundaries.js', import.meta.url).href);
-const { propagateMentions } = await import(new URL('../dist/ner/mention-consistency.js', import.meta.url).href);
+const { propagateMentions, pooledConfidences } = await import(new URL('../dist/ner/mention-consistency.js', import.meta.url).href);
 const { SPAN_CONFIDENCES } = await import(new URL('../dist/ner/decode.js', import.meta.url).href);
 
 const { values } = parseArgs({
@@ -66,13 +66,17 @@ const key = (s) => `${s.start}:${s.end}`;
 
 /**
  * The spans of `type` in predictions `p` of one document, after the runtime's own shrink rule when `shrink`, with the
- * first words the scheme's cut keeps (`keptFirstWords`, manifest `shrinkKeepsFirstWords[type]`, not chosen here).
+ * first words the scheme's cut keeps (`keptFirstWords`, manifest `shrinkKeepsFirstWords[type]`, not chosen here), and
+ * with `pool` (manifest `poolConfidence`, not chosen here) each span scored by the best confidence of its text.
  */
-function spansOf(p, d, type, shrink, keptFirstWords) {
+function spansOf(p, d, type, shrink, keptFirstWords, pool) {
   const spans = p.predicted.filter((s) => s.type === type);
   // The runtime's first word (src/ner/word-splitter.ts): the leading run of letters and digits.
   const keepsFirstWord = (s) => keptFirstWords.has((/^[\p{L}\p{N}]+/u.exec(p.text.slice(s.start, s.end))?.[0] ?? '').toLowerCase());
-  return shrink ? shrinkToKnowledge(spans, d.knowledgeSpans, new Set([type]), keepsFirstWord) : spans;
+  const kept = shrink ? shrinkToKnowledge(spans, d.knowledgeSpans, new Set([type]), keepsFirstWord) : spans;
+  if (!pool) return kept;
+  const pooled = pooledConfidences(kept, (s) => p.text.slice(s.start, s.end));
+  return kept.map((s, i) => ({ ...s, confidence: pooled[i] }));
 }
 
 /** The span confidences (src/ner/decode.ts) whose predictions may sit beside `<scheme>.jsonl`, in subfolders. */
@@ -237,8 +241,8 @@ for (const file of files) {
     d.spans = new Map(confidences.map((c) => {
       const p = predictionsBy.get(c).get(d.id);
       return [c, {
-        plain: new Map(types.map((t) => [t, spansOf(p, d, t, false)])),
-        shrunk: new Map(types.map((t) => [t, spansOf(p, d, t, true, keptFirstWords.get(t))])),
+        plain: new Map(types.map((t) => [t, spansOf(p, d, t, false, new Set(), scheme.poolConfidence === true)])),
+        shrunk: new Map(types.map((t) => [t, spansOf(p, d, t, true, keptFirstWords.get(t), scheme.poolConfidence === true)])),
       }];
     }));
   }

@@ -1,7 +1,7 @@
 /** src/ner/mention-consistency.ts: a mention's text spreads to its other whole-word occurrences in the document. */
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../src/domain/index.js';
-import { propagateMentions } from '../src/ner/mention-consistency.js';
+import { pooledConfidences, propagateMentions } from '../src/ner/mention-consistency.js';
 
 const span = (text: string, start: number, end: number, type: Span['type'], confidence: number | null = 0.9): Span =>
   ({ start, end, type, text: text.slice(start, end), confidence });
@@ -40,5 +40,18 @@ describe('propagateMentions', () => {
     const out = propagateMentions(text, spans, new Set(['GENE', 'CHEMICAL']));
     expect(brief(out)).toEqual([[0, 4, 'GENE', 'HER2', 0.7], [15, 19, 'CHEMICAL', 'HER2', 0.6], [27, 31, 'GENE', 'HER2', 0.7]]);
     for (let i = 1; i < out.length; i++) expect(out[i]!.start).toBeGreaterThanOrEqual(out[i - 1]!.end);
+  });
+});
+
+describe('pooledConfidences', () => {
+  it('gives each span the best confidence among the spans of its exact text (case-sensitive)', () => {
+    const spans = [
+      { text: 'HC', confidence: 0.4 },
+      { text: 'hc', confidence: 0.9 },
+      { text: 'HC', confidence: 0.7 },
+      { text: 'mesna', confidence: 0.1 },
+    ];
+    expect(pooledConfidences(spans, (s) => s.text)).toEqual([0.7, 0.9, 0.7, 0.1]);
+    expect(pooledConfidences([], (s: { text: string; confidence: number }) => s.text)).toEqual([]);
   });
 });

@@ -582,6 +582,55 @@ describe('tiny bundle', () => {
     }
   });
 
+  it('poolConfidence: a span whose text scores higher elsewhere in the document passes the threshold with that score', async () => {
+    // As above: a repeated mention text gets another confidence in the appended sentence; a threshold between the
+    // two drops the weaker occurrence unless the scheme pools confidences by text; the span keeps its own confidence.
+    const rules = (pool: boolean | string, type: string, floor: number) => {
+      const dir = copyBundle();
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: unknown; poolConfidence?: unknown }[] };
+      const scheme = raw.schemes.find((s) => s.name === manifest.defaultScheme)!;
+      scheme.minConfidence = { [type]: { known: floor, novel: floor } };
+      if (pool !== false) scheme.poolConfidence = pool;
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      return dir;
+    };
+    let checked = 0;
+    for (const sentence of SENTENCES) {
+      const [found] = await labeler.label([{ id: 's', text: sentence }]);
+      for (const s of found!) {
+        const text = `${sentence} Later ${s.text} was seen again.`;
+        const [both] = await labeler.label([{ id: 'x', text }]);
+        const pair = both!.filter((o) => o.text === s.text && o.type === s.type);
+        if (pair.length !== 2 || Math.abs(pair[0]!.confidence! - pair[1]!.confidence!) < 1e-4) continue;
+        const [low, high] = [...pair].sort((a, b) => a.confidence! - b.confidence!);
+        const floor = (low!.confidence! + high!.confidence!) / 2;
+        const dirs = [rules(false, s.type, floor), rules(true, s.type, floor)];
+        const [alone, pooled] = await Promise.all(dirs.map((d) => open({ intraOpThreads: 1 }, d)));
+        try {
+          const at = (spans: readonly Span[], o: Span) => spans.find((x) => x.start === o.start && x.type === o.type);
+          const [dropped] = await alone!.label([{ id: 'x', text }]);
+          expect(at(dropped!, low!)).toBeUndefined();
+          if (dropped!.some((o) => o.start < low!.end && low!.start < o.end)) continue; // another type took the place
+          const [kept] = await pooled!.label([{ id: 'x', text }]);
+          expect(at(kept!, low!)).toEqual(low);
+          expect(at(kept!, high!)).toEqual(high);
+          checked++;
+        } finally {
+          await Promise.all([alone!.close(), pooled!.close()]);
+          for (const d of dirs) rmSync(d, { recursive: true, force: true });
+        }
+        if (checked >= 2) break;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    const dir = rules('yes', 'CHEMICAL', 0.5);
+    try {
+      await expect(open({}, dir)).rejects.toMatchObject({ message: expect.stringContaining('poolConfidence') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('decision thresholds: a scheme\'s minConfidence drops its spans below it, before overlaps; none keeps them', async () => {
     const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
     const all = (await labeler.label(docs, { scheme: manifest.defaultScheme })).flat();

@@ -54,6 +54,9 @@ const schemeSchema = z.object({
   // Optional: types whose mentions spread to the other occurrences of the same string in a document
   // (src/ner/mention-consistency.ts); chosen on development splits with the thresholds.
   propagateMentions: z.array(entityType).optional(),
+  // Optional: the thresholds compare each span's confidence pooled over the spans of the same text in the document
+  // (src/ner/mention-consistency.ts, pooledConfidences); absent = each span on its own.
+  poolConfidence: z.boolean().optional(),
   // Optional: per type, how a span's confidence is computed from its words (decode.ts, SpanConfidence; absent =
   // `mean`); chosen on development splits with the thresholds it is compared against.
   spanConfidence: z.record(z.string(), z.enum(SPAN_CONFIDENCES)).optional(),

@@ -38,3 +38,20 @@ export function propagateMentions(text: string, spans: readonly Span[], types: R
   }
   return [...byStart, ...added].sort((a, b) => a.start - b.start);
 }
+
+/**
+ * Document-level confidence pooling: each span's confidence for the thresholds is the highest confidence of the
+ * spans of the same text (exact, case-sensitive) among `spans` (one type's spans of one document). The model scores
+ * each occurrence in its own context, and one confident occurrence says what the weaker ones are: "adenovirus
+ * disease" passes the novel threshold once in a BC5CDR abstract and falls just short ten times. Unlike
+ * propagateMentions it only keeps spans the model itself decoded. A bundle turns it on per scheme (manifest
+ * `schemes[].poolConfidence`); docs/bundle-format.md has the development F1 it moved.
+ */
+export function pooledConfidences<S extends { readonly confidence: number }>(spans: readonly S[], textOf: (span: S) => string): number[] {
+  const best = new Map<string, number>();
+  for (const s of spans) {
+    const text = textOf(s);
+    best.set(text, Math.max(best.get(text) ?? -Infinity, s.confidence));
+  }
+  return spans.map((s) => best.get(textOf(s))!);
+}

@@ -30,7 +30,7 @@ import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
 import { balanceParentheses } from './balance-parentheses.js';
-import { propagateMentions } from './mention-consistency.js';
+import { pooledConfidences, propagateMentions } from './mention-consistency.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
 import { ENTITY_TYPES, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
 import type { Word } from './word-splitter.js';
@@ -230,7 +230,7 @@ function buildLabeler(
   const self = { kind: 'vaner', schemes, defaultScheme };
   const hasRules = (s: Manifest['schemes'][number]) =>
     Object.keys(s.minConfidence ?? {}).length > 0 || Object.keys(s.spanConfidence ?? {}).length > 0 ||
-    (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0;
+    (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0 || s.poolConfidence === true;
   const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some(hasRules);
   const confidenceOverride = options.spanConfidence ?? 'bundle';
 
@@ -323,6 +323,7 @@ function buildLabeler(
       const base = firstSequence[d]!;
       const spans: ScoredWordSpan<EntityType>[] = [];
       const keepsFirstWord = (span: ScoredWordSpan<EntityType>): boolean => keptFirstWords.get(span.type)?.has(doc.words[span.start]!.text.toLowerCase()) ?? false;
+      const textOfSpan = (span: ScoredWordSpan<EntityType>): string => doc.input.text.slice(doc.words[span.start]!.start, doc.words[span.end - 1]!.end);
       for (const type of active) {
         const head = heads.get(type)!;
         if (windows.length > 0 && head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
@@ -333,9 +334,12 @@ function buildLabeler(
         // before overlaps are resolved, so a dropped span cannot suppress another type's.
         const floor = minConfidence[type];
         const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type, confidenceOf(type)), doc.knowledge);
-        for (const span of shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes, keepsFirstWord)) {
+        const shrunk = shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes, keepsFirstWord);
+        // With poolConfidence, a span is held to the threshold with the best confidence of its text in the document.
+        const scores = rules.poolConfidence === true ? pooledConfidences(shrunk, textOfSpan) : shrunk.map((s) => s.confidence);
+        for (const [k, span] of shrunk.entries()) {
           if (isInsideNameOfType(span, doc.knowledge, 'SPECIES')) continue; // a piece of an organism's name
-          if (floor !== undefined && span.confidence < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
+          if (floor !== undefined && scores[k]! < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
           spans.push(span);
         }
       }
