@@ -23,6 +23,8 @@ describe('normalizeName', () => {
     ['Tumours', 'tumor'],
     ['colour', 'color'],
     ['immunised', 'immunized'],
+    ['Pregnenolone sulphate', 'pregnenolone sulfate'],
+    ['thiosulphates', 'thiosulfate'],
     ['four', 'four'],
     // plural folding on the last token only
     ['Seizures', 'seizure'],

@@ -73,6 +73,8 @@ function americanize(word: string): string {
   if (w.length > 3) {
     w = w.replace(/ae(?=.)/g, 'e').replace(/oe(?=.)/g, 'e');
   }
+  // sulph- -> sulf-: sulphate, thiosulphate, sulphonamide (MeSH and CTD spell them with f).
+  w = w.replace(/sulph/g, 'sulf');
   // -our(s) -> -or(s): tumour, colour, behaviour; short everyday words (four, hour, your) untouched.
   if (w.length >= 6 && /[^aeiou]our(s?)$/.test(w) && !/(?:flour|devour|contour|detour|scour)s?$/.test(w)) {
     w = w.replace(/our(s?)$/, 'or$1');
