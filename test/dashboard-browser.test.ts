@@ -27,6 +27,8 @@ import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
 import { launchChromium } from './browser.js';
 
 const SAMPLE = path.resolve('bench/ner-sample.PubTator.txt');
+/** A names-only entity as `vaner kb import` makes from CTD's chemical names (src/kb/import/ctd-chemical-names.ts). */
+const NAMES_ONLY: EntityRecord = { id: 'CTDNAME:11576', type: 'CHEMICAL', name: '22-oxacalcitriol-3-hemiglutarate', synonyms: [], parentIds: [], treeNumbers: [], source: 'ctd-chemical-names-2015' };
 const KB = (JSON.parse(fs.readFileSync('test/fixtures/dashboard-kb.json', 'utf8')) as { entities: EntityRecord[] }).entities;
 const WAIT = { timeout: 30_000 };
 
@@ -87,7 +89,7 @@ describe('dashboard in headless Chromium against a real server', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaner-dashboard-'));
     const file = path.join(dir, 'vaner.db');
     store = await openEmbeddedStore({ path: file });
-    await store.upsertEntities(KB);
+    await store.upsertEntities([...KB, NAMES_ONLY]);
     queue = await openInProcessQueue({ path: file });
     keys = openSqliteKeyStore({ path: file, dataDir: dir });
     for (const role of ['admin', 'curator', 'submitter', 'reader'] as const) {
@@ -445,6 +447,16 @@ describe('dashboard in headless Chromium against a real server', () => {
       { action: 'remove-synonym', target: entityId, who: 'curator-person' },
       { action: 'merge-entity', target: 'MESH:D018020', who: 'curator-person' },
     ]);
+  });
+
+  it('says on a names-only entity that it is recognised, never linked to, and how a curator maps it', async () => {
+    await page.goto(`${base}/entities/${NAMES_ONLY.id}`);
+    const notice = page.getByTestId('names-only');
+    await notice.waitFor(WAIT);
+    expect(await notice.textContent()).toMatch(/never links.*merge it into that entity/s);
+    await page.goto(`${base}/entities/MESH:D008694`);
+    await page.getByTestId('entity-names').waitFor(WAIT);
+    expect(await page.getByTestId('names-only').count()).toBe(0);
   });
 
   it('shows an API error by its code and message', async () => {

@@ -17,6 +17,9 @@ import { TypeBadge } from '../components/TypeBadge';
 import { graphql } from '../gql';
 import type { CoMentionLevel, CoMentionOrder, EntityType } from '../gql/graphql';
 
+/** Ids of names-only entities (src/kb/import/ctd-chemical-names.ts): recognised, never linked to. */
+const NAMES_ONLY_PREFIX = 'CTDNAME:';
+
 const EntityView = graphql(`
   query EntityView($id: ID!) {
     entity(id: $id) {
@@ -298,6 +301,12 @@ export function EntityPage() {
         {e.id} · from {e.source}
         {e.id !== id && <> · <strong>{id}</strong> was merged into this entity</>}
       </p>
+      {e.id.startsWith(NAMES_ONLY_PREFIX) && (
+        <p className="notice" data-testid="names-only">
+          A name from CTD's chemical vocabulary that the shipped files give without an identifier: the labelers recognise
+          it, the linker never links a mention to it.{curator && ' If you know its MeSH id, merge it into that entity: the linker then links its names there.'}
+        </p>
+      )}
       <div className="entity-grid">
         <section aria-labelledby="names-h" className="panel">
           <h2 id="names-h">Names <span className="muted">({e.names.length})</span></h2>
