@@ -53,6 +53,9 @@ const SENTENCES = [
 
 const plain = (spans: readonly Span[]) => spans.map((s) => [s.start, s.end, s.type, s.text]);
 
+/** The span of `spans` that starts where `o` does, with its type. */
+const spanAt = (spans: readonly Span[], o: Span) => spans.find((x) => x.start === o.start && x.type === o.type);
+
 const KB = path.resolve('test/fixtures/kb-tiny');
 let knowledge: DictionaryLabeler;
 /**
@@ -79,6 +82,34 @@ describe('tiny bundle', () => {
       },
     };
     return createLabeler(BUNDLE, { knowledge: matcher, precision: 'fp32', intraOpThreads: 1 });
+  }
+
+  /** A copy of the bundle whose default scheme drops `type` below `floor` (known and novel), with `rules` added. */
+  function floorBundle(type: string, floor: number, rules: Record<string, unknown> = {}): string {
+    const dir = copyBundle();
+    const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: unknown }[] };
+    Object.assign(raw.schemes.find((s) => s.name === manifest.defaultScheme)!, { minConfidence: { [type]: { known: floor, novel: floor } } }, rules);
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+    return dir;
+  }
+
+  /**
+   * Mention texts (at least `minLength` characters) the tiny model labels again, with another confidence, when they
+   * are repeated in an appended sentence (it labels a word alike wherever it stands, so its context sets the score):
+   * the text, all its spans, the two occurrences and a floor between their confidences.
+   */
+  async function* repeatedTexts(minLength: number) {
+    for (const sentence of SENTENCES) {
+      const [found] = await labeler.label([{ id: 's', text: sentence }]);
+      for (const s of found!.filter((f) => f.text.length >= minLength)) {
+        const text = `${sentence} Later ${s.text} was seen again.`;
+        const [both] = await labeler.label([{ id: 'x', text }]);
+        const pair = both!.filter((o) => o.text === s.text && o.type === s.type);
+        if (pair.length !== 2 || Math.abs(pair[0]!.confidence! - pair[1]!.confidence!) < 1e-4) continue;
+        const [low, high] = [...pair].sort((a, b) => a.confidence! - b.confidence!) as [Span, Span];
+        yield { type: s.type, text, both: both!, low, high, floor: (low.confidence! + high.confidence!) / 2 };
+      }
+    }
   }
 
   beforeAll(async () => {
@@ -526,48 +557,27 @@ describe('tiny bundle', () => {
   });
 
   it('propagateMentions: a listed type\'s mention text recurring in the document becomes a span there, after thresholds; none turns it off', async () => {
-    // The tiny model labels a word alike wherever it stands, so each candidate is a span whose text, repeated in an
-    // appended sentence, gets another confidence there; a threshold between the two drops one occurrence, and the
-    // rule must bring it back with the kept one's confidence (and only with the rule listed).
-    const rules = (spread: boolean, type: string, floor: number) => {
-      const dir = copyBundle();
-      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: unknown; propagateMentions?: string[] }[] };
-      const scheme = raw.schemes.find((s) => s.name === manifest.defaultScheme)!;
-      scheme.minConfidence = { [type]: { known: floor, novel: floor } };
-      if (spread) scheme.propagateMentions = [type];
-      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
-      return dir;
-    };
+    // A threshold between a repeated text's two confidences drops one occurrence, and the rule must bring it back
+    // with the kept one's confidence (and only with the rule listed).
     let checked = 0;
-    for (const sentence of SENTENCES) {
-      const [found] = await labeler.label([{ id: 's', text: sentence }]);
-      for (const s of found!.filter((f) => f.text.length >= 3)) {
-        const text = `${sentence} Later ${s.text} was seen again.`;
-        const [both] = await labeler.label([{ id: 'x', text }]);
-        const pair = both!.filter((o) => o.text === s.text && o.type === s.type);
-        if (pair.length !== 2 || Math.abs(pair[0]!.confidence! - pair[1]!.confidence!) < 1e-4) continue;
-        const [low, high] = [...pair].sort((a, b) => a.confidence! - b.confidence!);
-        const floor = (low!.confidence! + high!.confidence!) / 2;
-        const dirs = [rules(false, s.type, floor), rules(true, s.type, floor)];
-        const [thresholdOnly, spread] = await Promise.all(dirs.map((d) => open({ intraOpThreads: 1 }, d)));
-        const none = await open({ intraOpThreads: 1, thresholds: 'none' }, dirs[1]);
-        try {
-          const at = (spans: readonly Span[], o: Span) => spans.find((x) => x.start === o.start && x.type === o.type);
-          const [dropped] = await thresholdOnly!.label([{ id: 'x', text }]);
-          expect(at(dropped!, low!)).toBeUndefined();
-          // Another type's span, no longer overlapped by the dropped one, may take the place: then it stays.
-          if (dropped!.some((o) => o.start < low!.end && low!.start < o.end)) continue;
-          const [back] = await spread!.label([{ id: 'x', text }]);
-          expect(at(back!, low!)).toEqual({ ...low!, confidence: high!.confidence });
-          expect(at(back!, high!)).toEqual(high);
-          const [raw] = await none.label([{ id: 'x', text }]);
-          expect(plain(raw!)).toEqual(plain(both!));
-          checked++;
-        } finally {
-          await Promise.all([thresholdOnly!.close(), spread!.close(), none.close()]);
-          for (const d of dirs) rmSync(d, { recursive: true, force: true });
-        }
-        if (checked >= 2) break;
+    for await (const { type, text, both, low, high, floor } of repeatedTexts(3)) {
+      const dirs = [floorBundle(type, floor), floorBundle(type, floor, { propagateMentions: [type] })];
+      const [thresholdOnly, spread] = await Promise.all(dirs.map((d) => open({ intraOpThreads: 1 }, d)));
+      const none = await open({ intraOpThreads: 1, thresholds: 'none' }, dirs[1]);
+      try {
+        const [dropped] = await thresholdOnly!.label([{ id: 'x', text }]);
+        expect(spanAt(dropped!, low)).toBeUndefined();
+        // Another type's span, no longer overlapped by the dropped one, may take the place: then it stays.
+        if (dropped!.some((o) => o.start < low.end && low.start < o.end)) continue;
+        const [back] = await spread!.label([{ id: 'x', text }]);
+        expect(spanAt(back!, low)).toEqual({ ...low, confidence: high.confidence });
+        expect(spanAt(back!, high)).toEqual(high);
+        const [raw] = await none.label([{ id: 'x', text }]);
+        expect(plain(raw!)).toEqual(plain(both));
+        checked++;
+      } finally {
+        await Promise.all([thresholdOnly!.close(), spread!.close(), none.close()]);
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
       }
     }
     expect(checked).toBeGreaterThan(0);
@@ -583,47 +593,27 @@ describe('tiny bundle', () => {
   });
 
   it('poolConfidence: a span whose text scores higher elsewhere in the document passes the threshold with that score', async () => {
-    // As above: a repeated mention text gets another confidence in the appended sentence; a threshold between the
-    // two drops the weaker occurrence unless the scheme pools confidences by text; the span keeps its own confidence.
-    const rules = (pool: boolean | string, type: string, floor: number) => {
-      const dir = copyBundle();
-      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { schemes: { name: string; minConfidence?: unknown; poolConfidence?: unknown }[] };
-      const scheme = raw.schemes.find((s) => s.name === manifest.defaultScheme)!;
-      scheme.minConfidence = { [type]: { known: floor, novel: floor } };
-      if (pool !== false) scheme.poolConfidence = pool;
-      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
-      return dir;
-    };
+    // A threshold between a repeated text's two confidences drops the weaker occurrence unless the scheme pools
+    // confidences by text; the span keeps its own confidence.
     let checked = 0;
-    for (const sentence of SENTENCES) {
-      const [found] = await labeler.label([{ id: 's', text: sentence }]);
-      for (const s of found!) {
-        const text = `${sentence} Later ${s.text} was seen again.`;
-        const [both] = await labeler.label([{ id: 'x', text }]);
-        const pair = both!.filter((o) => o.text === s.text && o.type === s.type);
-        if (pair.length !== 2 || Math.abs(pair[0]!.confidence! - pair[1]!.confidence!) < 1e-4) continue;
-        const [low, high] = [...pair].sort((a, b) => a.confidence! - b.confidence!);
-        const floor = (low!.confidence! + high!.confidence!) / 2;
-        const dirs = [rules(false, s.type, floor), rules(true, s.type, floor)];
-        const [alone, pooled] = await Promise.all(dirs.map((d) => open({ intraOpThreads: 1 }, d)));
-        try {
-          const at = (spans: readonly Span[], o: Span) => spans.find((x) => x.start === o.start && x.type === o.type);
-          const [dropped] = await alone!.label([{ id: 'x', text }]);
-          expect(at(dropped!, low!)).toBeUndefined();
-          if (dropped!.some((o) => o.start < low!.end && low!.start < o.end)) continue; // another type took the place
-          const [kept] = await pooled!.label([{ id: 'x', text }]);
-          expect(at(kept!, low!)).toEqual(low);
-          expect(at(kept!, high!)).toEqual(high);
-          checked++;
-        } finally {
-          await Promise.all([alone!.close(), pooled!.close()]);
-          for (const d of dirs) rmSync(d, { recursive: true, force: true });
-        }
-        if (checked >= 2) break;
+    for await (const { type, text, low, high, floor } of repeatedTexts(1)) {
+      const dirs = [floorBundle(type, floor), floorBundle(type, floor, { poolConfidence: true })];
+      const [alone, pooled] = await Promise.all(dirs.map((d) => open({ intraOpThreads: 1 }, d)));
+      try {
+        const [dropped] = await alone!.label([{ id: 'x', text }]);
+        expect(spanAt(dropped!, low)).toBeUndefined();
+        if (dropped!.some((o) => o.start < low.end && low.start < o.end)) continue; // another type took the place
+        const [kept] = await pooled!.label([{ id: 'x', text }]);
+        expect(spanAt(kept!, low)).toEqual(low);
+        expect(spanAt(kept!, high)).toEqual(high);
+        checked++;
+      } finally {
+        await Promise.all([alone!.close(), pooled!.close()]);
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
       }
     }
     expect(checked).toBeGreaterThan(0);
-    const dir = rules('yes', 'CHEMICAL', 0.5);
+    const dir = floorBundle('CHEMICAL', 0.5, { poolConfidence: 'yes' });
     try {
       await expect(open({}, dir)).rejects.toMatchObject({ message: expect.stringContaining('poolConfidence') });
     } finally {
