@@ -6,6 +6,7 @@
  */
 import type { ApiKeyInfo, ApiKeyStore, Role } from '../auth/index.js';
 import { VanerError } from '../errors.js';
+import { isNamesOnlyId } from '../kb/index.js';
 import type { JobInfo } from '../jobs/port.js';
 import { schemeFor, type EntityType, type Entity, type Mention, type ReviewState, type StoredDocument } from '../domain/index.js';
 import { coMentionsResolvers } from './co-mentions/resolvers.js';
@@ -173,6 +174,7 @@ export const resolvers = {
   Entity: {
     aliases: (e: Entity) => e.aliases ?? [],
     retired: (e: Entity) => e.retired ?? false,
+    namesOnly: (e: Entity) => isNamesOnlyId(e.id),
     parents: async (e: Entity, _: unknown, ctx: GraphQLContext) =>
       // A parent id outside the imported vocabulary (e.g. a MeSH branch not loaded) has no entity to show.
       present(await ctx.loaders.entities.loadMany(e.parentIds)),

@@ -17,13 +17,10 @@ import { TypeBadge } from '../components/TypeBadge';
 import { graphql } from '../gql';
 import type { CoMentionLevel, CoMentionOrder, EntityType } from '../gql/graphql';
 
-/** Ids of names-only entities (src/kb/import/ctd-chemical-names.ts): recognised, never linked to. */
-const NAMES_ONLY_PREFIX = 'CTDNAME:';
-
 const EntityView = graphql(`
   query EntityView($id: ID!) {
     entity(id: $id) {
-      id name type source treeNumbers
+      id name type source treeNumbers namesOnly
       names { name origin entityId }
       parents { id name type }
       children(first: 50) { id name type }
@@ -301,7 +298,7 @@ export function EntityPage() {
         {e.id} · from {e.source}
         {e.id !== id && <> · <strong>{id}</strong> was merged into this entity</>}
       </p>
-      {e.id.startsWith(NAMES_ONLY_PREFIX) && (
+      {e.namesOnly && (
         <p className="notice" data-testid="names-only">
           A name from CTD's chemical vocabulary that the shipped files give without an identifier: the labelers recognise
           it, the linker never links a mention to it.{curator && ' If you know its MeSH id, merge it into that entity: the linker then links its names there.'}
