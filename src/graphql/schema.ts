@@ -332,7 +332,7 @@ type Entity {
   aliases: [ID!]!
   "True when a curator retired the entity: its stored mentions remain, but it is no longer linked or found."
   retired: Boolean!
-  "True for a names-only entity (a CTD chemical name the shipped files give without an id, CTDNAME:…): the labelers recognise its name, the linker never links to it; merge it into the entity it names."
+  "True for a names-only entity (a name the shipped files give without an id: a CTD chemical name, CTDNAME:…, or a mention text of the BC2GM, JNLPBA or LINNAEUS training annotations, CORPUSNAME:…): the labelers recognise its name, the linker never links to it; merge it into the entity it names."
   namesOnly: Boolean!
   mentions(first: Int = 20, after: String): MentionConnection!
   documents(first: Int = 20, after: String): DocumentConnection!

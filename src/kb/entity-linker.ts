@@ -10,7 +10,7 @@
  * composites, calibration, n-gram index, normalisation) already live in their own files.
  */
 import { VanerError } from '../errors.js';
-import { isNamesOnlyId } from './import/ctd-chemical-names.js';
+import { isNamesOnlyId } from './names-only.js';
 import { isEntityType, type EntityType, type Span, type EntityName, type LinkMethod } from '../domain/index.js';
 import { abbreviationMap, findAbbreviations } from './abbreviations.js';
 import { compositeReadings } from './composite-mentions.js';

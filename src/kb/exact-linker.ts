@@ -2,7 +2,7 @@ import { VanerError } from '../errors.js';
 import { isEntityType, type EntityType, type Span, type EntityName } from '../domain/index.js';
 import type { LinkResult, Linker } from './linker-types.js';
 import { normalizeName } from './normalize.js';
-import { isNamesOnlyId } from './import/ctd-chemical-names.js';
+import { isNamesOnlyId } from './names-only.js';
 
 export interface ExactLinkerOptions {
   /** Every name of every entity (e.g. `store.iterateNames()`); read once at construction. */

@@ -1,7 +1,8 @@
 /** Public surface of the knowledge-base module: vocabulary import, normalisation, dictionary labeler, linker. */
 export { importKnowledgeBase } from './import-knowledge-base.js';
 export { KB_FILES, readKnowledgeBase, readKnowledgeBaseNames, readKnowledgeBaseAliases } from './knowledge-base-source.js';
-export { CTD_CHEMICAL_NAMES_SOURCE, NAMES_ONLY_ID_PREFIX, isNamesOnlyId } from './import/ctd-chemical-names.js';
+export { CTD_CHEMICAL_NAMES_SOURCE, NAMES_ONLY_ID_PREFIX } from './import/ctd-chemical-names.js';
+export { NAMES_ONLY_ID_PREFIXES, isNamesOnlyId } from './names-only.js';
 export type { KnowledgeBaseItem } from './knowledge-base-source.js';
 export { deriveMeshHistory } from './mesh-history.js';
 export type { MeshHistoryLink, MeshHistoryInput } from './mesh-history.js';

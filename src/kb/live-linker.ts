@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { isEntityType, type CurationEdit, type EntityType } from '../domain/index.js';
 import type { Store } from '../store/port.js';
 import { readEditsAfter } from './curation-edit-feed.js';
-import { isNamesOnlyId } from './import/ctd-chemical-names.js';
+import { isNamesOnlyId } from './names-only.js';
 import type { EntityLinker } from './entity-linker.js';
 import type { LinkResult, Linker } from './linker-types.js';
 

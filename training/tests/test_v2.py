@@ -17,7 +17,7 @@ from vaner.export import node_check, sha256_file
 from vaner.export2 import reference2, write_bundle2
 from vaner.knowledge import compute_spans, num_knowledge_ids, word_knowledge_ids
 from vaner.model import VanerConfig, VanerForTokenClassification
-from vaner.pipeline2 import H, BundleTokenizer, _augment, collate2, make_windows, multi_head_loss
+from vaner.pipeline2 import H, BundleTokenizer, _augment, collate2, distill_loss, make_windows, multi_head_loss
 from vaner.warmstart import read_onnx_state
 
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -220,6 +220,55 @@ class TrainingTest(unittest.TestCase):
         self.assertGreater(float(g[0].abs().sum()), 0.0)
         self.assertEqual(float(g[1:].abs().sum()), 0.0)
         self.assertGreater(float(model.model.embed_knowledge.weight.grad[1].abs().sum()), 0.0)
+
+    def test_distillation_pulls_only_the_heads_a_window_does_not_annotate_and_only_at_word_starts(self):
+        t = tok()
+        r = record(["Cisplatin", "nephrotoxicity"], {"CHEMICAL": [1, 0]}, [1, 3], {"CHEMICAL": "BC5CDR"})
+        ids, mask, kn, labels = collate2(make_windows([r], t, 128), 0)
+        teacher = tiny_v2(seed=1)
+        with torch.no_grad():
+            t_logits = teacher(ids, mask, kn)
+        # A student that already agrees with the teacher gets no pull.
+        same = t_logits.clone().requires_grad_(True)
+        distill_loss(same, t_logits, labels).backward()
+        self.assertLess(float(same.grad.abs().max()), 1e-7)
+        # Another student: gradient on the uncovered heads (1..H-1) at the two word starts, nowhere else.
+        student = tiny_v2(seed=2)(ids, mask, kn).detach().requires_grad_(True)
+        distill_loss(student, t_logits, labels).backward()
+        g = student.grad.abs().sum(dim=-1)[0]  # (positions, heads)
+        starts = (labels[0] != -100).any(dim=-1)
+        self.assertEqual(int(starts.sum()), 2)
+        self.assertEqual(float(g[:, 0].sum()), 0.0)  # CHEMICAL has gold labels here
+        self.assertGreater(float(g[starts][:, 1:].min()), 0.0)
+        self.assertEqual(float(g[~starts].sum()), 0.0)  # prompt tokens and continuation subwords
+        # A window whose words all have every head labelled gives nothing to distill.
+        full = labels.clone()
+        full[0, starts] = 0
+        self.assertEqual(float(distill_loss(student, t_logits, full)), 0.0)
+
+    def test_jnlpba_training_abstracts_that_hold_development_sentences_are_left_out(self):
+        from vaner import data as D
+        d = tempfile.mkdtemp()
+        old = D.DATA
+        try:
+            os.makedirs(os.path.join(d, "jnlpba", "train"))
+            os.makedirs(os.path.join(d, "ner-iob", "JNLPBA"))
+            texts = {"1": "IL-2 gene expression requires NF-kappa B in activated T cells. Nothing else here.",
+                     "2": "The c-fos promoter was studied in HeLa cells by transfection assays."}
+            for k, v in texts.items():
+                with open(os.path.join(d, "jnlpba", "train", f"{k}.txt"), "w") as f:
+                    f.write(v)
+                with open(os.path.join(d, "jnlpba", "train", f"{k}.ann"), "w") as f:
+                    f.write("")
+            # The development copy is re-tokenised: "NF-kappa" split, spaces before the full stop.
+            words = "IL-2 gene expression requires NF - kappa B in activated T cells .".split()
+            with open(os.path.join(d, "ner-iob", "JNLPBA", "devel.tsv"), "w") as f:
+                f.write("-DOCSTART-\tO\n\n" + "".join(f"{w}\tO\n" for w in words) + "\n")
+            D.DATA = d
+            self.assertEqual([doc.id for doc in D2.jnlpba_train_docs()], ["2"])
+        finally:
+            D.DATA = old
+            shutil.rmtree(d)
 
     def test_knowledge_ids_change_the_output_and_zero_embedding_is_neutral(self):
         model = tiny_v2()

@@ -337,6 +337,23 @@ def multi_head_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(lg, labels.reshape(-1), ignore_index=IGNORE)
 
 
+def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Soft cross-entropy to a teacher's BIO distribution on the heads a window's corpus does not annotate.
+
+    Why: each corpus labels only its own types, so in a BC2GM window nothing anchors the CHEMICAL head and the shared
+    layers drift freely with respect to it. Phases 3-6 of the shipped model (training log) each lost 1-2 F1 on BC5CDR
+    chemicals and LINNAEUS while gaining elsewhere. The teacher (the weights the phase starts from) labels those heads
+    instead, which keeps what the model could do there (learning without forgetting). Positions: word starts (where
+    some head has a gold label) whose head has none; the mean over them."""
+    starts = (labels != IGNORE).any(dim=-1, keepdim=True)
+    sel = starts & (labels == IGNORE)
+    if not bool(sel.any()):
+        return logits.sum() * 0.0
+    s = F.log_softmax(logits.float()[sel], dim=-1)
+    t = F.softmax(teacher_logits.float()[sel], dim=-1)
+    return -(t * s).sum(dim=-1).mean()
+
+
 # ------------------------------------------------------------------------------------------------ evaluate
 
 def evaluate2(model, windows: List[Window], pad_id: int, device: str = "cpu", batch: int = 32) -> Dict[str, dict]:
@@ -449,6 +466,16 @@ def stage_finetune2(cfg: dict) -> dict:
         rng = random.Random(cfg.get("seed", 0) + step)
     tokens_before = tokens
     model.to(dev)
+    # finetune.distill: {"teacher": "a.pt[,b.pt]", "weight": w} (distill_loss); the teacher is frozen.
+    distill = fc.get("distill")
+    teacher = None
+    if distill:
+        tpath = ",".join(p if os.path.isabs(p) else os.path.join(REPO, p) for p in distill["teacher"].split(","))
+        teacher = load_ckpt2(tpath).to(dev)
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        log(f"[finetune2] distilling the heads a window does not annotate from {distill['teacher']} "
+            f"(weight {distill.get('weight', 1.0)})")
     lengths = [len(w.ids) for w in windows]
     # Source weights: repeat windows of small corpora so each epoch sees them more often.
     weights = cfg["data"].get("source_weights", {})
@@ -495,7 +522,12 @@ def stage_finetune2(cfg: dict) -> dict:
         b = batches.pop()
         ids, mask, kn, labels = collate2([windows[i] for i in b], pad, rng, aug)
         ids, mask, kn, labels = ids.to(dev), mask.to(dev), kn.to(dev), labels.to(dev)
-        loss = multi_head_loss(model(ids, mask, kn), labels)
+        logits = model(ids, mask, kn)
+        loss = multi_head_loss(logits, labels)
+        if teacher is not None:
+            with torch.no_grad():
+                t_logits = teacher(ids, mask, kn)
+            loss = loss + float(distill.get("weight", 1.0)) * distill_loss(logits, t_logits, labels)
         (loss / fc.get("grad_accum", 1)).backward()
         tokens += int(mask.sum())
         micro += 1

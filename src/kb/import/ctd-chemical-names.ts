@@ -2,22 +2,11 @@ import type { EntityRecord } from '../../domain/index.js';
 import { normalizeName } from '../normalize.js';
 import { formatError, readTsvLines } from './tsv-lines.js';
 
-/**
- * Entity ids of names that come without an identifier (`CTDNAME:<line of the names file>`). They exist so the
- * dictionary labeler and the VANER model's knowledge input recognise the name; the linkers never link a mention to
- * one (src/kb/entity-linker.ts, exact-linker.ts), so a mention found only through such a name stays explicitly
- * unlinked rather than getting an id no other resource knows. A curator who merges one into a MeSH entity makes
- * its name a name of that entity, which the linkers then use.
- */
+/** Ids of CTD's chemical names without an identifier: `CTDNAME:<line of the names file>` (src/kb/names-only.ts). */
 export const NAMES_ONLY_ID_PREFIX = 'CTDNAME:';
 
 /** The source of the names-only chemical entities (`vaner kb sources` lists, disables and removes it). */
 export const CTD_CHEMICAL_NAMES_SOURCE = 'ctd-chemical-names-2015';
-
-/** True when `id` is a names-only entity: recognised, never linked to. */
-export function isNamesOnlyId(id: string): boolean {
-  return id.startsWith(NAMES_ONLY_ID_PREFIX);
-}
 
 /** Longest name read: CTD lists a few IUPAC names of several hundred characters; longer lines are not names. */
 const MAX_NAME_LENGTH = 1000;

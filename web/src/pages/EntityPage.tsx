@@ -300,8 +300,8 @@ export function EntityPage() {
       </p>
       {e.namesOnly && (
         <p className="notice" data-testid="names-only">
-          A name from CTD's chemical vocabulary that the shipped files give without an identifier: the labelers recognise
-          it, the linker never links a mention to it.{curator && ' If you know its MeSH id, merge it into that entity: the linker then links its names there.'}
+          A name the shipped files give without an identifier: the labelers recognise it, the linker
+          never links a mention to it.{curator && ' If you know its id, merge it into that entity: the linker then links its names there.'}
         </p>
       )}
       <div className="entity-grid">
