@@ -132,11 +132,11 @@ if (out !== REPO_KB) {
   }
 }
 
-// The names-only vocabulary of BC2GM, JNLPBA and LINNAEUS training mentions, generated from the same source folder
-// (training splits only, JNLPBA's development abstracts left out, whatever --train-only says).
+// The names-only vocabulary of training mention texts, generated from the same source folder (training splits only,
+// whatever --train-only says): the LINNAEUS species names only (the script says why not the BC2GM / JNLPBA ones).
 const annotationNames = spawnSync(process.execPath, [
-  resolve(new URL('./build-annotation-names.mjs', import.meta.url).pathname), '--source', source, '--out', out,
-], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  resolve(new URL('./build-annotation-names.mjs', import.meta.url).pathname), '--source', source, '--out', out, '--types', 'SPECIES',
+],  { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 if (annotationNames.status !== 0) {
   console.error('build-annotation-names.mjs failed');
   process.exit(1);

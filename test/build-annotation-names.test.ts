@@ -59,4 +59,12 @@ it('collects each (type, name) once from the training splits and leaves out JNLP
     ['CORPUSNAME:7', 'SPECIES', 'mice'],
   ]);
   expect(terms.every((t) => isNamesOnlyId(t.id))).toBe(true);
+
+  // --types keeps only those types (data/kb ships the species names only).
+  await run(process.execPath, [SCRIPT, '--source', path.join(dir, 'src'), '--out', out, '--types', 'SPECIES,CELL_LINE']);
+  const some = await readVocabulary(path.join(out, 'training-annotation-names.tsv.gz'));
+  expect(some.terms.map((t) => [t.id, t.type, t.name])).toEqual([
+    ['CORPUSNAME:1', 'CELL_LINE', 'Jurkat T cells'],
+    ['CORPUSNAME:2', 'SPECIES', 'mice'],
+  ]);
 });

@@ -10,7 +10,6 @@ import { readMeshSupplementaryChemicals } from '../src/kb/import/mesh-supplement
 import { readMeshTrees } from '../src/kb/import/mesh-trees.js';
 import { importKnowledgeBase } from '../src/kb/import-knowledge-base.js';
 import { BUNDLED_VOCABULARIES, importBundledVocabularies } from '../src/kb/bundled-vocabularies.js';
-import { importVocabularyFile } from '../src/kb/import-vocabulary.js';
 import { readDictionaryExclusions } from '../src/kb/dictionary-exclusions.js';
 import { readKnowledgeBaseNames } from '../src/kb/knowledge-base-source.js';
 import { readCtdChemicalNames } from '../src/kb/import/ctd-chemical-names.js';
@@ -299,18 +298,17 @@ describe('bundled gene and species vocabularies (data/kb)', () => {
     try {
       for (const { file } of BUNDLED_VOCABULARIES) copyFileSync(join('data/kb', file), join(kbDir, file));
       await importBundledVocabularies(store, kbDir);
-      await importVocabularyFile(store, { file: 'data/kb/training-annotation-names.tsv.gz', source: 'training-annotation-names' });
-      // `GATA-1` is a BC2GM/JNLPBA training gene name that ncbi-gene-train (names with NCBI Gene ids) lacks.
+      // `SIVmac239` is a LINNAEUS training species name that no vocabulary with ids has.
       const ids: string[] = [];
-      for await (const n of store.iterateNames()) if (n.name === 'GATA-1' && n.type === 'GENE') ids.push(n.entityId);
+      for await (const n of store.iterateNames()) if (n.name === 'SIVmac239' && n.type === 'SPECIES') ids.push(n.entityId);
       expect(ids.length).toBeGreaterThan(0);
       expect(ids.every((id) => id.startsWith('CORPUSNAME:') && isNamesOnlyId(id))).toBe(true);
-      const text = 'Binding of GATA-1 was weak.';
-      const dictionary = await createDictionaryLabeler({ names: store.iterateNames(), types: ['GENE'] });
-      const spans = (await dictionary.label([{ id: 'd', text }]))[0]!;
-      expect(spans.map((s) => [s.text, s.type])).toEqual([['GATA-1', 'GENE']]);
+      const text = 'Macaques were infected with SIVmac239 twice.';
+      const dictionary = await createDictionaryLabeler({ names: store.iterateNames(), types: ['SPECIES'] });
+      const spans = (await dictionary.label([{ id: 'd', text }]))[0]!.filter((s) => s.text === 'SIVmac239');
+      expect(spans.map((s) => [s.text, s.type])).toEqual([['SIVmac239', 'SPECIES']]);
       // Without the names-only rule the exact match to the CORPUSNAME entity would win; a linker may still link the
-      // mention approximately to a gene with an id.
+      // mention approximately to an organism with an id.
       for (const linker of [await createEntityLinker({ names: store.iterateNames() }), await createExactLinker({ names: store.iterateNames() })]) {
         const [link] = await linker.link(text, spans);
         expect(link!.entityId ?? '').not.toMatch(/^CORPUSNAME:/);
@@ -335,11 +333,12 @@ describe('bundled gene and species vocabularies (data/kb)', () => {
     const store = await openEmbeddedStore({ path: join(dir, 'vaner.db') });
     try {
       const first = await importBundledVocabularies(store, kbDir);
-      expect(first.map((r) => r.source)).toEqual(['ncbi-gene-train', 'ncbi-taxonomy-s800-train', 'mesh-organisms']);
+      expect(first.map((r) => r.source)).toEqual(['ncbi-gene-train', 'ncbi-taxonomy-s800-train', 'mesh-organisms', 'training-annotation-names']);
       const sources = new Map((await store.listSources()).map((s) => [s.name, s]));
       expect(sources.get('ncbi-gene-train')!.entities).toBeGreaterThan(1000);
       expect(sources.get('ncbi-taxonomy-s800-train')!.entities).toBeGreaterThan(100);
       expect(sources.get('mesh-organisms')!.entities).toBeGreaterThan(1000);
+      expect(sources.get('training-annotation-names')!.entities).toBeGreaterThan(200);
       // The names reach the dictionary matcher (and so the model's knowledge ids) as GENE and SPECIES.
       const types = new Set<string>();
       for await (const n of store.iterateNames()) types.add(n.type);

@@ -5,7 +5,9 @@
  * development F1 rises (README, "The model reads the knowledge base"); genes and species mentions also get NCBI ids.
  * The first two are built from TRAINING annotations only (scripts/build-species-gene-vocabularies.mjs); the third is the
  * MeSH organisms (tree B) filtered by rules measured on development sets (scripts/build-mesh-organisms.mjs), a
- * vocabulary rather than a corpus: development scores measured with them stay honest.
+ * vocabulary rather than a corpus: development scores measured with them stay honest. The fourth holds the species
+ * mention texts of the LINNAEUS training annotations (a corpus without ids) as names-only entities
+ * (scripts/build-annotation-names.mjs): recognised, never linked to.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,8 @@ export const BUNDLED_VOCABULARIES: readonly { readonly source: string; readonly 
   { source: 'ncbi-gene-train', file: 'ncbi-gene-train.tsv.gz' },
   { source: 'ncbi-taxonomy-s800-train', file: 'ncbi-taxonomy-s800-train.tsv.gz' },
   { source: 'mesh-organisms', file: 'mesh-organisms.tsv.gz' },
+  // Names-only (CORPUSNAME:…, src/kb/names-only.ts): LINNAEUS training species mention texts.
+  { source: 'training-annotation-names', file: 'training-annotation-names.tsv.gz' },
 ];
 
 /**
