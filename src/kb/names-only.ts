@@ -6,8 +6,9 @@
  * entity, which the linkers then use. The id prefix alone says it: no store port or schema knows about them.
  *
  * - `CTDNAME:<line>`: CTD's 2015 chemical names without ids (src/kb/import/ctd-chemical-names.ts).
- * - `CORPUSNAME:<n>`: mention texts of the BC2GM, JNLPBA and LINNAEUS training annotations, corpora without concept
- *   ids (data/kb/training-annotation-names.tsv.gz, scripts/build-annotation-names.mjs, a bundled vocabulary).
+ * - `CORPUSNAME:<n>`: mention texts of training annotations of corpora without concept ids
+ *   (scripts/build-annotation-names.mjs; data/kb/training-annotation-names.tsv.gz, a bundled vocabulary, holds the
+ *   LINNAEUS species names, and the script also builds BC2GM and JNLPBA names for a user to import).
  */
 export const NAMES_ONLY_ID_PREFIXES: readonly string[] = ['CTDNAME:', 'CORPUSNAME:'];
 
