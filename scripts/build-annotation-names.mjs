@@ -24,117 +24,71 @@
  * either (README, "Read this before relying on the numbers").
  *
  * Usage: node scripts/build-annotation-names.mjs [--source /work/shared/data] [--out data/kb] [--types T1,T2]
+ *   (reads the corpora with the CLI's CoNLL and BRAT readers in dist/formats: `npm run build` first)
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
-const source = resolve(option('--source', '/work/shared/data'));
-const out = resolve(option('--out', 'data/kb'));
-const keepTypes = option('--types') ? new Set(option('--types').split(',')) : null;
+// The CLI's own readers (built by `npm run build`): CoNLL sentences as tokens joined by single spaces, as training and
+// `vaner eval ner` read them; BRAT with the corpus type names mapped (protein -> PROTEIN, reported as GENE).
+const { readBrat, readConll } = await import(new URL('../dist/formats/index.js', import.meta.url).href);
+
+const { values } = parseArgs({
+  options: {
+    source: { type: 'string', default: '/work/shared/data' },
+    out: { type: 'string', default: 'data/kb' },
+    types: { type: 'string' },
+  },
+});
+const source = resolve(values.source);
+const out = resolve(values.out);
+const keepTypes = values.types ? new Set(values.types.split(',')) : null;
 mkdirSync(out, { recursive: true });
 
 const FILE = 'training-annotation-names.tsv.gz';
-const JNLPBA_TYPES = { protein: 'GENE', DNA: 'DNA', RNA: 'RNA', cell_line: 'CELL_LINE', cell_type: 'CELL_TYPE' };
-
-/** CoNLL `token<TAB>tag` sentences: [{words, tags}] (tags B…, I…, O). */
-function readConll(file) {
-  const sentences = [];
-  let words = [];
-  let tags = [];
-  const flush = () => {
-    if (words.length) sentences.push({ words, tags });
-    words = [];
-    tags = [];
-  };
-  for (const line of readFileSync(join(source, file), 'utf8').split('\n')) {
-    if (line.trim() === '') {
-      flush();
-      continue;
-    }
-    const [word, tag = 'O'] = line.split('\t');
-    if (word === '-DOCSTART-') continue;
-    words.push(word);
-    tags.push(tag);
-  }
-  flush();
-  return sentences;
-}
-
-/** Mention texts of BIO-tagged sentences; an I after O starts a mention, as training reads them. */
-function* conllMentions(file) {
-  for (const { words, tags } of readConll(file)) {
-    let start = -1;
-    for (let i = 0; i <= tags.length; i += 1) {
-      const t = i < tags.length ? tags[i][0] : 'O';
-      if (t === 'B' || t === 'O') {
-        if (start >= 0) yield words.slice(start, i).join(' ');
-        start = t === 'B' ? i : -1;
-      } else if (t === 'I' && start < 0) start = i;
-    }
-  }
-}
+const typeOf = (type) => (type === 'PROTEIN' ? 'GENE' : type);
 
 const alnum = (s) => s.replace(/[^A-Za-z0-9]/g, '');
 
-/** JNLPBA BRAT abstracts minus those holding a development sentence: [{type, text}]. */
-function jnlpbaMentions() {
-  const dev = readConll('ner-iob/JNLPBA/devel.tsv')
-    .map((s) => alnum(s.words.join(' ')))
-    .filter((s) => s.length >= 20);
-  const dir = join(source, 'jnlpba/train');
-  const mentions = [];
-  let left = 0;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
-    const text = readFileSync(join(dir, file), 'utf8');
-    const key = alnum(text);
-    if (dev.some((d) => key.includes(d))) {
-      left += 1;
-      continue;
-    }
-    let ann = '';
-    try {
-      ann = readFileSync(join(dir, file.replace(/\.txt$/, '.ann')), 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of ann.split('\n')) {
-      if (!line.startsWith('T')) continue;
-      const [, mid = ''] = line.split('\t');
-      const [etype, ...range] = mid.split(' ');
-      const type = JNLPBA_TYPES[etype];
-      if (!type) continue;
-      const nums = range.join(' ').match(/\d+/g).map(Number);
-      mentions.push({ type, text: text.slice(Math.min(...nums), Math.max(...nums)) });
-    }
+/** Development sentences of JNLPBA (letters and digits only), to find the training abstracts they were cut from. */
+async function jnlpbaDevelopmentSentences() {
+  const sentences = [];
+  for await (const r of readConll(join(source, 'ner-iob/JNLPBA/devel.tsv'))) {
+    const key = alnum(r.text);
+    if (key.length >= 20) sentences.push(key);
   }
-  return { mentions, left };
+  return sentences;
 }
 
-const names = new Map(); // type \t name -> count
+const names = new Set(); // type \t name
 const add = (type, text) => {
   if (keepTypes && !keepTypes.has(type)) return;
   const name = text.replace(/\s+/g, ' ').trim();
   if (name.length < 2 || name.includes('|')) return; // '|' separates synonyms in the vocabulary format
-  const key = `${type}\t${name}`;
-  names.set(key, (names.get(key) ?? 0) + 1);
+  names.add(`${type}\t${name}`);
 };
-for (const m of conllMentions('ner-iob/BC2GM-IOB/train.tsv')) add('GENE', m);
-for (const m of conllMentions('ner-iob/linnaeus-IOB/train.tsv')) add('SPECIES', m);
-const jnlpba = jnlpbaMentions();
-for (const m of jnlpba.mentions) add(m.type, m.text);
+for (const file of ['ner-iob/BC2GM-IOB/train.tsv', 'ner-iob/linnaeus-IOB/train.tsv']) {
+  for await (const r of readConll(join(source, file))) for (const m of r.mentions ?? []) add(typeOf(m.type), m.text);
+}
+const dev = await jnlpbaDevelopmentSentences();
+let jnlpbaLeftOut = 0;
+for await (const r of readBrat(join(source, 'jnlpba/train'))) {
+  const key = alnum(r.text);
+  if (dev.some((d) => key.includes(d))) {
+    jnlpbaLeftOut += 1;
+    continue;
+  }
+  for (const m of r.mentions ?? []) add(typeOf(m.type), m.text);
+}
 
-const rows = [...names.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const rows = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const tsv =
   'id\ttype\tname\tsynonyms\tparents\n' + rows.map((key, i) => `CORPUSNAME:${i + 1}\t${key}\t\t\n`).join('');
 writeFileSync(join(out, FILE), gzipSync(Buffer.from(tsv, 'utf8'), { level: 9 }));
 const byType = {};
 for (const key of rows) byType[key.split('\t')[0]] = (byType[key.split('\t')[0]] ?? 0) + 1;
 process.stdout.write(
-  JSON.stringify({ out: join(out, FILE), names: rows.length, byType, jnlpbaAbstractsLeftOut: jnlpba.left }) + '\n',
+  JSON.stringify({ out: join(out, FILE), names: rows.length, byType, jnlpbaAbstractsLeftOut: jnlpbaLeftOut }) + '\n',
 );
