@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readManifest, verifyModel } from '../src/ner/bundle.js';
-import { parseManifest, resolveScheme, type Manifest } from '../src/ner/manifest.js';
+import { parseManifest, resolveScheme, rulesSchemeFor, type Manifest } from '../src/ner/manifest.js';
+import type { EntityType } from '../src/domain/index.js';
 
 const MODEL_BYTES = Buffer.from('pretend this is an onnx graph');
 const MODEL_SHA = createHash('sha256').update(MODEL_BYTES).digest('hex');
@@ -188,6 +189,27 @@ describe('parseManifest (format version 2)', () => {
       message: "unknown annotation scheme 'bc2gm' for vaner-test: available schemes are bc5cdr, ncbi-disease",
       details: { field: 'scheme', scheme: 'bc2gm', available: ['bc5cdr', 'ncbi-disease'] },
     }));
+  });
+
+  it('rulesSchemeFor: a type a scheme does not list takes the rules of the scheme listing it with the same dataset', () => {
+    // The shipped manifest: every scheme's instruction names a dataset for each of the eight types.
+    const shipped = parseManifest(JSON.parse(readFileSync('models/vaner-small/manifest.json', 'utf8')));
+    const lender = (scheme: string, type: EntityType) => rulesSchemeFor(shipped, resolveScheme(shipped, scheme), type)?.name;
+    expect(lender('s800', 'SPECIES')).toBe('s800');
+    expect(lender('s800', 'DISEASE')).toBe('bc5cdr');
+    expect(lender('bc5cdr', 'GENE')).toBe('bc2gm');
+    expect(lender('bc5cdr', 'SPECIES')).toBe('linnaeus');
+    expect(lender('bc5cdr', 'CELL_TYPE')).toBe('jnlpba');
+    expect(lender('jnlpba', 'GENE')).toBe('jnlpba');
+    expect(lender('ncbi-disease', 'CHEMICAL')).toBe('bc5cdr');
+    expect(lender('ncbi-disease', 'DISEASE')).toBe('ncbi-disease');
+    expect(lender('bc2gm', 'DISEASE')).toBe('bc5cdr'); // BC5CDR's diseases, not NCBI-disease's
+    // A scheme's own rule for a type it does not list wins; no scheme listing the type with that dataset: none.
+    const m = parseManifest(validManifest());
+    const own = { ...resolveScheme(m, 'ncbi-disease'), minConfidence: { CHEMICAL: { known: 0, novel: 0.5 } } };
+    expect(rulesSchemeFor(m, own, 'CHEMICAL')).toBe(own);
+    expect(rulesSchemeFor(m, resolveScheme(m, 'ncbi-disease'), 'CHEMICAL')?.name).toBe('bc5cdr');
+    expect(rulesSchemeFor(m, resolveScheme(m, 'bc5cdr'), 'GENE')).toBeUndefined();
   });
 });
 

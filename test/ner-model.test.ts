@@ -646,8 +646,10 @@ describe('tiny bundle', () => {
         // Every span of that type at or above the floor survives, and no span of that type below it does.
         expect(ofType.map((s) => [s.start, s.end])).toEqual(all.filter((s) => s.type === type && s.confidence! >= floor).map((s) => [s.start, s.end]));
         expect(kept.length).toBeLessThan(all.length);
-        // Another scheme has no thresholds: nothing is dropped there.
-        const other = manifest.schemes.find((s) => s.name !== manifest.defaultScheme);
+        // A scheme whose instruction names another dataset for that type has none of these thresholds: nothing is
+        // dropped there (a scheme naming the same dataset borrows them: next test).
+        const defaults = manifest.schemes.find((s) => s.name === manifest.defaultScheme)!;
+        const other = manifest.schemes.find((s) => s.name !== manifest.defaultScheme && s.datasets[type] !== defaults.datasets[type]);
         if (other) expect((await thresholded.label(docs, { scheme: other.name })).flat().length).toBe((await labeler.label(docs, { scheme: other.name })).flat().length);
         // `none` keeps every decoded span and says so in the version stored with mentions.
         expect((await raw2.label(docs)).map(plain)).toEqual((await labeler.label(docs)).map(plain));
@@ -659,6 +661,52 @@ describe('tiny bundle', () => {
       await expect(open({ thresholds: 'some' as 'none' }, dir)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('options.thresholds') });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a type a scheme does not list follows the rules of the scheme that lists it with the same dataset', async () => {
+    // One pass labels every type; a scheme's instruction names, per type, the corpus whose guidelines its spans
+    // follow, so the chemicals of `ncbi-disease` (BC5CDR's) must get the thresholds of the scheme listing CHEMICAL with
+    // BC5CDR, and the genes of the default scheme those of the BC2GM scheme.
+    const docs = SENTENCES.map((text, i) => ({ id: `s${i}`, text }));
+    const triples = [];
+    for (const borrower of manifest.schemes) {
+      const all = (await labeler.label(docs, { scheme: borrower.name })).flat();
+      for (const { type } of manifest.entityTypes) {
+        if (borrower.types.includes(type)) continue;
+        const lender = manifest.schemes.find((s) => s.types.includes(type) && s.datasets[type] === borrower.datasets[type]);
+        const confidences = [...new Set(all.filter((s) => s.type === type).map((s) => s.confidence!))].sort((a, b) => a - b);
+        if (lender !== undefined && confidences.length > 1) triples.push({ borrower, lender, type, all, confidences });
+      }
+    }
+    expect(triples.length).toBeGreaterThan(0);
+    const { borrower, lender, type, all, confidences } = triples.sort((a, b) => b.confidences.length - a.confidences.length)[0]!;
+    const floor = (confidences[0]! + confidences[confidences.length - 1]!) / 2;
+    const dir = copyBundle();
+    const ownDir = copyBundle();
+    try {
+      type Raw = { schemes: { name: string; minConfidence?: Record<string, { known: number; novel: number }> }[] };
+      const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Raw;
+      raw.schemes.find((s) => s.name === lender.name)!.minConfidence = { [type]: { known: floor, novel: floor } };
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+      // The borrower's own rule for the type wins over the lender's: here, keep everything.
+      raw.schemes.find((s) => s.name === borrower.name)!.minConfidence = { [type]: { known: 0, novel: 0 } };
+      writeFileSync(path.join(ownDir, 'manifest.json'), JSON.stringify(raw));
+      const [borrowing, own] = await Promise.all([open({ intraOpThreads: 1 }, dir), open({ intraOpThreads: 1 }, ownDir)]);
+      try {
+        const kept = (await borrowing.label(docs, { scheme: borrower.name })).flat().filter((s) => s.type === type);
+        expect(kept.map((s) => [s.start, s.end])).toEqual(all.filter((s) => s.type === type && s.confidence! >= floor).map((s) => [s.start, s.end]));
+        expect(kept.length).toBeLessThan(all.filter((s) => s.type === type).length);
+        expect((await own.label(docs, { scheme: borrower.name })).map(plain)).toEqual((await labeler.label(docs, { scheme: borrower.name })).map(plain));
+        // A scheme naming another dataset for the type borrows nothing.
+        const apart = manifest.schemes.find((s) => s.datasets[type] !== lender.datasets[type]);
+        if (apart) expect((await borrowing.label(docs, { scheme: apart.name })).map(plain)).toEqual((await labeler.label(docs, { scheme: apart.name })).map(plain));
+      } finally {
+        await Promise.all([borrowing.close(), own.close()]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(ownDir, { recursive: true, force: true });
     }
   });
 

@@ -214,3 +214,24 @@ export function resolveScheme(manifest: Manifest, name: string | null | undefine
   }
   return scheme;
 }
+
+/** Whether `scheme` lists `type` or sets any decision rule for it. */
+function hasRulesFor(scheme: Scheme, type: EntityType): boolean {
+  return scheme.types.includes(type) || (scheme.shrinkToKnowledge ?? []).includes(type) || (scheme.propagateMentions ?? []).includes(type) ||
+    [scheme.minConfidence, scheme.spanConfidence, scheme.shrinkKeepsFirstWords].some((rules) => rules?.[type] !== undefined);
+}
+
+/**
+ * The scheme whose decision rules (thresholds, span confidence, cuts, spreading, pooling) apply to `type` under
+ * `scheme`: the scheme itself for the types it lists or sets a rule for; for another type, the scheme that lists it
+ * and names the same dataset for it. Why: one pass labels every type, and the instruction names, per type, the corpus
+ * whose guidelines its spans follow (`bc5cdr` says `gene (BC2GM)`), so a gene span under `bc5cdr` is what the `bc2gm`
+ * scheme decodes, and its rules, chosen on BC2GM development data, fit it. Without this, a type the scheme says nothing
+ * about kept every decoded span (a `Macaques` disease under `s800`; genes under the default scheme). Undefined when no
+ * scheme lists the type with that dataset (then no rules apply).
+ */
+export function rulesSchemeFor(manifest: Manifest, scheme: Scheme, type: EntityType): Scheme | undefined {
+  if (hasRulesFor(scheme, type)) return scheme;
+  const dataset = scheme.datasets[type];
+  return manifest.schemes.find((s) => s.types.includes(type) && s.datasets[type] === dataset);
+}

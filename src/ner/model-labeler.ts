@@ -16,7 +16,7 @@ import { decodeType, headProbabilities, mergeWindows, SPAN_CONFIDENCES, type Sco
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
 import { isInsideNameOfType, isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
-import { resolveScheme, type Manifest } from './manifest.js';
+import { resolveScheme, rulesSchemeFor, type Manifest } from './manifest.js';
 import {
   createSession,
   predict,
@@ -246,14 +246,18 @@ function buildLabeler(
     // Where spans of two types overlap, the scheme's own types win (span-overlaps.ts says why).
     const scheme = resolveScheme(manifest, schemeName);
     const primaryTypes = scheme.types;
-    // The bundle's decision rules for this scheme, chosen on development sets (docs/bundle-format.md); `none` = off.
-    const rules: Partial<typeof scheme> = options.thresholds === 'none' ? {} : scheme;
-    const minConfidence = rules.minConfidence ?? {};
-    const shrinkTypes = new Set<string>(rules.shrinkToKnowledge ?? []);
-    const keptFirstWords = new Map(Object.entries(rules.shrinkKeepsFirstWords ?? {}).map(([t, words]) => [t, new Set(words)]));
-    const spreadTypes = new Set<string>(rules.propagateMentions ?? []);
+    // The bundle's decision rules, chosen on development sets (docs/bundle-format.md); `none` = off. Each type follows
+    // the rules of the scheme that lists it with the dataset this scheme's instruction names for it (rulesSchemeFor):
+    // the scheme's own for its types, `bc2gm`'s for genes under `bc5cdr`, and so on.
+    type Rules = Partial<typeof scheme>;
+    const rulesByType = new Map<EntityType, Rules>(
+      types.map((t) => [t, options.thresholds === 'none' ? {} : rulesSchemeFor(manifest, scheme, t) ?? {}]),
+    );
+    const rulesOf = (type: EntityType): Rules => rulesByType.get(type) ?? {};
+    const keptFirstWords = new Map(types.map((t) => [t, new Set(rulesOf(t).shrinkKeepsFirstWords?.[t] ?? [])]));
+    const spreadTypes = new Set<string>(types.filter((t) => rulesOf(t).propagateMentions?.includes(t) === true));
     const confidenceOf = (type: EntityType): SpanConfidence =>
-      confidenceOverride !== 'bundle' ? confidenceOverride : rules.spanConfidence?.[type] ?? 'mean';
+      confidenceOverride !== 'bundle' ? confidenceOverride : rulesOf(type).spanConfidence?.[type] ?? 'mean';
     const signal = labelOptions.signal;
 
     // Stage 0: knowledge-base spans over each whole document. One matcher call per document, yielding between
@@ -332,8 +336,10 @@ function buildLabeler(
         // A span inside a knowledge-base name of its type takes the name's boundaries (knowledge-boundaries.ts);
         // then spans below the scheme's threshold go (a name the knowledge base has and a novel one have their own),
         // before overlaps are resolved, so a dropped span cannot suppress another type's.
-        const floor = minConfidence[type];
+        const rules = rulesOf(type);
+        const floor = rules.minConfidence?.[type];
         const decoded = snapToKnowledge(decodeType(merged, doc.words.length, type, confidenceOf(type)), doc.knowledge);
+        const shrinkTypes = new Set<string>(rules.shrinkToKnowledge?.includes(type) === true ? [type] : []);
         const shrunk = shrinkToKnowledge(decoded, doc.knowledge, shrinkTypes, keepsFirstWord);
         // With poolConfidence, a span is held to the threshold with the best confidence of its text in the document.
         const scores = rules.poolConfidence === true ? pooledConfidences(shrunk, textOfSpan) : shrunk.map((s) => s.confidence);
