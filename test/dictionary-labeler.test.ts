@@ -208,6 +208,17 @@ describe('propagateAbbreviations', () => {
     ]);
   });
 
+  it('lenient rules take an element symbol the name does not spell ("Potassium (K)"); strict does not', () => {
+    const text = 'Serum Potassium (K) and sodium (Na) fell; K and Na were low. Mercury (Cu) and iron (Fe) then Cu and Fe.';
+    const at = (s: string, from = 0): number => text.indexOf(s, from);
+    const span = (s: string): Span => ({ start: at(s), end: at(s) + s.length, type: 'CHEMICAL', text: s, confidence: 0.8 });
+    const spans = ['Potassium', 'sodium', 'Mercury', 'iron'].map(span);
+    expect(propagateAbbreviations(text, spans, 'strict')).toEqual(spans);
+    const added = propagateAbbreviations(text, spans, 'lenient').filter((s) => !spans.some((o) => o.start === s.start)).map((s) => s.text);
+    // K from Potassium; Na (its first letter differs from sodium's) and Fe likewise; not Cu after Mercury.
+    expect(added).toEqual(['K', 'Na', 'K', 'Na', 'Fe', 'Fe']);
+  });
+
   it('lenient rules keep the type-strain suffix and a lower-case word that does not begin the span', () => {
     const text = 'Vibrio sp. 0533(T) grew; strain 0533(T) too. cocaine (dose) and dose.';
     const spans: Span[] = [

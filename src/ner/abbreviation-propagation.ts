@@ -15,11 +15,22 @@ const DEFINITION_WITH_TEXT = /^\s?\(\s?([A-Za-z0-9][A-Za-z0-9\-+.]{0,9})\s?(?:\)
  *   suffix "0533(T)");
  * - a short form followed by more text in the parentheses: "diethylnitrosamine (DEN: 10 mg/kg)";
  * - a lower-case short form of three or more letters that begins the span: "atorvastatin (atorva)";
- * - a long form (Schwartz–Hearst) that begins inside the span, not only before it: "13-cis-retinoic acid (cis-RA)".
+ * - a long form (Schwartz–Hearst) that begins inside the span, not only before it: "13-cis-retinoic acid (cis-RA)";
+ * - an element's symbol after its name, where the name does not spell it: "potassium (K)" (ELEMENT_SYMBOLS).
  * The model labeler uses `lenient`. The dictionary keeps `strict`: its spans are also the model's knowledge input,
  * where the one-letter rule turned "carbon (C)" into a knowledge name for every C of a Species-800 abstract.
  */
 export type DefinitionRules = 'strict' | 'lenient';
+
+/**
+ * Elements whose symbol is not spelled by their English name (Latin or German names), for the lenient rules'
+ * "potassium (K)", "lead (Pb)": BC5CDR development chemicals had `K` unlabelled ten times after a recognised
+ * "Potassium (K)". The other elements' symbols follow the letter rules ("calcium (Ca)").
+ */
+const ELEMENT_SYMBOLS: ReadonlyMap<string, string> = new Map([
+  ['sodium', 'Na'], ['potassium', 'K'], ['iron', 'Fe'], ['lead', 'Pb'], ['mercury', 'Hg'], ['tin', 'Sn'],
+  ['antimony', 'Sb'], ['silver', 'Ag'], ['gold', 'Au'], ['copper', 'Cu'], ['tungsten', 'W'],
+]);
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /** Whether text[start, end) is a whole word: no letter or digit right before or after it ('HC' not in 'HCl'). */
@@ -82,6 +93,11 @@ export function propagateAbbreviations(text: string, spans: readonly Span[], rul
     if (short === span.text) continue;
     const firstLong = [...span.text].find((c) => WORD_CHAR.test(c))?.toLowerCase();
     if (firstLong === undefined) continue;
+    if (lenient && ELEMENT_SYMBOLS.get(span.text.toLowerCase()) === short) {
+      // "Potassium (K)": the symbol comes from the Latin name, so no letter rule finds it.
+      if (!defined.has(short)) defined.set(short, span);
+      continue;
+    }
     if (!/\p{Lu}/u.test(short)) {
       // "atorvastatin (atorva)": a truncation of the span; other lower-case parentheses are words, not short forms.
       if (!(lenient && short.length >= 3 && span.text.toLowerCase().startsWith(short))) continue;
