@@ -40,6 +40,7 @@ import { parseArgs } from 'node:util';
 const { shrinkToKnowledge } = await import(new URL('../dist/ner/knowledge-boundaries.js', import.meta.url).href);
 const { propagateMentions, pooledConfidences } = await import(new URL('../dist/ner/mention-consistency.js', import.meta.url).href);
 const { SPAN_CONFIDENCES } = await import(new URL('../dist/ner/decode.js', import.meta.url).href);
+const { isBinomialName } = await import(new URL('../dist/ner/binomial-names.js', import.meta.url).href);
 
 const { values } = parseArgs({
   options: {
@@ -85,8 +86,12 @@ const OTHER_CONFIDENCES = SPAN_CONFIDENCES.filter((c) => c !== 'mean');
 /** A document's spans of `type` under span confidence `confidence`, plain or shrunk. */
 const spansFor = (d, confidence, type, shrink) => d.spans.get(confidence)[shrink ? 'shrunk' : 'plain'].get(type);
 
-/** Whether a span passes the thresholds: `known` when it is exactly a knowledge-base name (`names`), else `novel`. */
-const passes = (s, names, known, novel) => (s.confidence ?? 1) >= (names.has(key(s)) ? known : novel);
+/**
+ * Whether a span passes the thresholds: `known` when it is exactly a knowledge-base name (`names`) or, as the runtime
+ * counts it, a SPECIES span in binomial form (src/ner/binomial-names.ts); else `novel`.
+ */
+const passes = (s, names, known, novel, text) =>
+  (s.confidence ?? 1) >= (names.has(key(s)) || (s.type === 'SPECIES' && isBinomialName(text.slice(s.start, s.end))) ? known : novel);
 
 /** Strict counts of `type` when known spans need >= known and novel ones >= novel (after the shrink rule). */
 function countsAt(documents, type, confidence, shrink, known, novel) {
@@ -95,7 +100,7 @@ function countsAt(documents, type, confidence, shrink, known, novel) {
     const gold = new Set(d.gold.filter((s) => s.type === type).map(key));
     const names = d.knowledge.get(type) ?? new Set();
     const spans = spansFor(d, confidence, type, shrink);
-    const kept = new Set(spans.filter((s) => passes(s, names, known, novel)).map(key));
+    const kept = new Set(spans.filter((s) => passes(s, names, known, novel, d.text)).map(key));
     for (const k of kept) (gold.has(k) ? c.tp++ : c.fp++);
     for (const k of gold) if (!kept.has(k)) c.fn++;
   }
@@ -143,7 +148,7 @@ function keptSpans(d, types, rules) {
     const r = rules.get(type);
     const names = d.knowledge.get(type) ?? new Set();
     for (const s of spansFor(d, r.confidence, type, r.shrink)) {
-      if (r.t && !passes(s, names, r.t.known, r.t.novel)) continue;
+      if (r.t && !passes(s, names, r.t.known, r.t.novel, d.text)) continue;
       out.push({ ...s, text: d.text.slice(s.start, s.end) });
     }
   }

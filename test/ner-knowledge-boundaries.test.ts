@@ -1,6 +1,7 @@
 /** Knowledge boundaries (src/ner/knowledge-boundaries.ts): spans inside a knowledge-base name of their type take its extent. */
 import { describe, expect, it } from 'vitest';
-import { isInsideNameOfType, isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
+import { isInsideNameOfType, isKnowledgeSpan, isKnownSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
+import { isBinomialName } from '../src/ner/binomial-names.js';
 
 const TYPES = ['CHEMICAL', 'DISEASE'] as const;
 type T = (typeof TYPES)[number];
@@ -94,5 +95,25 @@ describe('isInsideNameOfType', () => {
     expect(isInsideNameOfType({ start: 1, end: 3, type: 'DISEASE' }, knowledge, 'SPECIES')).toBe(false);
     expect(isInsideNameOfType({ start: 1, end: 2, type: 'DISEASE' }, knowledge, 'GENE')).toBe(false);
     expect(isInsideNameOfType({ start: 1, end: 2, type: 'DISEASE' }, [], 'SPECIES')).toBe(false);
+  });
+});
+
+describe('isKnownSpan', () => {
+  it('a knowledge span of the type, or a SPECIES span written as a binomial, meets the known threshold', () => {
+    const known = [{ start: 0, end: 2, type: 'SPECIES' as const }];
+    expect(isKnownSpan({ start: 0, end: 2, type: 'SPECIES' }, known, 'house mouse')).toBe(true);
+    expect(isKnownSpan({ start: 3, end: 5, type: 'SPECIES' }, known, 'Metaphycus luteolus')).toBe(true);
+    expect(isKnownSpan({ start: 3, end: 5, type: 'SPECIES' }, known, 'M. luteolus')).toBe(true);
+    expect(isKnownSpan({ start: 3, end: 6, type: 'SPECIES' }, known, 'B . mallei')).toBe(true); // CoNLL-tokenised
+    // Only SPECIES: a binomial-shaped disease or chemical span stays novel; so do other species spans.
+    expect(isKnownSpan({ start: 3, end: 5, type: 'DISEASE' }, known, 'Escherichia coli')).toBe(false);
+    expect(isKnownSpan({ start: 3, end: 5, type: 'SPECIES' }, known, 'house mouse')).toBe(false);
+    expect(isKnownSpan({ start: 3, end: 4, type: 'SPECIES' }, known, 'Escherichia')).toBe(false);
+  });
+
+  it('isBinomialName: capitalised genus (or its initial and a stop) and a lower-case epithet, nothing more', () => {
+    for (const t of ['Saccharomyces cerevisiae', 'S. cerevisiae', 'S . cerevisiae', 'Mantamonas plastica']) expect(isBinomialName(t)).toBe(true);
+    for (const t of ['E. coli K-12', 'Escherichia', 'escherichia coli', 'In mice', 'HIV type', 'Xanthomonas oryzae pv. oryzae', 'SIV mac', 'Homo Sapiens'])
+      expect(isBinomialName(t)).toBe(false);
   });
 });

@@ -149,6 +149,22 @@ describe('tune-thresholds.mjs', () => {
     await expect(run('node', args)).rejects.toMatchObject({ stderr: expect.stringContaining('min/bc5cdr.jsonl: no document d9') });
   });
 
+  it('counts a SPECIES span written as a binomial as known, as the runtime does (src/ner/binomial-names.ts)', async () => {
+    // No knowledge-base name anywhere: the right binomial (0.6) is held to `known`, the wrong `house mice` (0.7) to
+    // `novel`, so known 0 / novel 0.75 separates them. Were the binomial novel, no pair could (it scores lower).
+    const text = 'Metaphycus luteolus and house mice were seen.';
+    const gold = [{ start: 0, end: 19, type: 'SPECIES' }];
+    const lines = (predicted: unknown[]) => Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `d${i}`, text, gold, predicted })).join('\n');
+    mkdirSync(path.join(dir, 'pred', 'knowledge'));
+    writeFileSync(path.join(dir, 'pred', 'linnaeus.jsonl'), `${lines([
+      { start: 0, end: 19, type: 'SPECIES', confidence: 0.6 },
+      { start: 24, end: 34, type: 'SPECIES', confidence: 0.7 },
+    ])}\n`);
+    writeFileSync(path.join(dir, 'pred', 'knowledge', 'linnaeus.jsonl'), `${lines([])}\n`);
+    const { stdout } = await run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')]);
+    expect(stdout).toContain('| linnaeus | SPECIES | 66.67 | mean | no | 0.00 / 0.75 | no | 100.00 |');
+  });
+
   it('refuses a predictions file without its knowledge file', async () => {
     writeFileSync(path.join(dir, 'pred', 'bc5cdr.jsonl'), '');
     await expect(run('node', [SCRIPT, '--bundle', path.join(dir, 'bundle'), '--predictions', path.join(dir, 'pred')]))

@@ -12,6 +12,7 @@
  * is a span of another type.
  */
 import type { ScoredWordSpan, WordSpan } from './decode.js';
+import { isBinomialName } from './binomial-names.js';
 
 /**
  * The knowledge spans of a document as word spans, from the per-word knowledge ids the model read
@@ -61,6 +62,14 @@ function mergeEqual<S extends WordSpan & { readonly confidence: number | null }>
 /** Whether `span` is exactly a knowledge span of its type (what `minConfidence.known` applies to). */
 export function isKnowledgeSpan(span: WordSpan, knowledge: readonly WordSpan[]): boolean {
   return knowledge.some((k) => k.type === span.type && k.start === span.start && k.end === span.end);
+}
+
+/**
+ * Whether a decoded span meets its scheme's `known` threshold rather than the `novel` one: it is exactly a knowledge
+ * span of its type, or a SPECIES span whose text (`text`) is a name in binomial form (binomial-names.ts says why).
+ */
+export function isKnownSpan(span: WordSpan, knowledge: readonly WordSpan[], text: string): boolean {
+  return isKnowledgeSpan(span, knowledge) || (span.type === 'SPECIES' && isBinomialName(text));
 }
 
 /**

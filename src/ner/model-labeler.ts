@@ -15,7 +15,7 @@ import { loadTokenizer, readManifest, verifyModel, type WeightsPrecision } from 
 import { decodeType, headProbabilities, mergeWindows, SPAN_CONFIDENCES, type ScoredWordSpan, type SpanConfidence, type WordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
-import { isInsideNameOfType, isKnowledgeSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
+import { isInsideNameOfType, isKnownSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
 import { resolveScheme, rulesSchemeFor, type Manifest } from './manifest.js';
 import {
   createSession,
@@ -345,7 +345,7 @@ function buildLabeler(
         const scores = rules.poolConfidence === true ? pooledConfidences(shrunk, textOfSpan) : shrunk.map((s) => s.confidence);
         for (const [k, span] of shrunk.entries()) {
           if (isInsideNameOfType(span, doc.knowledge, 'SPECIES')) continue; // a piece of an organism's name
-          if (floor !== undefined && scores[k]! < (isKnowledgeSpan(span, doc.knowledge) ? floor.known : floor.novel)) continue;
+          if (floor !== undefined && scores[k]! < (isKnownSpan(span, doc.knowledge, textOfSpan(span)) ? floor.known : floor.novel)) continue;
           spans.push(span);
         }
       }
