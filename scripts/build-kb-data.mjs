@@ -136,7 +136,7 @@ if (out !== REPO_KB) {
 // whatever --train-only says): the LINNAEUS species names only (the script says why not the BC2GM / JNLPBA ones).
 const annotationNames = spawnSync(process.execPath, [
   resolve(new URL('./build-annotation-names.mjs', import.meta.url).pathname), '--source', source, '--out', out, '--types', 'SPECIES',
-],  { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 if (annotationNames.status !== 0) {
   console.error('build-annotation-names.mjs failed');
   process.exit(1);

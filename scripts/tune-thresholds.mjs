@@ -40,7 +40,7 @@ import { parseArgs } from 'node:util';
 const { shrinkToKnowledge } = await import(new URL('../dist/ner/knowledge-boundaries.js', import.meta.url).href);
 const { propagateMentions, pooledConfidences } = await import(new URL('../dist/ner/mention-consistency.js', import.meta.url).href);
 const { SPAN_CONFIDENCES } = await import(new URL('../dist/ner/decode.js', import.meta.url).href);
-const { isBinomialName } = await import(new URL('../dist/ner/binomial-names.js', import.meta.url).href);
+const { isKnownByForm } = await import(new URL('../dist/ner/binomial-names.js', import.meta.url).href);
 
 const { values } = parseArgs({
   options: {
@@ -91,7 +91,7 @@ const spansFor = (d, confidence, type, shrink) => d.spans.get(confidence)[shrink
  * counts it, a SPECIES span in binomial form (src/ner/binomial-names.ts); else `novel`.
  */
 const passes = (s, names, known, novel, text) =>
-  (s.confidence ?? 1) >= (names.has(key(s)) || (s.type === 'SPECIES' && isBinomialName(text.slice(s.start, s.end))) ? known : novel);
+  (s.confidence ?? 1) >= (names.has(key(s)) || isKnownByForm(s.type, text.slice(s.start, s.end)) ? known : novel);
 
 /** Strict counts of `type` when known spans need >= known and novel ones >= novel (after the shrink rule). */
 function countsAt(documents, type, confidence, shrink, known, novel) {

@@ -16,3 +16,11 @@ const BINOMIAL = /^(?:\p{Lu}\p{Ll}{2,}|\p{Lu} ?\.) \p{Ll}{3,}$/u;
 export function isBinomialName(text: string): boolean {
   return BINOMIAL.test(text);
 }
+
+/**
+ * Whether a span of `type` with this text counts as known by its form alone, without a knowledge-base name: a SPECIES
+ * name in binomial form. The labeler (knowledge-boundaries.ts, isKnownSpan) and scripts/tune-thresholds.mjs both ask.
+ */
+export function isKnownByForm(type: string, text: string): boolean {
+  return type === 'SPECIES' && isBinomialName(text);
+}

@@ -12,7 +12,7 @@
  * is a span of another type.
  */
 import type { ScoredWordSpan, WordSpan } from './decode.js';
-import { isBinomialName } from './binomial-names.js';
+import { isKnownByForm } from './binomial-names.js';
 
 /**
  * The knowledge spans of a document as word spans, from the per-word knowledge ids the model read
@@ -69,7 +69,7 @@ export function isKnowledgeSpan(span: WordSpan, knowledge: readonly WordSpan[]):
  * span of its type, or a SPECIES span whose text (`text`) is a name in binomial form (binomial-names.ts says why).
  */
 export function isKnownSpan(span: WordSpan, knowledge: readonly WordSpan[], text: string): boolean {
-  return isKnowledgeSpan(span, knowledge) || (span.type === 'SPECIES' && isBinomialName(text));
+  return isKnowledgeSpan(span, knowledge) || isKnownByForm(span.type, text);
 }
 
 /**

@@ -62,6 +62,10 @@ const schemeSchema = z.object({
   spanConfidence: z.record(z.string(), z.enum(SPAN_CONFIDENCES)).optional(),
 });
 
+/** The per-type rules of a scheme: lists of types, and records keyed by type (validated and looked up alike). */
+const TYPE_LIST_RULES = ['shrinkToKnowledge', 'propagateMentions'] as const;
+const TYPE_RECORD_RULES = ['minConfidence', 'spanConfidence', 'shrinkKeepsFirstWords'] as const;
+
 const manifestSchema = z
   .object({
     formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
@@ -131,12 +135,12 @@ const manifestSchema = z
       for (const t of seen) {
         if (s.datasets[t] === undefined) ctx.addIssue({ code: 'custom', path: ['schemes', i, 'datasets', t], message: 'required for every type of entityTypes' });
       }
-      for (const field of ['shrinkToKnowledge', 'propagateMentions'] as const) {
+      for (const field of TYPE_LIST_RULES) {
         (s[field] ?? []).forEach((t, k) => {
           if (!seen.has(t)) ctx.addIssue({ code: 'custom', path: ['schemes', i, field, k], message: `${t} is not in entityTypes` });
         });
       }
-      for (const field of ['minConfidence', 'spanConfidence', 'shrinkKeepsFirstWords'] as const) {
+      for (const field of TYPE_RECORD_RULES) {
         for (const t of Object.keys(s[field] ?? {})) {
           if (!seen.has(t as EntityType)) ctx.addIssue({ code: 'custom', path: ['schemes', i, field, t], message: `${t} is not in entityTypes` });
         }
@@ -217,8 +221,8 @@ export function resolveScheme(manifest: Manifest, name: string | null | undefine
 
 /** Whether `scheme` lists `type` or sets any decision rule for it. */
 function hasRulesFor(scheme: Scheme, type: EntityType): boolean {
-  return scheme.types.includes(type) || (scheme.shrinkToKnowledge ?? []).includes(type) || (scheme.propagateMentions ?? []).includes(type) ||
-    [scheme.minConfidence, scheme.spanConfidence, scheme.shrinkKeepsFirstWords].some((rules) => rules?.[type] !== undefined);
+  return scheme.types.includes(type) || TYPE_LIST_RULES.some((field) => (scheme[field] ?? []).includes(type)) ||
+    TYPE_RECORD_RULES.some((field) => scheme[field]?.[type] !== undefined);
 }
 
 /**
