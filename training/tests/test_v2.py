@@ -17,7 +17,7 @@ from vaner.export import node_check, sha256_file
 from vaner.export2 import reference2, write_bundle2
 from vaner.knowledge import compute_spans, num_knowledge_ids, word_knowledge_ids
 from vaner.model import VanerConfig, VanerForTokenClassification
-from vaner.pipeline2 import H, BundleTokenizer, _augment, collate2, distill_loss, make_windows, multi_head_loss
+from vaner.pipeline2 import H, BundleTokenizer, build_model2, _augment, collate2, distill_loss, make_windows, multi_head_loss
 from vaner.warmstart import read_onnx_state
 
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -303,6 +303,31 @@ class WarmStartAndExportTest(unittest.TestCase):
             with open(ref, "w") as f:
                 json.dump({"atol": 1e-4, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
                            "dims": list(lg.shape), "logits": lg.flatten().tolist()}, f)
+            res = node_check(d, ref, None)
+            self.assertIsNotNone(res, "node and node_modules are needed (npm install)")
+            self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)
+        finally:
+            shutil.rmtree(d)
+
+    def test_a_format_2_bundle_warm_starts_every_weight_and_reproduces_its_logits_in_node(self):
+        # The shipped bundle is the checkpoint a new session continues from (checkpoints do not outlive a host).
+        shipped = os.path.join(REPO, "models", "vaner-small")
+        cfg = {"base": {"init_bundle": shipped, "warm_start": True}, "finetune": {}, "seed": 0}
+        model = build_model2(cfg, None).eval()
+        self.assertGreater(float(model.model.embed_knowledge.weight.abs().max()), 0.0)  # not re-zeroed
+        ids = torch.tensor([[1, 50, 60, 3, 100, 200, 300], [1, 50, 60, 3, 100, 0, 0]])
+        mask = (ids != 0).long()
+        kn = torch.tensor([[0, 0, 0, 0, 1, 2, 2], [0, 0, 0, 0, 3, 0, 0]])
+        with torch.no_grad():
+            lg = model(ids, mask, kn)
+        self.assertEqual(list(lg.shape), [2, 7, H, 3])
+        d = tempfile.mkdtemp()
+        try:
+            shutil.copyfile(os.path.join(shipped, "model.onnx"), os.path.join(d, "model.onnx"))
+            ref = os.path.join(d, "ref.json")
+            with open(ref, "w") as f:
+                json.dump({"atol": 1e-4, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
+                           "knowledge_ids": kn.tolist(), "dims": list(lg.shape), "logits": lg.flatten().tolist()}, f)
             res = node_check(d, ref, None)
             self.assertIsNotNone(res, "node and node_modules are needed (npm install)")
             self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)

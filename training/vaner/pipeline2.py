@@ -320,6 +320,12 @@ def build_model2(cfg: dict, tok) -> VanerForTokenClassification:
     if cfg["base"].get("warm_start", True) and not cfg.get("model"):
         from .warmstart import read_onnx_state
         st = read_onnx_state(os.path.join(init, "model.onnx"), mc.num_hidden_layers)
+        if format_version(init) >= 2:
+            # A format-2 bundle (the shipped model): every weight, heads and knowledge embedding included, so a new
+            # session continues the shipped weights instead of a checkpoint that went with an earlier machine.
+            model.load_state_dict(st)
+            log(f"[finetune2] warm start from the format-2 bundle {init}/model.onnx (all weights)")
+            return model
         # The old single BIO head (trained under per-type prompts) initialises every new head.
         w, b = st.pop("score.weight"), st.pop("score.bias")
         st["score.weight"] = w.repeat(H, 1)
@@ -330,6 +336,11 @@ def build_model2(cfg: dict, tok) -> VanerForTokenClassification:
         log(f"[finetune2] warm start from {init}/model.onnx")
         torch.nn.init.zeros_(model.model.embed_knowledge.weight)
     return model
+
+
+def format_version(bundle_dir: str) -> int:
+    with open(os.path.join(bundle_dir, "manifest.json")) as f:
+        return int(json.load(f).get("formatVersion", 1))
 
 
 def multi_head_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
