@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCorpusNames } from '../src/kb/import/corpus-names.js';
 import { readCtdMedic } from '../src/kb/import/ctd-medic.js';
-import { readMeshChemicalDescriptors } from '../src/kb/import/mesh-descriptors.js';
+import { meshDescriptorType, readMeshChemicalDescriptors, readMeshDescriptors } from '../src/kb/import/mesh-descriptors.js';
 import { readMeshSupplementaryChemicals } from '../src/kb/import/mesh-supplementary.js';
 import { readMeshTrees } from '../src/kb/import/mesh-trees.js';
 import { importKnowledgeBase } from '../src/kb/import-knowledge-base.js';
@@ -244,6 +244,71 @@ describe('importKnowledgeBase', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('MeSH 2024 disease descriptors beside CTD MEDIC (2017)', () => {
+  // Seizures (a MEDIC descriptor) gains a 2024 entry term; Hemorrhagic Cystitis (new in 2024, C12) and a mental
+  // disorder (F03) are new descriptors; Choline sits in C and D (a chemical); Behavior (F01) is neither.
+  const TREES_2024 = TREES + tsv([
+    ['D003556', 'Cystitis', 'C12.777.829.234', 'C', 'Diseases', '', '', 'C12', ''],
+    ['D000096722', 'Cystitis, Hemorrhagic', 'C12.777.829.234.500', 'C', 'Diseases', '', '', 'C12', ''],
+    ['D000099999', 'Test Disorder', 'F03.100', 'F', 'Psychiatry and Psychology', '', '', 'F03', ''],
+    ['D000108', 'Choline', 'C18.654.001', 'C', 'Diseases', '', '', 'C18', ''],
+    ['D001519', 'Behavior', 'F01.145', 'F', 'Psychiatry and Psychology', '', '', 'F01', ''],
+  ]);
+  const THESAURUS_2024 = THESAURUS + tsv([
+    ['D012640', 'Seizures', 'M4', 'T7', 'Epileptic Seizure', 'N', 'N', 'NON', 'N'],
+    ['D012640', 'Seizures', 'M4', 'T8', 'CONVULSIVE SEIZURES', 'N', 'N', 'NON', 'N'],
+    ['D000096722', 'Cystitis, Hemorrhagic', 'M5', 'T9', 'Hemorrhagic Cystitis', 'N', 'N', 'NON', 'N'],
+    ['D000099999', 'Test Disorder', 'M6', 'T10', 'Test Disorder', 'Y', 'N', 'NON', 'Y'],
+    ['D001519', 'Behavior', 'M7', 'T11', 'Behaviour', 'N', 'N', 'NON', 'N'],
+  ]);
+  const write2024 = (): void => {
+    writeKb();
+    gz('mesh2024-trees.tsv.gz', TREES_2024);
+    gz('mesh2024-descriptor-thesaurus.tsv.gz', THESAURUS_2024);
+  };
+
+  it('types descriptors by tree: D is a chemical whatever else it is, C and F03 diseases, the rest nothing', async () => {
+    expect(meshDescriptorType(['C18.654.001', 'D02.092.146'])).toBe('CHEMICAL');
+    expect(meshDescriptorType(['C12.777'])).toBe('DISEASE');
+    expect(meshDescriptorType(['F03.100'])).toBe('DISEASE');
+    expect(meshDescriptorType(['F01.145'])).toBeUndefined();
+    const trees = await readMeshTrees(gz('trees.tsv.gz', TREES_2024));
+    const { chemicals, diseases } = await readMeshDescriptors(gz('thesaurus.tsv.gz', THESAURUS_2024), trees);
+    expect(chemicals.map((r) => r.id)).toEqual(['MESH:D000108', 'MESH:D000109', 'MESH:D000700']);
+    expect(diseases.map((r) => [r.id, r.name, r.synonyms, r.parentIds])).toEqual([
+      ['MESH:D000096722', 'Cystitis, Hemorrhagic', ['Hemorrhagic Cystitis'], ['MESH:D003556']],
+      ['MESH:D000099999', 'Test Disorder', [], []],
+      ['MESH:D012640', 'Seizures', ['Seizure', 'Epileptic Seizure', 'CONVULSIVE SEIZURES'], []],
+    ]);
+  });
+
+  it("imports new descriptors as diseases and new entry terms as names of MEDIC's entity; the dictionary and linker use them", async () => {
+    write2024();
+    const store = await openEmbeddedStore({ path: join(dir, 'kb.sqlite') });
+    try {
+      const result = await importKnowledgeBase(store, { kbDir: dir });
+      expect(result.entities).toEqual({ DISEASE: 5, CHEMICAL: 5 });
+      const [cystitis, seizures] = await store.getEntities(['MESH:D000096722', 'MESH:D012640']);
+      expect(cystitis).toMatchObject({ type: 'DISEASE', source: 'mesh-2024', parentIds: ['MESH:D003556'] });
+      expect(seizures).toMatchObject({ type: 'DISEASE', source: 'ctd-medic', name: 'Seizures' }); // MEDIC still owns it
+      expect(await store.getEntities(['MESH:D001519'])).toEqual([null]);
+    } finally {
+      await store.close();
+    }
+    const names = await collect(readKnowledgeBaseNames(dir));
+    // Only the entry term MEDIC lacks (CONVULSIVE SEIZURES normalises to a MEDIC synonym).
+    expect(names.filter((n) => n.source === 'mesh-2024' && n.entityId === 'MESH:D012640').map((n) => [n.name, n.origin])).toEqual([
+      ['Epileptic Seizure', 'vocabulary'],
+    ]);
+    const text = 'Hemorrhagic cystitis followed an epileptic seizure.';
+    const dictionary = await createDictionaryLabeler({ names: readKnowledgeBaseNames(dir) });
+    const spans = (await dictionary.label([{ id: 'd', text }]))[0]!;
+    expect(spans.map((s) => [s.text, s.type])).toEqual([['Hemorrhagic cystitis', 'DISEASE'], ['epileptic seizure', 'DISEASE']]);
+    const linker = await createEntityLinker({ names: readKnowledgeBaseNames(dir) });
+    expect((await linker.link(text, spans)).map((l) => l.entityId)).toEqual(['MESH:D000096722', 'MESH:D012640']);
   });
 });
 

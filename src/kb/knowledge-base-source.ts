@@ -4,7 +4,7 @@ import type { EntityAlias, EntityType, EntityName, EntityRecord } from '../domai
 import { readCorpusNames, type CorpusName } from './import/corpus-names.js';
 import { readCtdChemicalNames } from './import/ctd-chemical-names.js';
 import { readCtdMedic } from './import/ctd-medic.js';
-import { readMeshChemicalDescriptors } from './import/mesh-descriptors.js';
+import { readMeshDescriptors } from './import/mesh-descriptors.js';
 import { readMeshSupplementaryChemicals } from './import/mesh-supplementary.js';
 import { readMeshTrees } from './import/mesh-trees.js';
 import { readTsvRows } from './import/tsv-lines.js';
@@ -35,7 +35,9 @@ export type KnowledgeBaseItem =
 /**
  * Reads the shipped vocabularies in an order that decides who owns an id:
  * 1. CTD MEDIC diseases (MESH:D…, MESH:C…, OMIM:…) -> DISEASE;
- * 2. MeSH 2024 descriptors in tree D -> CHEMICAL;
+ * 2. MeSH 2024 descriptors in tree D -> CHEMICAL; then those in trees C and F03 MEDIC lacks -> DISEASE, and the
+ *    2024 entry terms of MEDIC's own descriptors that MEDIC does not name -> names of those DISEASE entities
+ *    (source 'mesh-2024');
  * 3. MeSH supplementary chemical records (MESH:C…) -> CHEMICAL;
  * 4. corpus annotation names: ids no vocabulary knows become entities with source
  *    'corpus-annotation'; then every corpus name, with origin 'annotation', under the id it resolves
@@ -71,10 +73,33 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
     historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
     for (const alt of altIds) if (!altToPrimary.has(alt)) altToPrimary.set(alt, record.id);
   }
-  const descriptors = await readMeshChemicalDescriptors(file(KB_FILES.meshThesaurus), await trees);
-  for (const record of descriptors) {
+  const { chemicals, diseases } = await readMeshDescriptors(file(KB_FILES.meshThesaurus), await trees);
+  for (const record of chemicals) {
     yield emit(record);
     historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
+  }
+  // MEDIC is from 2017: MeSH 2024 adds disease descriptors (Hemorrhagic Cystitis) and entry terms of the descriptors
+  // MEDIC has (Ototoxicity). A new descriptor becomes a DISEASE entity; an entry term of a MEDIC descriptor that no
+  // MEDIC name of it matches (normalised, as the dictionary matches) becomes a name of that MEDIC entity.
+  const meshDiseaseNames: EntityName[] = [];
+  const targetOf = new Map(historyTargets.map((t) => [t.id, t]));
+  for (const record of diseases) {
+    const medic = targetOf.get(record.id);
+    if (medic === undefined) {
+      const item = emit(record);
+      yield item;
+      if (item.kind === 'entity') historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
+      continue;
+    }
+    if (known.get(record.id) !== 'DISEASE') continue;
+    const keys = new Set(medic.names.map(normalizeName));
+    for (const name of [record.name, ...record.synonyms]) {
+      const key = normalizeName(name);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      medic.names.push(name);
+      meshDiseaseNames.push({ entityId: record.id, type: 'DISEASE', name, origin: 'vocabulary', source: 'mesh-2024' });
+    }
   }
   const supplementary = await readMeshSupplementaryChemicals(file(KB_FILES.meshChemicalNames));
   const corpus = await readCorpusNames(file(KB_FILES.corpusNames));
@@ -131,6 +156,7 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
     for (const c of corpus) addKey(c.name);
     for await (const record of readCtdChemicalNames(ctdNamesFile, knownKeys)) yield emit(record);
   }
+  for (const name of meshDiseaseNames) yield { kind: 'name', name };
   for (const name of movedNames) yield { kind: 'name', name };
   for (const entry of corpus) {
     const entityId = resolve(entry.curie);
