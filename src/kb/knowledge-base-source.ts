@@ -78,8 +78,8 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
     yield emit(record);
     historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
   }
-  // MEDIC is from 2017: MeSH 2024 adds disease descriptors (Hemorrhagic Cystitis) and entry terms of the descriptors
-  // MEDIC has (Ototoxicity). A new descriptor becomes a DISEASE entity; an entry term of a MEDIC descriptor that no
+  // MEDIC is from 2017: MeSH 2024 adds disease descriptors (Hemorrhagic Cystitis, Ototoxicity) and entry terms of the
+  // descriptors MEDIC has (Coronary Artery Spasm, of Coronary Vasospasm). A new descriptor becomes a DISEASE entity; an entry term of a MEDIC descriptor that no
   // MEDIC name of it matches (normalised, as the dictionary matches) becomes a name of that MEDIC entity.
   const meshDiseaseNames: EntityName[] = [];
   const targetOf = new Map(historyTargets.map((t) => [t.id, t]));
