@@ -270,6 +270,21 @@ describe('MeSH 2024 disease descriptors beside CTD MEDIC (2017)', () => {
     gz('mesh2024-descriptor-thesaurus.tsv.gz', THESAURUS_2024);
   };
 
+  it("refuses a user's vocabulary under a shipped source name", async () => {
+    const { importVocabularyFile } = await import('../src/kb/import-vocabulary.js');
+    const file = join(dir, 'mine.tsv');
+    writeFileSync(file, 'id\ttype\tname\tsynonyms\tparents\nLAB:1\tDISEASE\tmy disease\t\t\n');
+    const store = await openEmbeddedStore({ path: join(dir, 'kb.sqlite') });
+    try {
+      for (const source of ['mesh-2024-diseases', 'ctd-chemical-names-2015', 'mesh-2024']) {
+        await expect(importVocabularyFile(store, { file, source })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'source' } });
+      }
+      expect((await importVocabularyFile(store, { file, source: 'lab' })).terms).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('types descriptors by tree: D is a chemical whatever else it is, C and F03 diseases, the rest nothing', async () => {
     expect(meshDescriptorType(['C18.654.001', 'D02.092.146'])).toBe('CHEMICAL');
     expect(meshDescriptorType(['C12.777'])).toBe('DISEASE');
@@ -292,15 +307,26 @@ describe('MeSH 2024 disease descriptors beside CTD MEDIC (2017)', () => {
       const result = await importKnowledgeBase(store, { kbDir: dir });
       expect(result.entities).toEqual({ DISEASE: 5, CHEMICAL: 5 });
       const [cystitis, seizures] = await store.getEntities(['MESH:D000096722', 'MESH:D012640']);
-      expect(cystitis).toMatchObject({ type: 'DISEASE', source: 'mesh-2024', parentIds: ['MESH:D003556'] });
+      expect(cystitis).toMatchObject({ type: 'DISEASE', source: 'mesh-2024-diseases', parentIds: ['MESH:D003556'] });
       expect(seizures).toMatchObject({ type: 'DISEASE', source: 'ctd-medic', name: 'Seizures' }); // MEDIC still owns it
       expect(await store.getEntities(['MESH:D001519'])).toEqual([null]);
+
+      // The diseases MeSH 2024 adds are a source of their own: disabled, the store's names are MEDIC's again.
+      const storeText = 'Hemorrhagic cystitis followed an epileptic seizure and seizures.';
+      const fromStore = async (): Promise<string[]> => {
+        const dictionary = await createDictionaryLabeler({ names: store.iterateNames(['DISEASE']) });
+        return (await dictionary.label([{ id: 'd', text: storeText }]))[0]!.map((s) => s.text);
+      };
+      expect(await fromStore()).toEqual(['Hemorrhagic cystitis', 'epileptic seizure', 'seizures']);
+      await store.setSourceEnabled('mesh-2024-diseases', false);
+      expect(await fromStore()).toEqual(['seizure', 'seizures']);
+      expect((await store.getEntities(['MESH:D012640']))[0]).toMatchObject({ source: 'ctd-medic' });
     } finally {
       await store.close();
     }
     const names = await collect(readKnowledgeBaseNames(dir));
     // Only the entry term MEDIC lacks (CONVULSIVE SEIZURES normalises to a MEDIC synonym).
-    expect(names.filter((n) => n.source === 'mesh-2024' && n.entityId === 'MESH:D012640').map((n) => [n.name, n.origin])).toEqual([
+    expect(names.filter((n) => n.source === 'mesh-2024-diseases' && n.entityId === 'MESH:D012640').map((n) => [n.name, n.origin])).toEqual([
       ['Epileptic Seizure', 'vocabulary'],
     ]);
     const text = 'Hemorrhagic cystitis followed an epileptic seizure.';

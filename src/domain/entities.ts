@@ -11,7 +11,7 @@ export interface EntityRecord {
   readonly synonyms: readonly string[];
   readonly parentIds: readonly string[];
   readonly treeNumbers: readonly string[];
-  /** Vocabulary the record came from: 'ctd-medic', 'mesh-2024', 'mesh-supplementary', 'corpus-annotation', 'curator'. */
+  /** Vocabulary the record came from: 'ctd-medic', 'mesh-2024', 'mesh-2024-diseases', 'mesh-supplementary', 'corpus-annotation', 'curator'. */
   readonly source: string;
 }
 

@@ -9,11 +9,15 @@ import { VanerError, isVanerError } from '../errors.js';
 import { isSourceName, type EntityAlias, type EntityRecord, type EntityType, type VocabularyImportSummary } from '../domain/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { KnowledgeBaseStore } from '../store/ports/index.js';
+import { CTD_CHEMICAL_NAMES_SOURCE } from './import/ctd-chemical-names.js';
+import { MESH_2024_DISEASES_SOURCE } from './import/mesh-descriptors.js';
 import { readVocabulary } from './vocabulary/read-vocabulary.js';
 import type { VocabularyFormat } from './vocabulary/vocabulary-types.js';
 
 /** Source names the platform itself writes: a user's vocabulary cannot take them. */
-export const RESERVED_SOURCES: readonly string[] = ['ctd-medic', 'mesh-2024', 'mesh-supplementary', 'corpus-annotation', 'curator', 'mesh-history'];
+export const RESERVED_SOURCES: readonly string[] = [
+  'ctd-medic', 'mesh-2024', MESH_2024_DISEASES_SOURCE, 'mesh-supplementary', 'corpus-annotation', 'curator', 'mesh-history', CTD_CHEMICAL_NAMES_SOURCE,
+];
 
 export interface ImportVocabularyOptions {
   readonly file: string;

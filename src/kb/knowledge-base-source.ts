@@ -4,7 +4,7 @@ import type { EntityAlias, EntityType, EntityName, EntityRecord } from '../domai
 import { readCorpusNames, type CorpusName } from './import/corpus-names.js';
 import { readCtdChemicalNames } from './import/ctd-chemical-names.js';
 import { readCtdMedic } from './import/ctd-medic.js';
-import { readMeshDescriptors } from './import/mesh-descriptors.js';
+import { MESH_2024_DISEASES_SOURCE, readMeshDescriptors } from './import/mesh-descriptors.js';
 import { readMeshSupplementaryChemicals } from './import/mesh-supplementary.js';
 import { readMeshTrees } from './import/mesh-trees.js';
 import { readTsvRows } from './import/tsv-lines.js';
@@ -37,7 +37,7 @@ export type KnowledgeBaseItem =
  * 1. CTD MEDIC diseases (MESH:D…, MESH:C…, OMIM:…) -> DISEASE;
  * 2. MeSH 2024 descriptors in tree D -> CHEMICAL; then those in trees C and F03 MEDIC lacks -> DISEASE, and the
  *    2024 entry terms of MEDIC's own descriptors that MEDIC does not name -> names of those DISEASE entities
- *    (source 'mesh-2024');
+ *    (both with source 'mesh-2024-diseases', which a user can disable on its own);
  * 3. MeSH supplementary chemical records (MESH:C…) -> CHEMICAL;
  * 4. corpus annotation names: ids no vocabulary knows become entities with source
  *    'corpus-annotation'; then every corpus name, with origin 'annotation', under the id it resolves
@@ -98,7 +98,7 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
       if (keys.has(key)) continue;
       keys.add(key);
       medic.names.push(name);
-      meshDiseaseNames.push({ entityId: record.id, type: 'DISEASE', name, origin: 'vocabulary', source: 'mesh-2024' });
+      meshDiseaseNames.push({ entityId: record.id, type: 'DISEASE', name, origin: 'vocabulary', source: MESH_2024_DISEASES_SOURCE });
     }
   }
   const supplementary = await readMeshSupplementaryChemicals(file(KB_FILES.meshChemicalNames));

@@ -10,7 +10,8 @@ export const HELP = `usage: vaner kb sources [list] [--json]
        vaner kb sources disable|enable|remove NAME
 
 Every vocabulary the knowledge base holds names from: the shipped ones (ctd-medic, mesh-2024,
-mesh-supplementary, corpus-annotation, mesh-history), curators' edits (curator) and the users'
+mesh-2024-diseases, mesh-supplementary, corpus-annotation, mesh-history, ctd-chemical-names-2015 and the
+bundled gene and species vocabularies), curators' edits (curator) and the users'
 vocabularies imported with \`vaner kb import --vocabulary FILE --source NAME\`.
 
   list     name, format, file, import time, enabled, entities, names, aliases (the default)

@@ -5,6 +5,13 @@ import { formatError, readTsvRows } from './tsv-lines.js';
 const HEADER = ['DescriptorUI', 'DescriptorName', 'ConceptUI', 'TermUI', 'TermName'];
 
 /**
+ * The source of the disease descriptors and entry terms read from MeSH 2024 (the chemical descriptors keep
+ * 'mesh-2024'): a source of its own, so `vaner kb sources disable mesh-2024-diseases` gives back the MEDIC-only
+ * diseases, whose concepts and ids match corpora annotated with MeSH 2015 (docs/knowledge-base.md, "MeSH 2024 diseases").
+ */
+export const MESH_2024_DISEASES_SOURCE = 'mesh-2024-diseases';
+
+/**
  * The type a descriptor's tree numbers give it: D (Chemicals and Drugs) -> CHEMICAL; C (Diseases) and F03 (Mental
  * Disorders), the branches CTD MEDIC is built from -> DISEASE. A descriptor in D is a chemical whatever else it is
  * (the chemical import claims it first); other descriptors have no type here.
@@ -24,7 +31,8 @@ export interface MeshDescriptors {
 /**
  * Reads the MeSH 2024 thesaurus (`mesh2024-descriptor-thesaurus.tsv[.gz]`, one row per entry term) once and returns
  * an entity for every descriptor meshDescriptorType types, with all its entry terms as synonyms, its tree numbers and
- * parents derived from them (source 'mesh-2024'). Each list is sorted by id.
+ * parents derived from them (source 'mesh-2024' for chemicals, MESH_2024_DISEASES_SOURCE for diseases). Each list is
+ * sorted by id.
  */
 export async function readMeshDescriptors(file: string, trees: MeshTrees): Promise<MeshDescriptors> {
   const byId = new Map<string, { name: string; terms: string[]; type: EntityType }>();
@@ -52,7 +60,7 @@ export async function readMeshDescriptors(file: string, trees: MeshTrees): Promi
         synonyms: terms,
         parentIds: parentsFromTrees(treeNumbers, trees.descriptorByTree),
         treeNumbers: [...treeNumbers],
-        source: 'mesh-2024',
+        source: type === 'DISEASE' ? MESH_2024_DISEASES_SOURCE : 'mesh-2024',
       } satisfies EntityRecord;
     });
   return { chemicals: records.filter((r) => r.type === 'CHEMICAL'), diseases: records.filter((r) => r.type === 'DISEASE') };
