@@ -66,11 +66,13 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
   const trees = readMeshTrees(file(KB_FILES.meshTrees)); // read while CTD streams
   trees.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const historyTargets: { id: string; names: string[] }[] = [];
-  const ctdIds = new Set<string>();
+  /** MEDIC's diseases by id, with their names (the same objects as in historyTargets: MeSH 2024 adds names). */
+  const medic = new Map<string, { id: string; names: string[] }>();
   for await (const { record, altIds } of readCtdMedic(file(KB_FILES.ctdDiseases))) {
     yield emit(record);
-    ctdIds.add(record.id);
-    historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
+    const target = { id: record.id, names: [record.name, ...record.synonyms] };
+    medic.set(record.id, target);
+    historyTargets.push(target);
     for (const alt of altIds) if (!altToPrimary.has(alt)) altToPrimary.set(alt, record.id);
   }
   const { chemicals, diseases } = await readMeshDescriptors(file(KB_FILES.meshThesaurus), await trees);
@@ -79,32 +81,31 @@ export async function* readKnowledgeBase(kbDir: string): AsyncGenerator<Knowledg
     historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
   }
   // MEDIC is from 2017: MeSH 2024 adds disease descriptors (Hemorrhagic Cystitis, Ototoxicity) and entry terms of the
-  // descriptors MEDIC has (Coronary Artery Spasm, of Coronary Vasospasm). A new descriptor becomes a DISEASE entity; an entry term of a MEDIC descriptor that no
-  // MEDIC name of it matches (normalised, as the dictionary matches) becomes a name of that MEDIC entity.
+  // descriptors MEDIC has (Coronary Artery Spasm, of Coronary Vasospasm). A new descriptor becomes a DISEASE entity;
+  // an entry term of a MEDIC descriptor that no MEDIC name of it matches (normalised, as the dictionary matches)
+  // becomes a name of that MEDIC entity.
   const meshDiseaseNames: EntityName[] = [];
-  const targetOf = new Map(historyTargets.map((t) => [t.id, t]));
   for (const record of diseases) {
-    const medic = targetOf.get(record.id);
-    if (medic === undefined) {
+    const ofMedic = medic.get(record.id);
+    if (ofMedic === undefined) {
       const item = emit(record);
       yield item;
       if (item.kind === 'entity') historyTargets.push({ id: record.id, names: [record.name, ...record.synonyms] });
       continue;
     }
-    if (known.get(record.id) !== 'DISEASE') continue;
-    const keys = new Set(medic.names.map(normalizeName));
+    const keys = new Set(ofMedic.names.map(normalizeName));
     for (const name of [record.name, ...record.synonyms]) {
       const key = normalizeName(name);
       if (keys.has(key)) continue;
       keys.add(key);
-      medic.names.push(name);
+      ofMedic.names.push(name);
       meshDiseaseNames.push({ entityId: record.id, type: 'DISEASE', name, origin: 'vocabulary', source: MESH_2024_DISEASES_SOURCE });
     }
   }
   const supplementary = await readMeshSupplementaryChemicals(file(KB_FILES.meshChemicalNames));
   const corpus = await readCorpusNames(file(KB_FILES.corpusNames));
 
-  const history = await readHistory(kbDir, historyTargets, supplementary, corpus, ctdIds);
+  const history = await readHistory(kbDir, historyTargets, supplementary, corpus, new Set(medic.keys()));
   const historyOf = new Map(history.map((h) => [h.oldId, h.currentId]));
   const movedNames: EntityName[] = [];
   for (const record of supplementary) {

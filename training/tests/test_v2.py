@@ -288,6 +288,21 @@ class TrainingTest(unittest.TestCase):
 
 
 class WarmStartAndExportTest(unittest.TestCase):
+    def assert_node_reproduces(self, onnx_path: str, logits: torch.Tensor, **inputs: torch.Tensor) -> None:
+        """onnxruntime-node, fed `inputs` (input_ids, attention_mask[, knowledge_ids]), gives these torch logits."""
+        d = tempfile.mkdtemp()
+        try:
+            shutil.copyfile(onnx_path, os.path.join(d, "model.onnx"))
+            ref = os.path.join(d, "ref.json")
+            with open(ref, "w") as f:
+                json.dump({"atol": 1e-4, **{k: v.tolist() for k, v in inputs.items()},
+                           "dims": list(logits.shape), "logits": logits.flatten().tolist()}, f)
+            res = node_check(d, ref, None)
+            self.assertIsNotNone(res, "node and node_modules are needed (npm install)")
+            self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)
+        finally:
+            shutil.rmtree(d)
+
     def test_weights_recovered_from_the_v1_onnx_reproduce_its_logits_in_node(self):
         st = read_onnx_state(os.path.join(BASE, "model.onnx"), 4)
         model = VanerForTokenClassification(VanerConfig(), with_lm_head=False)
@@ -296,18 +311,7 @@ class WarmStartAndExportTest(unittest.TestCase):
         mask = (ids != 0).long()
         with torch.no_grad():
             lg = model.eval()(ids, mask)
-        d = tempfile.mkdtemp()
-        try:
-            shutil.copyfile(os.path.join(BASE, "model.onnx"), os.path.join(d, "model.onnx"))
-            ref = os.path.join(d, "ref.json")
-            with open(ref, "w") as f:
-                json.dump({"atol": 1e-4, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
-                           "dims": list(lg.shape), "logits": lg.flatten().tolist()}, f)
-            res = node_check(d, ref, None)
-            self.assertIsNotNone(res, "node and node_modules are needed (npm install)")
-            self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)
-        finally:
-            shutil.rmtree(d)
+        self.assert_node_reproduces(os.path.join(BASE, "model.onnx"), lg, input_ids=ids, attention_mask=mask)
 
     def test_a_format_2_bundle_warm_starts_every_weight_and_reproduces_its_logits_in_node(self):
         # The shipped bundle is the checkpoint a new session continues from (checkpoints do not outlive a host).
@@ -321,18 +325,8 @@ class WarmStartAndExportTest(unittest.TestCase):
         with torch.no_grad():
             lg = model(ids, mask, kn)
         self.assertEqual(list(lg.shape), [2, 7, H, 3])
-        d = tempfile.mkdtemp()
-        try:
-            shutil.copyfile(os.path.join(shipped, "model.onnx"), os.path.join(d, "model.onnx"))
-            ref = os.path.join(d, "ref.json")
-            with open(ref, "w") as f:
-                json.dump({"atol": 1e-4, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
-                           "knowledge_ids": kn.tolist(), "dims": list(lg.shape), "logits": lg.flatten().tolist()}, f)
-            res = node_check(d, ref, None)
-            self.assertIsNotNone(res, "node and node_modules are needed (npm install)")
-            self.assertLessEqual(res["onnx"]["maxAbsDiff"], 1e-4)
-        finally:
-            shutil.rmtree(d)
+        self.assert_node_reproduces(os.path.join(shipped, "model.onnx"), lg, input_ids=ids, attention_mask=mask,
+                                    knowledge_ids=kn)
 
     def test_int8_export_can_be_turned_off_and_removes_a_stale_file(self):
         t = tok()
