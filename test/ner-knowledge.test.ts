@@ -161,6 +161,32 @@ describe('one pass over every type with the knowledge channel (echo bundle)', ()
     }
   });
 
+  it('under a species scheme, a Latin binomial another head claimed becomes SPECIES; not a name the knowledge base gives that type', async () => {
+    // '▁cerevisiae' fires the DISEASE head (4 against O 1); the SPECIES head's O probability there is e / (e + 2),
+    // support 0.42 >= SPECIES_SUPPORT (src/ner/binomial-names.ts).
+    const text = 'Zorblatomyces cerevisiae grew on agar.';
+    const typed = async (l: ModelLabeler, scheme: string) => (await l.label([{ id: 'b', text }], { scheme }))[0]!.map((s) => [s.type, s.text, Number(s.confidence!.toFixed(4))]);
+    expect(await typed(labeler, 'bc5cdr')).toEqual([['DISEASE', 'cerevisiae', Number(P_PIECE4.toFixed(4))]]);
+    for (const scheme of ['s800', 'linnaeus']) {
+      expect(await typed(labeler, scheme)).toEqual([['SPECIES', 'Zorblatomyces cerevisiae', Number(P_PIECE4.toFixed(4))]]);
+    }
+    // VANER_MODEL_THRESHOLDS=none turns the bundle's decision rules off, this one too.
+    const raw = await createLabeler(ECHO, { knowledge: dictionary, intraOpThreads: 1, thread: 'main', thresholds: 'none' });
+    // A knowledge-base DISEASE name is the knowledge base's word on its type: it stays a disease.
+    const known = await createLabeler(ECHO, {
+      knowledge: await createDictionaryLabeler({ names: [...NAMES, { entityId: 'X:4', type: 'DISEASE', name: 'cerevisiae', origin: 'curator' }] }),
+      intraOpThreads: 1,
+      thread: 'main',
+    });
+    try {
+      expect((await typed(raw, 's800')).map((s) => s.slice(0, 2))).toEqual([['DISEASE', 'cerevisiae']]);
+      expect((await typed(known, 's800')).map((s) => s.slice(0, 2))).toEqual([['DISEASE', 'cerevisiae']]);
+    } finally {
+      await raw.close();
+      await known.close();
+    }
+  });
+
   it('refuses an unknown scheme with a coded error naming the available ones (per call and at construction)', async () => {
     await expect(labeler.label([{ id: 'a', text: SENTENCE }], { scheme: 'bc5' })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',

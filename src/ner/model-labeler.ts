@@ -15,7 +15,7 @@ import { loadTokenizer, readManifest, verifyModel, type WeightsPrecision } from 
 import { decodeType, headProbabilities, mergeWindows, SPAN_CONFIDENCES, type ScoredWordSpan, type SpanConfidence, type WordSpan } from './decode.js';
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
-import { isInsideNameOfType, isKnownSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
+import { isInsideNameOfType, isKnowledgeSpan, isKnownSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
 import { resolveScheme, rulesSchemeFor, type Manifest } from './manifest.js';
 import {
   createSession,
@@ -26,6 +26,7 @@ import {
   type PredictInput,
   type SessionThread,
 } from './predict.js';
+import { retypeBinomials } from './binomial-names.js';
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
@@ -325,7 +326,8 @@ function buildLabeler(
       if (d > 0) await yieldToEventLoop(signal);
       const windows = doc.encoding.windows;
       const base = firstSequence[d]!;
-      const spans: ScoredWordSpan<EntityType>[] = [];
+      let spans: ScoredWordSpan<EntityType>[] = [];
+      let speciesProbs: Float32Array | undefined;
       const keepsFirstWord = (span: ScoredWordSpan<EntityType>): boolean => keptFirstWords.get(span.type)?.has(doc.words[span.start]!.text.toLowerCase()) ?? false;
       const textOfSpan = (span: ScoredWordSpan<EntityType>): string => doc.input.text.slice(doc.words[span.start]!.start, doc.words[span.end - 1]!.end);
       for (const type of active) {
@@ -333,6 +335,7 @@ function buildLabeler(
         if (windows.length > 0 && head >= out.heads) throw new VanerError('MODEL_INVALID', `model output has ${out.heads} heads; ${type} reads head ${head}`);
         const perWindow = windows.map((w, k) => headProbabilities(out.rows[base + k]!, w.end - w.start, out.heads, out.labels, head));
         const merged = mergeWindows(windows, perWindow, doc.words.length, manifest.labels.length);
+        if (type === 'SPECIES') speciesProbs = merged;
         // A span inside a knowledge-base name of its type takes the name's boundaries (knowledge-boundaries.ts);
         // then spans below the scheme's threshold go (a name the knowledge base has and a novel one have their own),
         // before overlaps are resolved, so a dropped span cannot suppress another type's.
@@ -348,6 +351,10 @@ function buildLabeler(
           if (floor !== undefined && scores[k]! < (isKnownSpan(span, doc.knowledge, textOfSpan(span)) ? floor.known : floor.novel)) continue;
           spans.push(span);
         }
+      }
+      // Under a scheme that annotates species, a Latin binomial another head claimed is a species (binomial-names.ts).
+      if (options.thresholds !== 'none' && speciesProbs !== undefined && primaryTypes.includes('SPECIES')) {
+        spans = retypeBinomials(doc.input.text, doc.words, spans, speciesProbs, manifest.labels.length, (s) => isKnowledgeSpan(s, doc.knowledge));
       }
       // Unbalanced parentheses are cut first, so a definition right after the cut span ("(Hs)") is seen.
       const found = balanceParentheses(doc.input.text, toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
