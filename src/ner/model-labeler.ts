@@ -352,8 +352,8 @@ function buildLabeler(
           spans.push(span);
         }
       }
-      // Under a scheme that annotates species, a Latin binomial another head claimed is a species (binomial-names.ts).
-      if (options.thresholds !== 'none' && speciesProbs !== undefined && primaryTypes.includes('SPECIES')) {
+      // A Latin binomial another head claimed is a species when the species head leans that way (binomial-names.ts).
+      if (options.thresholds !== 'none' && speciesProbs !== undefined) {
         spans = retypeBinomials(doc.input.text, doc.words, spans, speciesProbs, manifest.labels.length, (s) => isKnowledgeSpan(s, doc.knowledge));
       }
       // Unbalanced parentheses are cut first, so a definition right after the cut span ("(Hs)") is seen.
