@@ -40,7 +40,7 @@ import { parseArgs } from 'node:util';
 const { shrinkToKnowledge } = await import(new URL('../dist/ner/knowledge-boundaries.js', import.meta.url).href);
 const { propagateMentions, pooledConfidences } = await import(new URL('../dist/ner/mention-consistency.js', import.meta.url).href);
 const { SPAN_CONFIDENCES } = await import(new URL('../dist/ner/decode.js', import.meta.url).href);
-const { isKnownByForm } = await import(new URL('../dist/ner/binomial-names.js', import.meta.url).href);
+const { isKnownByForm } = await import(new URL('../dist/ner/name-forms.js', import.meta.url).href);
 
 const { values } = parseArgs({
   options: {
@@ -88,7 +88,8 @@ const spansFor = (d, confidence, type, shrink) => d.spans.get(confidence)[shrink
 
 /**
  * Whether a span passes the thresholds: `known` when it is exactly a knowledge-base name (`names`) or, as the runtime
- * counts it, a SPECIES span in binomial form (src/ner/binomial-names.ts); else `novel`.
+ * counts it, a SPECIES span in binomial form or a CHEMICAL span written as a drug code (src/ner/name-forms.ts,
+ * isKnownByForm); else `novel`.
  */
 const passes = (s, names, known, novel, text) =>
   (s.confidence ?? 1) >= (names.has(key(s)) || isKnownByForm(s.type, text.slice(s.start, s.end)) ? known : novel);

@@ -1,7 +1,7 @@
 /** Knowledge boundaries (src/ner/knowledge-boundaries.ts): spans inside a knowledge-base name of their type take its extent. */
 import { describe, expect, it } from 'vitest';
 import { isInsideNameOfType, isKnowledgeSpan, isKnownSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from '../src/ner/knowledge-boundaries.js';
-import { isBinomialName } from '../src/ner/binomial-names.js';
+import { isBinomialName } from '../src/ner/name-forms.js';
 
 const TYPES = ['CHEMICAL', 'DISEASE'] as const;
 type T = (typeof TYPES)[number];

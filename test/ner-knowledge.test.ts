@@ -163,7 +163,7 @@ describe('one pass over every type with the knowledge channel (echo bundle)', ()
 
   it('a Latin binomial another head claimed becomes SPECIES, under every scheme; not a name the knowledge base gives that type', async () => {
     // '▁cerevisiae' fires the DISEASE head (4 against O 1); the SPECIES head's O probability there is e / (e + 2),
-    // support 0.42 >= SPECIES_SUPPORT (src/ner/binomial-names.ts).
+    // support 0.42 >= SPECIES_SUPPORT (src/ner/name-forms.ts).
     const text = 'Zorblatomyces cerevisiae grew on agar.';
     const typed = async (l: ModelLabeler, scheme: string) => (await l.label([{ id: 'b', text }], { scheme }))[0]!.map((s) => [s.type, s.text, Number(s.confidence!.toFixed(4))]);
     for (const scheme of ['s800', 'linnaeus', 'bc5cdr', 'ncbi-disease']) {

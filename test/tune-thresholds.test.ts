@@ -149,7 +149,7 @@ describe('tune-thresholds.mjs', () => {
     await expect(run('node', args)).rejects.toMatchObject({ stderr: expect.stringContaining('min/bc5cdr.jsonl: no document d9') });
   });
 
-  it('counts a SPECIES span written as a binomial as known, as the runtime does (src/ner/binomial-names.ts)', async () => {
+  it('counts a SPECIES span written as a binomial as known, as the runtime does (src/ner/name-forms.ts)', async () => {
     // No knowledge-base name anywhere: the right binomial (0.6) is held to `known`, the wrong `house mice` (0.7) to
     // `novel`, so known 0 / novel 0.75 separates them. Were the binomial novel, no pair could (it scores lower).
     const text = 'Metaphycus luteolus and house mice were seen.';

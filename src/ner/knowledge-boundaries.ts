@@ -12,7 +12,7 @@
  * is a span of another type.
  */
 import type { ScoredWordSpan, WordSpan } from './decode.js';
-import { isKnownByForm } from './binomial-names.js';
+import { isKnownByForm } from './name-forms.js';
 
 /**
  * The knowledge spans of a document as word spans, from the per-word knowledge ids the model read
@@ -66,7 +66,8 @@ export function isKnowledgeSpan(span: WordSpan, knowledge: readonly WordSpan[]):
 
 /**
  * Whether a decoded span meets its scheme's `known` threshold rather than the `novel` one: it is exactly a knowledge
- * span of its type, or a SPECIES span whose text (`text`) is a name in binomial form (binomial-names.ts says why).
+ * span of its type, or a span whose text (`text`) has the form of a name of its type: a SPECIES binomial, a CHEMICAL
+ * drug development code (name-forms.ts, isKnownByForm, says why).
  */
 export function isKnownSpan(span: WordSpan, knowledge: readonly WordSpan[], text: string): boolean {
   return isKnowledgeSpan(span, knowledge) || isKnownByForm(span.type, text);

@@ -26,7 +26,7 @@ import {
   type PredictInput,
   type SessionThread,
 } from './predict.js';
-import { retypeBinomials } from './binomial-names.js';
+import { retypeBinomials } from './name-forms.js';
 import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
@@ -352,7 +352,7 @@ function buildLabeler(
           spans.push(span);
         }
       }
-      // A Latin binomial another head claimed is a species when the species head leans that way (binomial-names.ts).
+      // A Latin binomial another head claimed is a species when the species head leans that way (name-forms.ts).
       if (options.thresholds !== 'none' && speciesProbs !== undefined) {
         spans = retypeBinomials(doc.input.text, doc.words, spans, speciesProbs, manifest.labels.length, (s) => isKnowledgeSpan(s, doc.knowledge));
       }

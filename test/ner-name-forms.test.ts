@@ -1,6 +1,6 @@
-/** Binomials another head claimed become species under a scheme that annotates species (src/ner/binomial-names.ts). */
+/** Names known by their form (src/ner/name-forms.ts): drug codes; binomials another head claimed become species. */
 import { describe, expect, it } from 'vitest';
-import { binomialAround, retypeBinomials, SPECIES_SUPPORT } from '../src/ner/binomial-names.js';
+import { binomialAround, isDrugCode, isKnownByForm, retypeBinomials, SPECIES_SUPPORT } from '../src/ner/name-forms.js';
 import { splitWords } from '../src/ner/word-splitter.js';
 
 const words = (text: string) => splitWords(text);
@@ -71,5 +71,18 @@ describe('retypeBinomials', () => {
   it('leaves spans alone where the species head does not lean that way, or the name is one the knowledge base gives their type', () => {
     expect(retypeBinomials(text, ws, spans, probs(SPECIES_SUPPORT - 0.05), 3, () => false)).toEqual(spans);
     expect(retypeBinomials(text, ws, spans, probs(0.9), 3, (s) => s.type === 'GENE')[1]).toEqual(spans[1]);
+  });
+});
+
+describe('drug development codes', () => {
+  it('two to four capitals, a space or hyphen, three to six digits: a CHEMICAL span of that form counts as known', () => {
+    for (const t of ['BN 52021', 'SKF-82958', 'LY-171555', 'SC-48334', 'RP 67,580', 'WIN 55,212-2', 'CGS 21680']) {
+      expect(isDrugCode(t), t).toBe(true);
+      expect(isKnownByForm('CHEMICAL', t), t).toBe(true);
+    }
+    // No separator, too few digits, lower case, a gene or a word after it: not this form.
+    for (const t of ['BN52021', 'IL-2', 'MMP-9', 'CD 34', 'Hoe 140', 'AT 250 words', 'p-450', 'VEGF165']) expect(isDrugCode(t), t).toBe(false);
+    // Only for CHEMICAL: a GENE span written like a code stays novel.
+    expect(isKnownByForm('GENE', 'BN 52021')).toBe(false);
   });
 });
