@@ -3,6 +3,7 @@
  * development codes. The model labeler holds such spans to the `known` threshold (isKnownByForm) and gives a binomial
  * another head claimed to SPECIES (retypeBinomials); scripts/tune-thresholds.mjs asks the same questions.
  */
+import type { Word } from './word-splitter.js';
 
 /**
  * Whether `text` is written as a Latin binomial or its abbreviated form: a capitalised genus of three or more letters,
@@ -48,13 +49,6 @@ export function isKnownByForm(type: string, text: string): boolean {
   return (type === 'SPECIES' && isBinomialName(text)) || (type === 'CHEMICAL' && isDrugCode(text));
 }
 
-/** A document word as the labeler holds it: its text and character offsets. */
-export interface BinomialWord {
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-}
-
 /**
  * Endings of Latin specific epithets (`janthinus`, `oryzae`, `damasonium`, `ciliata`, `polecki`, `huidobrensis`):
  * what sets `Corythucha ciliata` apart from a capitalised word and the English word after it (`Serengeti ecosystem`,
@@ -71,7 +65,7 @@ const NOT_A_GENUS = new Set(['the', 'this', 'these', 'those', 'that', 'its', 'al
  * before its epithet (`Litoreibacter` of `Litoreibacter albidus`). The epithet must end as a Latin one does and the
  * genus must not be a function word.
  */
-export function binomialAround(text: string, words: readonly BinomialWord[], start: number, end: number): readonly [number, number] | null {
+export function binomialAround(text: string, words: readonly Word[], start: number, end: number): readonly [number, number] | null {
   const form = (s: number, e: number): boolean => {
     if (s < 0 || e > words.length) return false;
     const name = text.slice(words[s]!.start, words[e - 1]!.end);
@@ -112,7 +106,7 @@ export function binomialAround(text: string, words: readonly BinomialWord[], sta
  */
 export function retypeBinomials<S extends { readonly start: number; readonly end: number; readonly type: string; readonly confidence: number }>(
   text: string,
-  words: readonly BinomialWord[],
+  words: readonly Word[],
   spans: readonly S[],
   speciesProbs: Float32Array,
   labels: number,
