@@ -30,7 +30,7 @@ export function isBinomialName(text: string): boolean {
  * compounds under development, which no vocabulary lists yet, and the chemical head's confidence on them (0.8-0.95 for
  * `BN 52021`) stayed under the `novel` threshold (0.95 in `bc5cdr`), while the gene head, never held to the chemical
  * threshold, took the words (`BN 52021` as a GENE, seven times in one BC5CDR development abstract). In the BC5CDR
- * training annotations 109 of the 121 strings of this form are chemicals (the rest `AT 250` of "ABSTRACT TRUNCATED AT
+ * training annotations 41 of the 50 strings of this form are chemicals (the rest `AT 250` of "ABSTRACT TRUNCATED AT
  * 250 WORDS", which the model never labels, `HOE 140` inside a longer name). Measured (2026.12.07-6, int8, training-only
  * KB): BC5CDR chemicals 91.51 → 91.59 (8 more found, no new false positive), the BC5CDR training documents unchanged.
  */
