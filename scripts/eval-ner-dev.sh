@@ -8,7 +8,8 @@
 #   DATA=/path/to/shared/data  KB=/tmp/kb-train  EV=/tmp/ev-dev  VANER_MODEL_DIR=models/vaner-small
 #   PREDICTIONS=DIR   also write the model's spans per set to DIR/<scheme>.jsonl and the dictionary's to
 #                     DIR/knowledge/<scheme>.jsonl (`eval ner --predictions`), the input of scripts/tune-thresholds.mjs
-#                     (run `model dictionary` with VANER_MODEL_THRESHOLDS=none for that)
+#                     (run `model dictionary` with VANER_MODEL_THRESHOLDS=none for that), and of
+#                     scripts/ner-errors.mjs (where the errors are)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/data}
