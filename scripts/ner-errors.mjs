@@ -56,10 +56,7 @@ const types = values.type !== undefined ? [values.type] : goldTypes;
 const overlaps = (a, b) => a.start < b.end && b.start < a.end;
 const same = (a, b) => a.start === b.start && a.end === b.end && a.type === b.type;
 
-/** kind -> Map(key -> count) */
-function tally() {
-  return new Map();
-}
+/** Counts `key` under `kind` in `table` (kind -> Map(key -> count)). */
 function add(table, kind, key) {
   if (!table.has(kind)) table.set(kind, new Map());
   const m = table.get(kind);
@@ -68,8 +65,8 @@ function add(table, kind, key) {
 
 const out = [];
 for (const type of types) {
-  const missed = tally();
-  const found = tally();
+  const missed = new Map();
+  const found = new Map();
   let tp = 0;
   for (const d of docs) {
     const text = (s) => d.text.slice(s.start, s.end);
