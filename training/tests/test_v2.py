@@ -17,7 +17,8 @@ from vaner.export import node_check, sha256_file
 from vaner.export2 import reference2, write_bundle2
 from vaner.knowledge import compute_spans, num_knowledge_ids, word_knowledge_ids
 from vaner.model import VanerConfig, VanerForTokenClassification
-from vaner.pipeline2 import H, BundleTokenizer, build_model2, _augment, collate2, distill_loss, make_windows, multi_head_loss
+from vaner.pipeline2 import (H, BundleTokenizer, EnsembleTeacher, annotated_distill_loss, build_model2, _augment, collate2,
+                             distill_loss, load_teacher, make_windows, multi_head_loss)
 from vaner.warmstart import read_onnx_state
 
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -245,6 +246,53 @@ class TrainingTest(unittest.TestCase):
         full = labels.clone()
         full[0, starts] = 0
         self.assertEqual(float(distill_loss(student, t_logits, full)), 0.0)
+
+    def test_annotated_distillation_pulls_only_the_heads_a_window_annotates(self):
+        t = tok()
+        r = record(["Cisplatin", "nephrotoxicity"], {"CHEMICAL": [1, 0]}, [1, 3], {"CHEMICAL": "BC5CDR"})
+        ids, mask, kn, labels = collate2(make_windows([r], t, 128), 0)
+        with torch.no_grad():
+            t_logits = tiny_v2(seed=1)(ids, mask, kn)
+        student = tiny_v2(seed=2)(ids, mask, kn).detach().requires_grad_(True)
+        annotated_distill_loss(student, t_logits, labels).backward()
+        g = student.grad.abs().sum(dim=-1)[0]  # (positions, heads)
+        starts = (labels[0] != -100).any(dim=-1)
+        self.assertGreater(float(g[starts][:, 0].min()), 0.0)  # CHEMICAL: gold labels here, so pulled
+        self.assertEqual(float(g[:, 1:].sum()), 0.0)  # the unannotated heads are distill_loss's
+        self.assertEqual(float(g[~starts].sum()), 0.0)
+        # Its positions and distill_loss's are complementary: together they cover every (word start, head).
+        same = t_logits.clone().requires_grad_(True)
+        annotated_distill_loss(same, t_logits, labels).backward()
+        self.assertLess(float(same.grad.abs().max()), 1e-7)
+
+    def test_an_ensemble_teacher_averages_its_members_probabilities_not_their_weights(self):
+        t = tok()
+        r = record(["Cisplatin", "nephrotoxicity"], {"CHEMICAL": [1, 0]}, [1, 3], {"CHEMICAL": "BC5CDR"})
+        ids, mask, kn, _ = collate2(make_windows([r], t, 128), 0)
+        a, b = tiny_v2(seed=1), tiny_v2(seed=2)
+        with torch.no_grad():
+            pa, pb = a(ids, mask, kn).softmax(-1), b(ids, mask, kn).softmax(-1)
+            out = EnsembleTeacher([a, b])(ids, mask, kn)
+        self.assertTrue(torch.allclose(out.softmax(-1), (pa + pb) / 2, atol=1e-6))
+        self.assertTrue(torch.allclose(out.exp().sum(-1), torch.ones(out.shape[:-1]), atol=1e-5))
+        # load_teacher: "a+b" is that ensemble, frozen; "a,b" the weight average of one model.
+        d = tempfile.mkdtemp()
+        try:
+            paths = []
+            for name, m in (("a.pt", a), ("b.pt", b)):
+                paths.append(os.path.join(d, name))
+                torch.save({"config": m.config.to_dict(), "state": m.state_dict(), "stats": {}}, paths[-1])
+            ens = load_teacher("+".join(paths))
+            self.assertIsInstance(ens, EnsembleTeacher)
+            self.assertFalse(any(p.requires_grad for p in ens.parameters()))
+            with torch.no_grad():
+                self.assertTrue(torch.allclose(ens(ids, mask, kn), out, atol=1e-5))
+            soup = load_teacher(",".join(paths))
+            self.assertNotIsInstance(soup, EnsembleTeacher)
+            with torch.no_grad():
+                self.assertFalse(torch.allclose(soup(ids, mask, kn).softmax(-1), (pa + pb) / 2, atol=1e-3))
+        finally:
+            shutil.rmtree(d)
 
     def test_jnlpba_training_abstracts_that_hold_development_sentences_are_left_out(self):
         from vaner import data as D
