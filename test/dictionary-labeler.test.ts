@@ -155,6 +155,23 @@ describe('propagateAbbreviations', () => {
     ]);
   });
 
+  it('replaces spans inside an occurrence of a defined short form; keeps a span reaching beyond one', () => {
+    // "MED" of "D-MED" read as a disease (BC5CDR development, dexmedetomidine): the definition wins over the piece.
+    const text = 'dexmedetomidine (D-MED) given; D-MED caused rigidity. D-MED-induced rigidity was rare.';
+    const spans: Span[] = [
+      { start: 0, end: 15, type: 'CHEMICAL', text: 'dexmedetomidine', confidence: 0.99 },
+      { start: 17, end: 22, type: 'CHEMICAL', text: 'D-MED', confidence: 0.9 },
+      { start: 33, end: 36, type: 'DISEASE', text: 'MED', confidence: 0.8 },
+      { start: 54, end: 76, type: 'DISEASE', text: 'D-MED-induced rigidity', confidence: 0.7 },
+    ];
+    expect(propagateAbbreviations(text, spans).map((s) => [s.start, s.end, s.type, s.text, s.confidence])).toEqual([
+      [0, 15, 'CHEMICAL', 'dexmedetomidine', 0.99],
+      [17, 22, 'CHEMICAL', 'D-MED', 0.9],
+      [31, 36, 'CHEMICAL', 'D-MED', 0.99],
+      [54, 76, 'DISEASE', 'D-MED-induced rigidity', 0.7],
+    ]);
+  });
+
   it('takes a short form whose long form the span ends (Schwartz–Hearst), not one whose letters are not there', () => {
     const text = 'ribavirin-induced hemolytic anemia (RIHA) was rare; RIHA resolved. bone density (XQ) and XQ.';
     const spans: Span[] = [

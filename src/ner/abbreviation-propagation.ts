@@ -75,8 +75,9 @@ export function longFormStart(before: string, short: string): number {
  * with the span "hemolytic anemia"), every whole-word, case-sensitive occurrence of that short form in
  * the same text becomes a span of the same type. Papers define their own abbreviations ('PD' is Parkinson's disease in one
  * abstract and peritoneal dialysis in the next), so a definition in the text beats the dictionary:
- * an existing span covering exactly an occurrence takes the defined type; any other overlapping span
- * is kept and the occurrence skipped. The first definition of a short form wins. A new span takes
+ * an existing span covering exactly an occurrence takes the defined type, spans inside an occurrence give way to it
+ * ("dexmedetomidine (D-MED)", where the model read "MED" as a disease), and a span reaching beyond an
+ * occurrence is kept and the occurrence skipped. The first definition of a short form wins. A new span takes
  * the long form's confidence. Returns spans sorted by start, never overlapping (given non-overlapping
  * input). `rules` says which definitions count (DefinitionRules). Both labelers run it: the dictionary
  * over its matches, the model over its decoded spans (development F1 of the model: BC5CDR chemicals
@@ -116,10 +117,7 @@ export function propagateAbbreviations(text: string, spans: readonly Span[], rul
   if (defined.size === 0) return byStart;
 
   const result = new Map<number, Span>(byStart.map((s) => [s.start, s]));
-  const overlaps = (start: number, end: number): Span | undefined => {
-    for (const s of result.values()) if (s.start < end && start < s.end) return s;
-    return undefined;
-  };
+  const overlapping = (start: number, end: number): Span[] => [...result.values()].filter((s) => s.start < end && start < s.end);
   for (const [short, long] of defined) {
     const pattern = new RegExp(escapeRegExp(short), 'g');
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
@@ -127,9 +125,13 @@ export function propagateAbbreviations(text: string, spans: readonly Span[], rul
       const end = start + short.length;
       // Whole words only: 'HC' must not fire inside 'HCl' or 'THC'.
       if (!isWholeWord(text, start, end)) continue;
-      const hit = overlaps(start, end);
-      if (hit !== undefined && !(hit.start === start && hit.end === end)) continue;
-      result.set(start, { start, end, type: long.type, text: text.slice(start, end), confidence: hit?.confidence ?? long.confidence });
+      const hits = overlapping(start, end);
+      // A span reaching beyond the occurrence ("D-MED-induced rigidity") is kept and the occurrence skipped; spans
+      // inside it are pieces of the short form ("MED" of "D-MED" read as a disease) and give way to the definition.
+      if (hits.some((h) => h.start < start || h.end > end)) continue;
+      const exact = hits.find((h) => h.start === start && h.end === end);
+      for (const h of hits) result.delete(h.start);
+      result.set(start, { start, end, type: long.type, text: text.slice(start, end), confidence: exact?.confidence ?? long.confidence });
     }
   }
   return [...result.values()].sort((a, b) => a.start - b.start);
