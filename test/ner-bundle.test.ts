@@ -150,6 +150,11 @@ describe('parseManifest (format version 2)', () => {
     expect(fieldsOf(() => parseManifest(shrink))).toEqual(['manifest.schemes[0].shrinkToKnowledge[1]: GENE is not in entityTypes']);
     schemes(shrink)[0]!['shrinkToKnowledge'] = ['DISEASE'];
     expect(parseManifest(shrink).schemes[0]!.shrinkToKnowledge).toEqual(['DISEASE']);
+    const tokens = validManifest();
+    schemes(tokens)[0]!['extendToTokenStart'] = ['GENE'];
+    expect(fieldsOf(() => parseManifest(tokens))).toEqual(['manifest.schemes[0].extendToTokenStart[0]: GENE is not in entityTypes']);
+    schemes(tokens)[0]!['extendToTokenStart'] = ['DISEASE'];
+    expect(parseManifest(tokens).schemes[0]!.extendToTokenStart).toEqual(['DISEASE']);
     const keeps = validManifest();
     schemes(keeps)[0]!['shrinkKeepsFirstWords'] = { GENE: ['human'] };
     expect(fieldsOf(() => parseManifest(keeps))).toEqual(['manifest.schemes[0].shrinkKeepsFirstWords.GENE: GENE is not in entityTypes']);

@@ -186,6 +186,13 @@ describe('one pass over every type with the knowledge channel (echo bundle)', ()
     }
   });
 
+  it('ncbi-disease spans begin where the written token begins (manifest extendToTokenStart); bc5cdr keeps the piece', async () => {
+    const text = 'Smokers had non-lung cancer.';
+    const under = async (scheme: string) => (await labeler.label([{ id: 'c', text }], { scheme }))[0]!.filter((s) => s.type === 'DISEASE').map((s) => s.text);
+    expect(await under('ncbi-disease')).toEqual(['non-lung cancer']);
+    expect(await under('bc5cdr')).toEqual(['lung cancer']);
+  });
+
   it('refuses an unknown scheme with a coded error naming the available ones (per call and at construction)', async () => {
     await expect(labeler.label([{ id: 'a', text: SENTENCE }], { scheme: 'bc5' })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',

@@ -54,6 +54,9 @@ const schemeSchema = z.object({
   // Optional: types whose mentions spread to the other occurrences of the same string in a document
   // (src/ner/mention-consistency.ts); chosen on development splits with the thresholds.
   propagateMentions: z.array(entityType).optional(),
+  // Optional: types whose spans begin where a written token begins, never after a hyphen inside one (src/ner/
+  // token-starts.ts): for corpora that annotate whole tokens (NCBI-disease), taken from their training annotations.
+  extendToTokenStart: z.array(entityType).optional(),
   // Optional: the thresholds compare each span's confidence pooled over the spans of the same text in the document
   // (src/ner/mention-consistency.ts, pooledConfidences); absent = each span on its own.
   poolConfidence: z.boolean().optional(),
@@ -63,7 +66,7 @@ const schemeSchema = z.object({
 });
 
 /** The per-type rules of a scheme: lists of types, and records keyed by type (validated and looked up alike). */
-const TYPE_LIST_RULES = ['shrinkToKnowledge', 'propagateMentions'] as const;
+const TYPE_LIST_RULES = ['shrinkToKnowledge', 'propagateMentions', 'extendToTokenStart'] as const;
 const TYPE_RECORD_RULES = ['minConfidence', 'spanConfidence', 'shrinkKeepsFirstWords'] as const;
 
 const manifestSchema = z

@@ -31,6 +31,7 @@ import { segmentDocument } from './segment-document.js';
 import { resolveOverlaps } from './span-overlaps.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
 import { balanceParentheses } from './balance-parentheses.js';
+import { extendToTokenStart } from './token-starts.js';
 import { pooledConfidences, propagateMentions } from './mention-consistency.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
 import { ENTITY_TYPES, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
@@ -231,7 +232,8 @@ function buildLabeler(
   const self = { kind: 'vaner', schemes, defaultScheme };
   const hasRules = (s: Manifest['schemes'][number]) =>
     Object.keys(s.minConfidence ?? {}).length > 0 || Object.keys(s.spanConfidence ?? {}).length > 0 ||
-    (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0 || s.poolConfidence === true;
+    (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0 || (s.extendToTokenStart ?? []).length > 0 ||
+    s.poolConfidence === true;
   const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some(hasRules);
   const confidenceOverride = options.spanConfidence ?? 'bundle';
 
@@ -257,6 +259,7 @@ function buildLabeler(
     const rulesOf = (type: EntityType): Rules => rulesByType.get(type) ?? {};
     const keptFirstWords = new Map(types.map((t) => [t, new Set(rulesOf(t).shrinkKeepsFirstWords?.[t] ?? [])]));
     const spreadTypes = new Set<string>(types.filter((t) => rulesOf(t).propagateMentions?.includes(t) === true));
+    const tokenStartTypes = new Set<EntityType>(types.filter((t) => rulesOf(t).extendToTokenStart?.includes(t) === true));
     const confidenceOf = (type: EntityType): SpanConfidence =>
       confidenceOverride !== 'bundle' ? confidenceOverride : rulesOf(type).spanConfidence?.[type] ?? 'mean';
     const signal = labelOptions.signal;
@@ -357,7 +360,12 @@ function buildLabeler(
         spans = retypeBinomials(doc.input.text, doc.words, spans, speciesProbs, manifest.labels.length, (s) => isKnowledgeSpan(s, doc.knowledge));
       }
       // Unbalanced parentheses are cut first, so a definition right after the cut span ("(Hs)") is seen.
-      const found = balanceParentheses(doc.input.text, toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes)));
+      // Then spans of a whole-token corpus take their token's start, so a definition after "AO-GLD (X)" sees all of it.
+      const found = extendToTokenStart(
+        doc.input.text,
+        balanceParentheses(doc.input.text, toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes))),
+        tokenStartTypes,
+      );
       const expanded = abbreviations ? propagateAbbreviations(doc.input.text, found, 'lenient') : found;
       results.push(spreadTypes.size > 0 ? propagateMentions(doc.input.text, expanded, spreadTypes) : expanded);
     }
