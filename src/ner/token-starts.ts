@@ -20,6 +20,7 @@ export function extendToTokenStart(text: string, spans: readonly Span[], types: 
   for (const span of [...result]) {
     const s = span.start;
     if (!types.has(span.type) || s < 2 || text[s - 1] !== '-' || !WORD_CHAR.test(text[s - 2]!)) continue;
+    if (!result.includes(span)) continue; // gave way to an earlier extension
     let from = s - 1;
     while (from > 0 && !TOKEN_BREAK.test(text[from - 1]!)) from--;
     if (!WORD_CHAR.test(text[from]!)) continue; // "-GLD" after a bracket: nothing to take
