@@ -193,6 +193,13 @@ describe('one pass over every type with the knowledge channel (echo bundle)', ()
     expect(await under('bc5cdr')).toEqual(['lung cancer']);
   });
 
+  it('a salt word after a chemical joins it, under every scheme (salt-forms.ts)', async () => {
+    const text = 'Zorblatine HCl was given.';
+    for (const scheme of ['bc5cdr', 's800']) {
+      expect(plain((await labeler.label([{ id: 'd', text }], { scheme }))[0]!)).toEqual([[0, 14, 'CHEMICAL', 'Zorblatine HCl', Number(P_KNOWLEDGE.toFixed(4))]]);
+    }
+  });
+
   it('refuses an unknown scheme with a coded error naming the available ones (per call and at construction)', async () => {
     await expect(labeler.label([{ id: 'a', text: SENTENCE }], { scheme: 'bc5' })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',

@@ -32,6 +32,7 @@ import { resolveOverlaps } from './span-overlaps.js';
 import { propagateAbbreviations } from './abbreviation-propagation.js';
 import { balanceParentheses } from './balance-parentheses.js';
 import { extendToTokenStart } from './token-starts.js';
+import { joinSaltForms } from './salt-forms.js';
 import { pooledConfidences, propagateMentions } from './mention-consistency.js';
 import { withEncodeCache, type SubwordEncoder } from './subword-tokenizer.js';
 import { ENTITY_TYPES, schemeFor, type EntityType, type LabelInput, type LabelOptions, type Labeler, type Span } from '../domain/index.js';
@@ -361,10 +362,14 @@ function buildLabeler(
       }
       // Unbalanced parentheses are cut first, so a definition right after the cut span ("(Hs)") is seen.
       // Then spans of a whole-token corpus take their token's start, so a definition after "AO-GLD (X)" sees all of it.
-      const found = extendToTokenStart(
+      // A salt word after a chemical joins it (salt-forms.ts), also before the definitions: "bupropion HCl (BUP)".
+      const found = joinSaltForms(
         doc.input.text,
-        balanceParentheses(doc.input.text, toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes))),
-        tokenStartTypes,
+        extendToTokenStart(
+          doc.input.text,
+          balanceParentheses(doc.input.text, toDocumentSpans(doc.input.text, doc.words, resolveOverlaps(spans, types, primaryTypes))),
+          tokenStartTypes,
+        ),
       );
       const expanded = abbreviations ? propagateAbbreviations(doc.input.text, found, 'lenient') : found;
       results.push(spreadTypes.size > 0 ? propagateMentions(doc.input.text, expanded, spreadTypes) : expanded);
