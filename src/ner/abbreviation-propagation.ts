@@ -31,7 +31,8 @@ const ELEMENT_SYMBOLS: ReadonlyMap<string, string> = new Map([
   ['sodium', 'Na'], ['potassium', 'K'], ['iron', 'Fe'], ['lead', 'Pb'], ['mercury', 'Hg'], ['tin', 'Sn'],
   ['antimony', 'Sb'], ['silver', 'Ag'], ['gold', 'Au'], ['copper', 'Cu'], ['tungsten', 'W'],
 ]);
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** A letter or digit: what a word is made of, for the span rules of this folder. */
+export const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /** Whether text[start, end) is a whole word: no letter or digit right before or after it ('HC' not in 'HCl'). */
 export function isWholeWord(text: string, start: number, end: number): boolean {

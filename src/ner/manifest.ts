@@ -66,7 +66,7 @@ const schemeSchema = z.object({
 });
 
 /** The per-type rules of a scheme: lists of types, and records keyed by type (validated and looked up alike). */
-const TYPE_LIST_RULES = ['shrinkToKnowledge', 'propagateMentions', 'extendToTokenStart'] as const;
+export const TYPE_LIST_RULES = ['shrinkToKnowledge', 'propagateMentions', 'extendToTokenStart'] as const;
 const TYPE_RECORD_RULES = ['minConfidence', 'spanConfidence', 'shrinkKeepsFirstWords'] as const;
 
 const manifestSchema = z

@@ -16,7 +16,7 @@ import { decodeType, headProbabilities, mergeWindows, SPAN_CONFIDENCES, type Sco
 import { encodeDocument, promptPrefix, type DocumentEncoding } from './encode.js';
 import { knowledgeIdsForWords, type KnowledgeMatcher } from './knowledge.js';
 import { isInsideNameOfType, isKnowledgeSpan, isKnownSpan, knowledgeWordSpans, shrinkToKnowledge, snapToKnowledge } from './knowledge-boundaries.js';
-import { resolveScheme, rulesSchemeFor, type Manifest } from './manifest.js';
+import { resolveScheme, rulesSchemeFor, TYPE_LIST_RULES, type Manifest } from './manifest.js';
 import {
   createSession,
   predict,
@@ -233,8 +233,7 @@ function buildLabeler(
   const self = { kind: 'vaner', schemes, defaultScheme };
   const hasRules = (s: Manifest['schemes'][number]) =>
     Object.keys(s.minConfidence ?? {}).length > 0 || Object.keys(s.spanConfidence ?? {}).length > 0 ||
-    (s.shrinkToKnowledge ?? []).length > 0 || (s.propagateMentions ?? []).length > 0 || (s.extendToTokenStart ?? []).length > 0 ||
-    s.poolConfidence === true;
+    TYPE_LIST_RULES.some((field) => (s[field] ?? []).length > 0) || s.poolConfidence === true;
   const ignoresThresholds = options.thresholds === 'none' && manifest.schemes.some(hasRules);
   const confidenceOverride = options.spanConfidence ?? 'bundle';
 

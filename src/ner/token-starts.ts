@@ -1,6 +1,6 @@
 import type { EntityType, Span } from '../domain/index.js';
+import { WORD_CHAR } from './abbreviation-propagation.js';
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
 /** Where a written token begins: after white space, an opening bracket, a slash or a quote. */
 const TOKEN_BREAK = /[\s([{/"'\u2018\u201c]/u;
 
