@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["tokenizer", "pack-data", "pretrain", "finetune", "export", "tiny", "all",
                                         "evaluate", "pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2",
-                                        "quantize2", "start-phase2",
+                                        "quantize2", "start-phase2", "slim2",
                                         "tiny-v1", "knowledge-ids"])
     ap.add_argument("--config", default=None)
     ap.add_argument("--out", default=None)
@@ -61,7 +61,7 @@ def main(argv=None) -> int:
                                                                         if args.command.endswith("2") else "small.json")
     cfg = P.load_config(args.config or os.path.join(HERE, "configs", default_cfg), overrides=args.set)
     if args.command in ("pack2", "finetune2", "export2", "evaluate2", "all2", "tiny2", "quantize2", "knowledge-ids",
-                            "start-phase2"):
+                            "start-phase2", "slim2"):
         from vaner import pipeline2 as P2
         return P2.main(args, cfg)
     if args.command == "tokenizer":

@@ -174,6 +174,30 @@ class TrainingTest(unittest.TestCase):
         finally:
             shutil.rmtree(d)
 
+    def test_slim_ckpt2_keeps_the_weights_in_half_precision_and_drops_the_optimizer(self):
+        from vaner.pipeline2 import load_ckpt2, slim_ckpt2
+        d = tempfile.mkdtemp()
+        try:
+            m = tiny_v2(3)
+            opt = torch.optim.AdamW(m.parameters(), lr=1e-3)
+            m(torch.ones(1, 4, dtype=torch.long), torch.ones(1, 4, dtype=torch.long)).sum().backward()
+            opt.step()
+            full, slim = os.path.join(d, "finetune2.pt"), os.path.join(d, "weights.pt")
+            torch.save({"config": m.config.to_dict(), "state": m.state_dict(), "optimizer": opt.state_dict(),
+                        "stats": {"steps": 42}}, full)
+            size = slim_ckpt2(full, slim)
+            ck = torch.load(slim, map_location="cpu")
+            self.assertNotIn("optimizer", ck)
+            self.assertEqual(size, os.path.getsize(slim))
+            self.assertLess(size, os.path.getsize(full) / 4)  # weights + 2 Adam moments in float32 -> weights in float16
+            self.assertEqual((ck["stats"]["steps"], ck["stats"]["slim"]), (42, "float16"))
+            back = load_ckpt2(slim)  # as export2 --ckpt reads it
+            for k, v in m.state_dict().items():
+                self.assertEqual(back.state_dict()[k].dtype, torch.float32, k)
+                self.assertTrue(torch.allclose(back.state_dict()[k], v.float(), rtol=1e-3, atol=1e-4), k)
+        finally:
+            shutil.rmtree(d)
+
     def test_start_phase2_averages_weights_keeps_the_last_optimizer_and_resets_the_clock(self):
         from vaner.pipeline2 import start_phase2
         d = tempfile.mkdtemp()

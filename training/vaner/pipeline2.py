@@ -653,7 +653,27 @@ def main(args, cfg: dict) -> int:
     elif cmd == "knowledge-ids":
         from .export2 import knowledge_ids_cli
         knowledge_ids_cli(args.kb, args.texts, args.out)
+    elif cmd == "slim2":
+        if not args.out:
+            raise SystemExit("slim2 needs --out FILE (the half-precision weights to write)")
+        slim_ckpt2(args.ckpt or _wd(cfg, "finetune2.pt"), args.out)
     return 0
+
+
+def slim_ckpt2(path: str, out: str) -> int:
+    """The weights of checkpoint ``path`` in half precision, without the optimizer state: what a device run brings
+    back. The device tool returns files of at most 16 MiB; ``finetune2.pt`` of the small model is 63 MB (float32
+    weights and two Adam moments), its weights alone 21 MB, in float16 10.5 MB. ``load_ckpt2`` (export2 --ckpt,
+    evaluate2 --ckpt, start-phase2 --ckpt) reads the result as any checkpoint and widens it to float32. Returns the
+    bytes written."""
+    ck = torch.load(path, map_location="cpu")
+    state = {k: v.detach().to(torch.float16) if v.is_floating_point() else v.detach() for k, v in ck["state"].items()}
+    tmp = out + ".tmp"
+    torch.save({"config": ck["config"], "state": state, "stats": dict(ck.get("stats", {}), slim="float16")}, tmp)
+    os.replace(tmp, out)
+    size = os.path.getsize(out)
+    log(f"[slim2] {path} -> {out} ({size / 1e6:.1f} MB, float16 weights, no optimizer state)")
+    return size
 
 
 def start_phase2(cfg: dict, ckpts: str, out_dir: str) -> str:
