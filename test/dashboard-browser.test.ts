@@ -469,6 +469,39 @@ describe('dashboard in headless Chromium against a real server', () => {
     expect(await alert.textContent()).toMatch(/CONFLICT.*already has/s);
   });
 
+  it('fits a 390 px wide phone screen: no sideways scrolling, header and forms in view, text not squeezed', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await phone.addInitScript((k) => {
+      if (location.origin !== 'null') sessionStorage.setItem('vaner-kg.apiKey', k);
+    }, keyOf['curator']!);
+    const p = await phone.newPage();
+    const { documentsByExternalId } = await api('query { documentsByExternalId(externalIds: ["6794356"]) { id mentions { id } } }');
+    const doc = documentsByExternalId[0];
+    const inView = async (locator: ReturnType<Page['locator']>) => {
+      const box = (await locator.boundingBox())!;
+      return box.x >= 0 && box.x + box.width <= 390;
+    };
+    for (const [url, ready] of [
+      ['/', 'recent-documents'], ['/jobs', 'jobs'], [`/documents/${doc.id}?mention=${doc.mentions[0].id}`, 'mention-details'],
+      ['/entities/MESH:D008694', 'co-mentions'], ['/audit', 'audit'],
+    ] as const) {
+      await p.goto(`${base}${url}`);
+      await p.getByTestId(ready).waitFor(WAIT);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(390);
+      for (const link of await p.getByRole('navigation', { name: 'Main' }).getByRole('link').all()) expect(await inView(link), `${url}: ${await link.textContent()}`).toBe(true);
+      expect(await inView(p.getByRole('button', { name: 'Sign out' })), url).toBe(true);
+    }
+    await p.goto(`${base}/documents/${doc.id}`);
+    await p.getByTestId('doc-text').waitFor(WAIT);
+    // The text takes the screen's width (it was squeezed next to the details into a column of one word per line).
+    expect((await p.getByTestId('doc-text').boundingBox())!.width).toBeGreaterThan(300);
+    await p.goto(`${base}/jobs`);
+    await p.getByLabel('Or paste a text').waitFor(WAIT);
+    expect(await inView(p.getByLabel('Or paste a text'))).toBe(true);
+    expect(await inView(p.getByRole('button', { name: 'Submit text' }))).toBe(true);
+    await phone.close();
+  });
+
   it('gives a reader no curation or submission controls', async () => {
     const reader = await newContext(keyOf['reader']!);
     const p = await reader.newPage();
