@@ -207,6 +207,31 @@ describe('dashboard in headless Chromium against a real server', () => {
     expect(job).toEqual({ state: 'COMPLETED', progress: { total: 1, done: 1 }, documents: { edges: [{ node: { externalId: 'PASTE-1' } }] } });
   });
 
+  it('lists every rejected document of an upload by its position in the file and its external id', async () => {
+    // 102 documents: two batches of at most 100 (maxBatchDocuments), one bad document in each.
+    const lines = Array.from({ length: 102 }, (_, i) => ({ externalId: `BULK-${i + 1}`, text: `Bulk note ${i + 1} on phenobarbital.` }));
+    lines[1] = { externalId: 'BULK-EMPTY', text: '   ' };
+    lines[101] = { externalId: 'BULK-101', text: 'The same external id twice in one batch.' };
+    const content = lines.map((l) => JSON.stringify(l)).join('\n');
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'bulk.jsonl', { type: 'application/x-ndjson' }));
+      return dt;
+    }, content);
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('button', { name: 'Upload 1 file' }).click();
+    await expect.poll(() => page.getByTestId('submit-message').textContent(), WAIT).toContain('Read 102 documents (jsonl); 2 jobs queued; 2 rejected (listed below)');
+    const rejected = page.getByTestId('rejected-documents');
+    expect(await rejected.getAttribute('role')).toBe('alert');
+    expect(await rejected.textContent()).toContain('2 documents were rejected and not stored');
+    expect(await rejected.locator('li').allTextContents()).toEqual([
+      'document 2 (BULK-EMPTY): EMPTY_TEXT text is empty or has no visible character',
+      'document 102 (BULK-101): CONFLICT externalId "BULK-101" already appears at index 0 of this batch',
+    ]);
+    const { documentsByExternalId } = await api('query { documentsByExternalId(externalIds: ["BULK-1", "BULK-EMPTY", "BULK-101"]) { externalId } }');
+    expect(documentsByExternalId.map((d: any) => d?.externalId ?? null)).toEqual(['BULK-1', null, 'BULK-101']);
+  });
+
   it('searches entities with suggestions and type filter, and documents by external id and text', async () => {
     await page.goto(`${base}/?type=CHEMICAL`);
     const box = page.getByTestId('entity-search').getByRole('combobox');

@@ -233,6 +233,11 @@ describe('submitDocuments', () => {
     expect(s.documents.map((d: any) => d.externalId)).toEqual(['A', 'D']);
     expect(s.job.progress.total).toBe(2);
     expect((await store.listDocuments({ first: 10 })).totalCount).toBe(2);
+    // Each outcome names its input's externalId, so a caller finds a rejected input (which has no document) in its file.
+    const named = await run(`mutation($docs: [DocumentInput!]!) { submitDocuments(documents: $docs) { outcomes { index externalId outcome } } }`, {
+      docs: [{ externalId: 'E', text: '' }, { text: 'Heart arrest again.' }],
+    });
+    expect(named.data!['submitDocuments'].outcomes).toEqual([{ index: 0, externalId: 'E', outcome: 'REJECTED' }, { index: 1, externalId: null, outcome: 'CREATED' }]);
   });
 
   it('mixed reasons in an all-bad batch give BAD_USER_INPUT with every index', async () => {

@@ -44,6 +44,8 @@ export interface InputError {
 
 export interface SubmissionOutcome {
   readonly index: number;
+  /** The input's externalId as sent (null when it had none): how a caller finds a rejected input in its file. */
+  readonly externalId: string | null;
   readonly documentId: string | null;
   readonly outcome: SubmissionOutcomeKind;
   readonly error: { readonly code: ErrorCode; readonly message: string } | null;
@@ -155,11 +157,12 @@ export async function submitDocuments(
   // The job records who submitted (and so who created or changed each document it holds), and the scheme.
   const job = await queue.enqueue([...toAnnotate], { owner: options.owner ?? null, scheme: options.scheme ?? null });
 
-  const outcomes: SubmissionOutcome[] = inputs.map((_, index) => ({ index, documentId: null, outcome: 'REJECTED', error: null }));
-  for (const e of errors) outcomes[e.index] = { index: e.index, documentId: null, outcome: 'REJECTED', error: { code: e.code, message: e.message } };
+  const externalIdAt = (index: number): string | null => inputs[index]!.externalId ?? null;
+  const outcomes: SubmissionOutcome[] = inputs.map((_, index) => ({ index, externalId: externalIdAt(index), documentId: null, outcome: 'REJECTED', error: null }));
+  for (const e of errors) outcomes[e.index] = { index: e.index, externalId: externalIdAt(e.index), documentId: null, outcome: 'REJECTED', error: { code: e.code, message: e.message } };
   accepted.forEach(({ index }, i) => {
     const result = results[i]!;
-    outcomes[index] = { index, documentId: result.document.id, outcome: OUTCOME[result.outcome], error: null };
+    outcomes[index] = { index, externalId: externalIdAt(index), documentId: result.document.id, outcome: OUTCOME[result.outcome], error: null };
   });
 
   return { job, documents: results.map((r) => r.document), outcomes };

@@ -199,6 +199,8 @@ type Submission {
 type SubmissionOutcome {
   "Position of the input in the documents argument."
   index: Int!
+  "The input's externalId as sent; null when it had none. Names a rejected input, which has no document."
+  externalId: String
   "null when REJECTED."
   documentId: ID
   outcome: DocumentOutcome!

@@ -39,7 +39,7 @@ const SubmitFiles = graphql(`
   mutation SubmitFiles($files: [UploadFileInput!]!, $format: UploadFormat) {
     submitFiles(files: $files, format: $format) {
       formats documentCount warnings
-      submissions { job { ...JobFields } outcomes { index outcome error { code message } } }
+      submissions { job { ...JobFields } outcomes { index externalId outcome error { code message } } }
     }
   }
 `);
@@ -128,6 +128,17 @@ async function readFile(file: File): Promise<{ name: string; content: string; en
   return { name: file.name, content: await file.text(), encoding: 'UTF8' };
 }
 
+/** A rejected document of an upload: its position in the upload (1-based, across every batch), its externalId and why. */
+interface Rejection {
+  position: number;
+  externalId: string | null;
+  code: string;
+  message: string;
+}
+
+/** How many rejections the page lists; the count says how many there were. */
+const MAX_REJECTIONS_SHOWN = 100;
+
 const FORMATS: { value: UploadFormat; label: string }[] = [
   { value: 'AUTO', label: 'detect from name and content' },
   { value: 'PUBTATOR', label: 'PubTator' },
@@ -148,6 +159,7 @@ function Upload({ onJobs }: { onJobs: (jobs: Job[]) => void }) {
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<readonly ApiProblem[]>([]);
   const [message, setMessage] = useState<string | null>(null);
+  const [rejected, setRejected] = useState<Rejection[]>([]);
   const [text, setText] = useState('');
   const [externalId, setExternalId] = useState('');
   const [title, setTitle] = useState('');
@@ -161,15 +173,25 @@ function Upload({ onJobs }: { onJobs: (jobs: Job[]) => void }) {
   const upload = async () => {
     setBusy(true);
     setMessage(null);
+    setRejected([]);
     const r = await submitFiles({ files: await Promise.all(files.map(readFile)), format });
     setBusy(false);
     setProblems(problemsOf(r.error));
     const s = r.data?.submitFiles;
     if (s) {
-      const rejected = s.submissions.flatMap((x) => x.outcomes).filter((o) => o.outcome === 'REJECTED');
+      // Each batch (submission) numbers its outcomes from 0: the position in the upload adds the batches before it.
+      const rejections: Rejection[] = [];
+      let before = 0;
+      for (const x of s.submissions) {
+        for (const o of x.outcomes) {
+          if (o.outcome === 'REJECTED') rejections.push({ position: before + o.index + 1, externalId: o.externalId ?? null, code: o.error?.code ?? '', message: o.error?.message ?? '' });
+        }
+        before += x.outcomes.length;
+      }
+      setRejected(rejections);
       setMessage(
         `Read ${s.documentCount} document${s.documentCount === 1 ? '' : 's'} (${s.formats.join(', ').toLowerCase()}); ${s.submissions.length} job${s.submissions.length === 1 ? '' : 's'} queued` +
-          (rejected.length ? `; ${rejected.length} rejected: ${rejected.slice(0, 3).map((o) => `#${o.index} ${o.error?.code} ${o.error?.message}`).join('; ')}` : '') +
+          (rejections.length ? `; ${rejections.length} rejected (listed below), the others stored` : '') +
           (s.warnings.length ? `; ${s.warnings.length} reader warning(s): ${s.warnings.slice(0, 3).join('; ')}` : '') + '.',
       );
       setFiles([]);
@@ -181,6 +203,7 @@ function Upload({ onJobs }: { onJobs: (jobs: Job[]) => void }) {
     e.preventDefault();
     setBusy(true);
     setMessage(null);
+    setRejected([]);
     const r = await submitText({ documents: [{ text, externalId: externalId.trim() || null, title: title.trim() || null }] });
     setBusy(false);
     setProblems(problemsOf(r.error));
@@ -238,6 +261,20 @@ function Upload({ onJobs }: { onJobs: (jobs: Job[]) => void }) {
         </form>
       </div>
       {message && <p role="status" className="ok" data-testid="submit-message">{message}</p>}
+      {rejected.length > 0 && (
+        <div className="problems" role="alert" data-testid="rejected-documents">
+          <strong>{rejected.length} document{rejected.length === 1 ? ' was' : 's were'} rejected and not stored</strong> (position in the upload, external id, why):
+          <ul>
+            {rejected.slice(0, MAX_REJECTIONS_SHOWN).map((x) => (
+              <li key={x.position}>
+                document {x.position}{x.externalId !== null && <> (<strong>{x.externalId}</strong>)</>}: <code className="code">{x.code}</code> {x.message}
+              </li>
+            ))}
+            {rejected.length > MAX_REJECTIONS_SHOWN && <li>… and {rejected.length - MAX_REJECTIONS_SHOWN} more</li>}
+          </ul>
+          <p className="advice">Correct them in the file and upload it again: the stored documents come back UNCHANGED and are not annotated twice.</p>
+        </div>
+      )}
       <Problems problems={problems} title="The submission was refused" />
     </section>
   );
