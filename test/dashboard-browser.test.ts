@@ -76,10 +76,12 @@ describe('dashboard in headless Chromium against a real server', () => {
   }
 
   /** Clicks the confirm button of the curation dialog after checking what it says. */
-  async function confirmDialog(label: string, mentions: RegExp): Promise<void> {
+  async function confirmDialog(label: string, mentions: RegExp, readMs = 0): Promise<void> {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor(WAIT);
     await expect.poll(() => dialog.textContent()).toMatch(mentions);
+    // A person takes a moment to read the dialog; some defects only show after one.
+    if (readMs > 0) await page.waitForTimeout(readMs);
     await dialog.getByRole('button', { name: label, exact: true }).click();
     await dialog.waitFor({ state: 'detached', ...WAIT });
   }
@@ -426,8 +428,15 @@ describe('dashboard in headless Chromium against a real server', () => {
     await page.getByTestId('relink-picker').getByRole('option').first().waitFor(WAIT);
     await picker.press('ArrowDown');
     await picker.press('Enter');
-    await confirmDialog('Relink', new RegExp(target.id));
+    await confirmDialog('Relink', new RegExp(target.id), 500);
     await expect.poll(() => page.getByTestId('mention-entity').textContent(), WAIT).toContain(target.id);
+    // Focus comes back to the search box when the dialog closes; its suggestions stay closed, so they do not cover the result.
+    const linked = page.getByTestId('mention-curation').getByRole('status');
+    await linked.waitFor(WAIT);
+    expect(await linked.textContent()).toMatch(/^Linked to /);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('combobox');
+    expect(await page.getByTestId('relink-picker').getByRole('listbox').count()).toBe(0);
+    expect(await picker.getAttribute('aria-expanded')).toBe('false');
     const relinked = await review(relink!.id);
     expect(relinked.entity.id).toBe(target.id);
     expect(relinked.link.method).toBe('CURATOR');

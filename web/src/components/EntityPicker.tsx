@@ -2,7 +2,7 @@
  * Entity search with suggestions as you type (ARIA combobox: arrow keys move, Enter picks, Escape
  * closes). Used to search, to relink a mention, to pick a merge target and to add graph seeds.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { problemsOf } from '../api/problems';
 import { graphql } from '../gql';
@@ -48,8 +48,12 @@ export function EntityPicker(props: {
   const query = useDebounced(text.trim(), 150);
   const [result] = useQuery({ query: SuggestEntities, variables: { query, type: props.type ?? null, first: 8 }, pause: query.length < 2 });
   const options = query.length < 2 ? [] : result.data?.searchEntities ?? [];
+  // Set by a pick: focus coming back (from the confirmation dialog a pick opens) leaves the list closed, or it
+  // would cover what the pick did. Typing or the arrow keys open it again.
+  const picked = useRef(false);
 
   const pick = (e: PickedEntity) => {
+    picked.current = true;
     props.onPick(e);
     setOpen(false);
     setActive(-1);
@@ -70,11 +74,14 @@ export function EntityPicker(props: {
         placeholder={props.placeholder ?? 'name or synonym, e.g. cocaine'}
         value={text}
         onChange={(e) => {
+          picked.current = false;
           setText(e.target.value);
           setOpen(true);
           setActive(-1);
         }}
-        onFocus={() => setOpen(true)}
+        onFocus={() => {
+          if (!picked.current) setOpen(true);
+        }}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown') {
