@@ -351,6 +351,23 @@ describe('dashboard in headless Chromium against a real server', () => {
     expect(children).toContain(`/entities/${id}`);
   });
 
+  it('starts every list on its first page when a link opens another entity', async () => {
+    const id = 'MESH:D008694';
+    const { entity } = await api('query($id: ID!) { entity(id: $id) { mentions(first: 10) { totalCount } coMentions(first: 1) { edges { node { entityId } } } } }', { id });
+    expect(entity.mentions.totalCount).toBeGreaterThan(10);
+    await page.goto(`${base}/entities/${id}`);
+    await page.getByTestId('entity-mentions').locator('li').first().waitFor(WAIT);
+    await page.getByRole('group', { name: 'Mentions pages' }).getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('group', { name: 'Mentions pages' }).getByText('page 2').waitFor(WAIT);
+    // The partner's page is the same route: its lists must not keep the cursor of this entity's second page.
+    const partner = entity.coMentions.edges[0].node.entityId;
+    await page.getByTestId('co-mentions').locator(`a[href="/entities/${encodeURIComponent(partner)}"]`).click();
+    await page.waitForURL(`${base}/entities/${encodeURIComponent(partner)}`, WAIT);
+    const theirs = (await api('query($id: ID!) { entity(id: $id) { mentions(first: 10) { edges { node { id } } } } }', { id: partner })).entity.mentions.edges.map((e: any) => e.node.id);
+    await expect.poll(async () => page.getByTestId('entity-mentions').locator('a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('mention'))), WAIT).toEqual(theirs);
+    expect(await page.getByText('page 2').count()).toBe(0);
+  });
+
   it('draws the co-mention graph the API returns; nodes open entities, edges show evidence, exports', async () => {
     const seeds = ['MESH:D008694', 'MESH:D012640']; // Methamphetamine, Seizures
     await page.goto(`${base}/graph?seeds=${seeds.join(',')}&depth=2&order=COUNT&min=1`);

@@ -93,6 +93,8 @@ function usePager() {
     page: stack.length,
     next: (cursor: string | null | undefined) => setStack((s) => [...s, cursor ?? null]),
     prev: () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)),
+    /** Back to the first page: a cursor belongs to the ordering and filters it was read under. */
+    reset: () => setStack([null]),
   };
 }
 
@@ -169,6 +171,7 @@ function CoMentions({ id, name }: { id: string; name: string }) {
     if (v === null || v === '') p.delete(k);
     else p.set(k, v);
     setParams(p, { replace: true });
+    if (k !== 'partner') pager.reset();
   };
   const partnerName = c?.edges.find((e) => e.node.entityId === partner)?.node.entity?.name ?? partner ?? '';
   return (
@@ -333,12 +336,13 @@ export function EntityPage() {
             <ul className="compact" data-testid="entity-children">{e.children.map((p) => <li key={p.id}><Link to={`/entities/${encodeURIComponent(p.id)}`}>{p.name}</Link> <span className="muted">{p.id}</span></li>)}</ul>
           )}
         </section>
-        {curator && <Curation entity={e} onChanged={refresh} />}
+        {curator && <Curation key={e.id} entity={e} onChanged={refresh} />}
       </div>
-      <CoMentions id={e.id} name={e.name} />
+      {/* Keyed by the entity: a link to another entity keeps this page mounted, and their pages, cursors and messages are this entity's. */}
+      <CoMentions key={e.id} id={e.id} name={e.name} />
       <div className="two-col">
-        <Mentions id={e.id} />
-        <Documents id={e.id} />
+        <Mentions key={`mentions-${e.id}`} id={e.id} />
+        <Documents key={`documents-${e.id}`} id={e.id} />
       </div>
       {dialog}
     </div>
