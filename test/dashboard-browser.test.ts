@@ -413,6 +413,20 @@ describe('dashboard in headless Chromium against a real server', () => {
     const nodePoint = await canvas.evaluate((el, id) => (el as any)._cyreg.cy.$id(id).renderedPosition(), node.entityId);
     await page.mouse.click(box.x + nodePoint.x, box.y + nodePoint.y);
     await page.waitForURL(`${base}/entities/${encodeURIComponent(node.entityId)}`, WAIT);
+
+    // A link picked in the table (the keyboard's way, far below the canvas) brings its evidence into view and focus.
+    await page.goBack();
+    await page.locator('[data-testid=graph-canvas][data-ready=true]').waitFor(WAIT);
+    const lastRow = page.getByTestId('graph-edges').locator('tbody tr').last();
+    await lastRow.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('graph-edges').locator('tbody tr.selected').waitFor(WAIT);
+    expect(await page.getByTestId('graph-edges').locator('tbody tr.selected').getAttribute('data-a')).toBe(g.edges[g.edges.length - 1].a);
+    await page.getByTestId('evidence').locator('li').first().waitFor(WAIT);
+    const shown = (await page.getByTestId('evidence').boundingBox())!;
+    expect(shown.y).toBeGreaterThanOrEqual(0);
+    expect(shown.y).toBeLessThan(800);
+    expect(await page.evaluate(() => document.activeElement?.querySelector('[data-testid=evidence]') !== null)).toBe(true);
   });
 
   it('curates: accept, reject and relink a mention, add and remove a synonym, merge — each confirmed and audited', async () => {

@@ -191,6 +191,16 @@ export default function GraphPage() {
   });
   const graph = r.data?.coMentionGraph;
   useEffect(() => setSelectedEdge(null), [graph]);
+  // A link picked in the table (far below the canvas) brings its evidence, which is drawn under the canvas, into view
+  // and takes the focus there, so keyboard and screen-reader users reach it; a click on the canvas leaves the page as it is.
+  const evidenceRef = useRef<HTMLDivElement>(null);
+  const [revealEvidence, setRevealEvidence] = useState(false);
+  useEffect(() => {
+    if (!revealEvidence || selectedEdge === null || !evidenceRef.current) return;
+    evidenceRef.current.scrollIntoView({ block: 'start' });
+    evidenceRef.current.focus({ preventScroll: true });
+    setRevealEvidence(false);
+  }, [revealEvidence, selectedEdge]);
 
   const set = (k: string, v: string | null) => {
     const p = new URLSearchParams(params);
@@ -240,7 +250,11 @@ export default function GraphPage() {
           </p>
           {graph.edges.length === 0 && <p className="empty">No partner passes these filters. Lower the minimum count or clear the type filter.</p>}
           <GraphCanvas graph={graph} settings={settings} onEdge={setSelectedEdge} selectedEdge={selectedEdge} />
-          {edge && <Evidence key={`${edge.a}-${edge.b}-${settings.level}`} a={edge.a} b={edge.b} level={settings.level} names={[nodeName(graph, edge.a), nodeName(graph, edge.b)]} />}
+          {edge && (
+            <div ref={evidenceRef} tabIndex={-1} data-testid="graph-evidence">
+              <Evidence key={`${edge.a}-${edge.b}-${settings.level}`} a={edge.a} b={edge.b} level={settings.level} names={[nodeName(graph, edge.a), nodeName(graph, edge.b)]} />
+            </div>
+          )}
           <div className="two-col">
             <section aria-labelledby="nodes-h">
               <h2 id="nodes-h">Entities</h2>
@@ -265,7 +279,7 @@ export default function GraphPage() {
                 <tbody>
                   {graph.edges.map((e, i) => (
                     <tr key={`${e.a}-${e.b}`} data-a={e.a} data-b={e.b} className={i === selectedEdge ? 'selected' : undefined}>
-                      <td><button type="button" className="link" aria-pressed={i === selectedEdge} onClick={() => setSelectedEdge(i)}>{nodeName(graph, e.a)} — {nodeName(graph, e.b)}</button></td>
+                      <td><button type="button" className="link" aria-pressed={i === selectedEdge} onClick={() => { setSelectedEdge(i); setRevealEvidence(true); }}>{nodeName(graph, e.a)} — {nodeName(graph, e.b)}</button></td>
                       <td className="num">{e.documentCount}</td>
                       <td className="num">{e.sentenceCount}</td>
                       <td className="num">{e.npmi.toFixed(2)}</td>
