@@ -351,6 +351,18 @@ describe('dashboard in headless Chromium against a real server', () => {
     expect(children).toContain(`/entities/${id}`);
   });
 
+  it('names the partner of a shared evidence URL that is not on the first page of partners', async () => {
+    const id = 'MESH:D008694';
+    const partner = 'MESH:D010634'; // Phenobarbital: in the sample, never with methamphetamine
+    const { entity } = await api('query($id: ID!) { entity(id: $id) { coMentions(first: 15) { edges { node { entityId } } } } }', { id });
+    expect(entity.coMentions.edges.map((e: any) => e.node.entityId)).not.toContain(partner);
+    await page.goto(`${base}/entities/${id}?partner=${encodeURIComponent(partner)}`);
+    const evidence = page.getByTestId('evidence');
+    await evidence.getByText(/— 0 documents/).waitFor(WAIT);
+    await expect.poll(() => evidence.locator('h3 .ev-b').textContent(), WAIT).toBe('Phenobarbital');
+    expect(await evidence.getAttribute('aria-label')).toBe('Evidence for Methamphetamine and Phenobarbital');
+  });
+
   it('starts every list on its first page when a link opens another entity', async () => {
     const id = 'MESH:D008694';
     const { entity } = await api('query($id: ID!) { entity(id: $id) { mentions(first: 10) { totalCount } coMentions(first: 1) { edges { node { entityId } } } } }', { id });

@@ -67,6 +67,12 @@ const EntityCoMentions = graphql(`
   }
 `);
 
+const PartnerName = graphql(`
+  query PartnerName($id: ID!) {
+    entity(id: $id) { id name }
+  }
+`);
+
 const AddSynonym = graphql(`
   mutation AddSynonym($entityId: ID!, $name: String!) {
     addSynonym(entityId: $entityId, name: $name) { id synonyms names { name origin entityId } }
@@ -173,7 +179,10 @@ function CoMentions({ id, name }: { id: string; name: string }) {
     setParams(p, { replace: true });
     if (k !== 'partner') pager.reset();
   };
-  const partnerName = c?.edges.find((e) => e.node.entityId === partner)?.node.entity?.name ?? partner ?? '';
+  const onPage = c?.edges.find((e) => e.node.entityId === partner)?.node.entity?.name;
+  // A shared URL's partner may be on another page of partners (or none): its name comes from its own query.
+  const [named] = useQuery({ query: PartnerName, variables: { id: partner ?? '' }, pause: !partner || onPage !== undefined || !c });
+  const partnerName = onPage ?? named.data?.entity?.name ?? partner ?? '';
   return (
     <section aria-labelledby="co-h" className="co">
       <h2 id="co-h">Co-mentioned with {name} {c && <span className="muted">({c.totalCount} partners)</span>}</h2>
