@@ -108,6 +108,31 @@ describe('dashboard API additions over HTTP', () => {
     expect(text.data.submitFiles.submissions[0].documents[0]).toMatchObject({ externalId: 'note-7', text: 'Arrhythmia was treated.' });
   });
 
+  it('reports a batch whose every document is invalid among valid batches, and refuses an upload with none valid', async () => {
+    // maxBatchDocuments is 8: the first batch is 8 empty texts, the second two good documents.
+    const lines = [
+      ...Array.from({ length: 8 }, (_, i) => JSON.stringify({ externalId: `EMPTY-${i}`, text: '   ' })),
+      JSON.stringify({ externalId: 'GOOD-A', text: 'Heart arrest in a child.' }),
+      JSON.stringify({ externalId: 'GOOD-B', text: 'Arrhythmia was treated.' }),
+    ];
+    const r = await gql(SUBMIT_FILES, { files: [{ name: 'mixed-batches.jsonl', content: `${lines.join('\n')}\n` }] });
+    expect(r.errors).toBeUndefined();
+    const [first, second] = r.data.submitFiles.submissions;
+    expect(first.outcomes.map((o: any) => o.outcome)).toEqual(Array(8).fill('REJECTED'));
+    expect(first.documents).toEqual([]);
+    expect(first.job.progress.total).toBe(0);
+    expect(second.documents.map((d: any) => d.externalId)).toEqual(['GOOD-A', 'GOOD-B']);
+    expect(second.job.progress.total).toBe(2);
+
+    // None valid in either batch: the whole upload is refused, every error indexed across the upload.
+    const before = (await store.listDocuments({ first: 1 })).totalCount;
+    const none = await gql(SUBMIT_FILES, { files: [{ name: 'all-empty.jsonl', content: `${lines.slice(0, 8).concat(lines.slice(0, 2).map((l) => l.replace('EMPTY', 'BLANK'))).join('\n')}\n` }] });
+    expect(none.errors?.[0]?.extensions?.code).toBe('EMPTY_TEXT');
+    expect(none.errors?.[0]?.message).toBe('all 10 documents are invalid');
+    expect(none.errors?.[0]?.extensions?.details?.errors.map((e: any) => e.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await store.listDocuments({ first: 1 })).totalCount).toBe(before);
+  });
+
   it('refuses unreadable files with the uploaded name and line, never the server path, storing nothing', async () => {
     const before = (await store.listDocuments({ first: 1 })).totalCount;
     const bad = await gql(SUBMIT_FILES, { files: [{ name: 'broken.jsonl', content: '{"externalId": "A", "text": "ok"}\n{not json\n' }] });

@@ -3,6 +3,13 @@
  * the same format readers as `vaner submit`, then stored and queued through submitDocuments in
  * batches of the configured maximum, one job per batch. The files live in a private temporary
  * directory for the duration of the call only; messages name the uploaded file, never that directory.
+ *
+ * Invalid documents across batches: every record is validated before any batch is stored. An upload none of whose
+ * documents is valid is refused whole, with every error (indices counted across the upload). A batch whose every
+ * document is invalid, in an upload with valid ones elsewhere, is reported like any batch (its documents REJECTED,
+ * an empty job) rather than refusing the call: the batches before it are already stored and queued, and a refusal
+ * told the submitter the upload had failed when most of it had not (and, when the first batch was the invalid one,
+ * refused the valid batches after it).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +18,7 @@ import { isVanerError, VanerError } from '../errors.js';
 import type { JobQueue } from '../jobs/port.js';
 import { readDocuments, resolveFormat, type DocumentRecord, type FormatName, type FormatWarning } from '../formats/index.js';
 import type { DocumentStore } from '../store/index.js';
-import { submitDocuments, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from './submit-documents.js';
+import { submitDocuments, validateDocument, type InputError, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from './submit-documents.js';
 
 /** Most files in one call (a BRAT collection is a .txt and an .ann per document). */
 export const MAX_UPLOAD_FILES = 2000;
@@ -100,9 +107,26 @@ export async function submitFiles(
       for await (const record of readDocuments(target, { format: resolved, onWarning })) records.push(record);
     }
     if (records.length === 0) throw new VanerError('BAD_USER_INPUT', 'the files hold no documents', { details: { field: 'files' } });
+    const inputs = records.map(toInput);
+    const problems = inputs.map((input) => validateDocument(input, limits));
+    if (problems.every((p) => p !== null)) {
+      const errors: InputError[] = problems.map((p, index) => ({ index, ...p! }));
+      const code = new Set(errors.map((e) => e.code)).size === 1 ? errors[0]!.code : 'BAD_USER_INPUT';
+      throw new VanerError(code, errors.length === 1 ? errors[0]!.message : `all ${errors.length} documents are invalid`, { details: { errors } });
+    }
     const submissions: SubmissionResult[] = [];
-    for (let i = 0; i < records.length; i += limits.maxBatchDocuments) {
-      submissions.push(await submitDocuments(store, queue, limits, records.slice(i, i + limits.maxBatchDocuments).map(toInput), options));
+    for (let i = 0; i < inputs.length; i += limits.maxBatchDocuments) {
+      const batch = inputs.slice(i, i + limits.maxBatchDocuments);
+      const batchProblems = problems.slice(i, i + limits.maxBatchDocuments);
+      if (batchProblems.every((p) => p !== null)) {
+        // Nothing to store: the batch's rejections and an empty job (completed at once), as a batch of documents
+        // that are all unchanged gets one, so every batch has a job to show.
+        const job = await queue.enqueue([], { owner: options.owner ?? null });
+        const outcomes = batchProblems.map((p, index) => ({ index, externalId: batch[index]!.externalId ?? null, documentId: null, outcome: 'REJECTED' as const, error: { code: p!.code, message: p!.message } }));
+        submissions.push({ job, documents: [], outcomes });
+        continue;
+      }
+      submissions.push(await submitDocuments(store, queue, limits, batch, options));
     }
     return { formats: [...used], documentCount: records.length, submissions, warnings };
   } catch (error) {

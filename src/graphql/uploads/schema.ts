@@ -46,7 +46,10 @@ extend type Mutation {
   Reads the files (PubTator, BioC XML/JSON, BRAT .txt+.ann, JSONL, CoNLL, plain text; gzip as BASE64),
   stores their documents and queues them for annotation, as submitDocuments does for each batch.
   INVALID_FORMAT or INVALID_UTF8 (naming the file and line) when a file cannot be read; nothing is
-  stored then. The request body limit bounds the upload size (PAYLOAD_TOO_LARGE).
+  stored then. The request body limit bounds the upload size (PAYLOAD_TOO_LARGE). Invalid documents
+  are REJECTED in their batch's outcomes while the others are stored; a batch with no valid document
+  gets an empty job; an upload with no valid document at all is refused with every error in
+  details.errors (indices counted across the upload) and nothing is stored.
   """
   submitFiles(files: [UploadFileInput!]!, format: UploadFormat = AUTO): FileSubmission! @auth(requires: SUBMITTER)
 }
