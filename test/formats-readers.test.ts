@@ -203,6 +203,11 @@ describe('readText and detectFormat', () => {
     expect([missing.code, missing.message]).toEqual(['BAD_USER_INPUT', `${path.join(root, 'nope.txt')}: no such file`]);
   });
 
+  it('detects a one-line 30 MB text as text (the CoNLL test overflowed the regular-expression stack: INTERNAL)', async () => {
+    const file = write('a '.repeat(15_000_000), 'huge.txt');
+    expect(await detectFormat(file)).toBe('text');
+  });
+
   it('reads through readDocuments with auto detection and counts PubTator documents cheaply', async () => {
     const file = write('1|t|T\n1|a|A\n\n2|t|U\n2|a|B\n\n', 'two.pubtator');
     expect((await all(readDocuments(file))).map((d) => d.externalId)).toEqual(['1', '2']);

@@ -12,6 +12,11 @@ import type { FormatName } from './types.js';
 const SNIFF_LINES = 20;
 const PUBTATOR_TITLE = /^[^\t|]+\|t\|/;
 const CONLL_LINE = /^\S+(?:\t[^\t]*)*\t(?:O|[BI](?:-\S+)?)$|^\S+(?: \S+)* (?:O|[BI](?:-\S+)?)$/;
+/**
+ * A CoNLL line is one token and its columns. Longer lines are not tested against CONLL_LINE: its backtracking
+ * overflows V8's regular-expression stack on a one-line text of about 25 MB ("Maximum call stack size exceeded").
+ */
+const MAX_CONLL_LINE = 10_000;
 
 export async function detectFormat(target: string): Promise<FormatName> {
   const info = await stat(target).catch((error: unknown) => {
@@ -45,6 +50,6 @@ async function sniff(file: string): Promise<FormatName> {
   if (first.trim() === '{' || first.trim() === '[' || /^\{\s*"(?:source|date|key|documents)"/.test(first.trim())) return 'biocjson';
   if (first.trimStart().startsWith('{')) return 'jsonl';
   if (PUBTATOR_TITLE.test(first)) return 'pubtator';
-  if (lines.every((line) => CONLL_LINE.test(line))) return 'conll';
+  if (lines.every((line) => line.length <= MAX_CONLL_LINE && CONLL_LINE.test(line))) return 'conll';
   return 'text';
 }
