@@ -163,6 +163,18 @@ describe('readPubTator', () => {
     expect(error.message).toBe(`${orphan}:1: annotation line without a title line before it`);
   });
 
+  it('rejects a mention line with non-integer offsets instead of reading it as a relation (the mention was silently lost)', async () => {
+    const text = '1|t|Aspirin headache\n1|a|More text.\n1\t0\t7\tAspirin\tChemical\tD001241\n';
+    for (const [start, end] of [['-3', '4'], ['8', '16 '], ['8.0', '16'], ['', '16']]) {
+      const file = write(`${text}1\t${start}\t${end}\theadache\tDisease\tD006261\n\n`);
+      const error = await errorOf(readAll(file));
+      expect([error.code, error.message]).toEqual(['INVALID_FORMAT', `${file}:4: mention offsets must be whole numbers from 0, got start "${start}" and end "${end}"`]);
+    }
+    // Relation lines (a type word in the second column) are still relations.
+    const relations = write(`${text}1\tCID\tD001241\tD006261\n1\tCPR:4\t123\t456\n\n`);
+    expect((await readAll(relations))[0]?.relations?.map((r) => r.type)).toEqual(['CID', 'CPR:4']);
+  });
+
   it('reads CRLF files and converts code point offsets around astral characters', async () => {
     const file = write('1|t|\u{1F600} aspirin\r\n1|a|x\r\n1\t2\t9\taspirin\tChemical\tD001241\r\n\r\n');
     const docs = await readAll(file);

@@ -24,6 +24,12 @@ import type { DocumentRecord, GoldMention, GoldRelation, ReaderOptions } from '.
 
 const TITLE_OR_ABSTRACT = /^([^\t|]+)\|([ta])\|(.*)$/;
 const INTEGER = /^\d+$/;
+/**
+ * A second column that starts like a number (or is empty) is a mention's start, never a relation type (CID,
+ * Association, CPR:4 …): `-3`, `5.0` or `16 ` (a trailing space) are bad offsets to report, not a relation
+ * that silently takes the mention away.
+ */
+const OFFSET_LIKE = /^\s*[-+.]?\d|^\s*$/;
 
 interface OpenDocument {
   readonly pmid: string;
@@ -91,6 +97,8 @@ export async function* readPubTator(file: string, options: ReaderOptions = {}): 
     if (INTEGER.test(columns[1] as string) && INTEGER.test(columns[2] as string)) {
       const mention = parseMention(file, number, columns, doc, options);
       if (mention) doc.mentions.push(mention);
+    } else if (OFFSET_LIKE.test(columns[1] as string)) {
+      throw formatError(file, number, `mention offsets must be whole numbers from 0, got start "${truncate(columns[1] as string)}" and end "${truncate(columns[2] as string)}"`);
     } else {
       doc.relations.push({ type: columns[1] as string, args: columns.slice(2), line: number });
     }
