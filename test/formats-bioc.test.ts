@@ -18,6 +18,7 @@ import {
   storedPassages,
   type ExportDocument,
 } from '../src/formats/bioc-writer.js';
+import { newlinesBeforeBadUtf8 } from '../src/formats/strict-utf8.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures', 'formats');
 const XML = path.join(FIXTURES, 'bioc-sample.xml');
@@ -103,6 +104,42 @@ describe('BioC readers', () => {
     const badUtf8 = path.join(tmp, 'bad-utf8.xml');
     writeFileSync(badUtf8, Buffer.concat([Buffer.from('<collection>\n<document><id>'), Buffer.from([0xff, 0xfe]), Buffer.from('</id></document></collection>')]));
     await expect(collect(readBiocXml(badUtf8))).rejects.toMatchObject({ code: 'INVALID_UTF8' });
+  });
+});
+
+describe('invalid UTF-8 in BioC names its line, not the line where the 64 KiB read began', () => {
+  // Documents of one line each; `bad` puts 0xC3 0x28 (a lead byte without its continuation) into one document's text.
+  function collection(kind: 'xml' | 'json', documents: number, bad: number): Buffer {
+    const doc = (i: number): string =>
+      kind === 'xml'
+        ? `<document><id>d${i}</id><passage><offset>0</offset><text>Lithium é toxicity ${i}${i === bad ? '\u0000' : ''}</text></passage></document>\n`
+        : `${i === 0 ? '' : ','}{"id": "d${i}", "passages": [{"offset": 0, "text": "Lithium é toxicity ${i}${i === bad ? '\u0000' : ''}"}]}\n`;
+    const head = kind === 'xml' ? '<collection>\n' : '{"documents": [\n';
+    const body = Array.from({ length: documents }, (_, i) => doc(i)).join('');
+    const bytes = Buffer.from(head + body + (kind === 'xml' ? '</collection>\n' : ']}\n'));
+    // The placeholder NUL becomes the invalid sequence (same length plus one byte: offsets do not matter here).
+    const at = bytes.indexOf(0);
+    return Buffer.concat([bytes.subarray(0, at), Buffer.from([0xc3, 0x28]), bytes.subarray(at + 1)]);
+  }
+
+  for (const kind of ['xml', 'json'] as const) {
+    const read = kind === 'xml' ? readBiocXml : readBiocJson;
+    it(`BioC ${kind}: a bad byte on line 12 and on line 2,001 (the second read of the file)`, async () => {
+      for (const bad of [10, 1999]) {
+        const file = path.join(tmp, `bad-line-${bad}.${kind}`);
+        const bytes = collection(kind, 3000, bad);
+        expect(bytes.length).toBeGreaterThan(2 * 65536);
+        writeFileSync(file, bytes);
+        // Line 1 is the collection's head; document i is on line i + 2.
+        await expect(collect(read(file))).rejects.toMatchObject({ code: 'INVALID_UTF8', message: `${file}:${bad + 2}: invalid UTF-8 byte sequence` });
+      }
+    });
+  }
+
+  it('newlinesBeforeBadUtf8: a character begun in the previous chunk or finished in the next one is not the error', () => {
+    // 'é' is C3 A9: a chunk may start with its A9 and end with its C3.
+    expect(newlinesBeforeBadUtf8(Buffer.from([0xa9, 0x0a, 0x61, 0x0a, 0x62, 0xff, 0x0a, 0xc3]))).toBe(2);
+    expect(newlinesBeforeBadUtf8(Buffer.from([0xa9, 0x61, 0x0a, 0x62, 0x0a, 0xc3]))).toBe(0);
   });
 });
 

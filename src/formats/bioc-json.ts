@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { ioError, openByteStream } from './byte-source.js';
 import { biocToRecord, type BiocDocument } from './bioc-model.js';
 import { formatError, utf8Error } from './format-error.js';
+import { newlinesBeforeBadUtf8 } from './strict-utf8.js';
 import type { DocumentRecord, ReaderOptions } from './types.js';
 
 const infons = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional();
@@ -172,7 +173,7 @@ export async function* readBiocJson(file: string, options: ReaderOptions = {}): 
       try {
         chunk = decoder.decode(bytes, { stream: true });
       } catch (error) {
-        throw utf8Error(file, line, error);
+        throw utf8Error(file, line + newlinesBeforeBadUtf8(bytes), error);
       }
       scan(chunk);
       for (const doc of ready.splice(0)) yield biocToRecord(doc, file, options);

@@ -7,6 +7,7 @@ import { SaxesParser } from 'saxes';
 import { ioError, openByteStream } from './byte-source.js';
 import { biocToRecord, type BiocAnnotation, type BiocDocument, type BiocLocation, type BiocPassage, type BiocRelation } from './bioc-model.js';
 import { formatError, utf8Error } from './format-error.js';
+import { newlinesBeforeBadUtf8 } from './strict-utf8.js';
 import type { DocumentRecord, ReaderOptions } from './types.js';
 
 interface OpenPassage {
@@ -161,7 +162,7 @@ export async function* readBiocXml(file: string, options: ReaderOptions = {}): A
       try {
         chunk = decoder.decode(bytes, { stream: true });
       } catch (error) {
-        throw utf8Error(file, parser.line, error);
+        throw utf8Error(file, parser.line + newlinesBeforeBadUtf8(bytes), error);
       }
       write(chunk);
       for (const d of ready.splice(0)) yield biocToRecord(d, file, options);
