@@ -226,6 +226,37 @@ describe('MeSH XML vocabularies', () => {
   });
 });
 
+describe('vocabulary bytes are decoded strictly', () => {
+  it('invalid UTF-8 in a TSV or OBO vocabulary is INVALID_UTF8 naming the line (it was stored as U+FFFD)', async () => {
+    const tsv = write('bytes.tsv', Buffer.concat([Buffer.from(`${TSV.split('\n').slice(0, 2).join('\n')}\nLAB:0003\tCHEMICAL\tfoo`), Buffer.from([0xff, 0xfe]), Buffer.from('bar\t\t\n')]));
+    const tsvError = await failure(readVocabulary(tsv));
+    expect([tsvError.code, tsvError.message, tsvError.details]).toEqual(['INVALID_UTF8', 'bytes.tsv line 3: invalid UTF-8 byte sequence; nothing was imported', { file: 'bytes.tsv', line: 3 }]);
+    const obo = write('bytes.obo', Buffer.concat([Buffer.from('format-version: 1.2\n\n[Term]\nid: CHEBI:1\nname: qu'), Buffer.from([0xc3]), Buffer.from('x\n')]));
+    const oboError = await failure(readVocabulary(obo));
+    expect([oboError.code, oboError.message]).toEqual(['INVALID_UTF8', 'bytes.obo line 5: invalid UTF-8 byte sequence; nothing was imported']);
+    // gzip (by suffix) and missing files still behave as before.
+    expect((await failure(readVocabulary(join(dir, 'missing.tsv')))).code).toBe('NOT_FOUND');
+  });
+
+  it('MeSH XML: a character split between two 64 KiB reads stays whole; invalid UTF-8 is INVALID_UTF8 naming the line', async () => {
+    const head = '<DescriptorRecordSet>\n<!-- ';
+    const record = (name: string): string =>
+      `<DescriptorRecord><DescriptorUI>D000001</DescriptorUI><DescriptorName><String>${name}</String></DescriptorName><TreeNumberList><TreeNumber>C10.1</TreeNumber></TreeNumberList></DescriptorRecord>\n`;
+    const beforeName = ' -->\n<DescriptorRecord><DescriptorUI>D000001</DescriptorUI><DescriptorName><String>M';
+    // Pad so that é (C3 A9) starts at byte 65,535: its two bytes arrive in two reads of the file.
+    const pad = 65_535 - Buffer.byteLength(head + beforeName);
+    const xml = `${head}${'x'.repeat(pad)}${beforeName}énière Disease</String></DescriptorName><TreeNumberList><TreeNumber>C10.1</TreeNumber></TreeNumberList></DescriptorRecord>\n</DescriptorRecordSet>\n`;
+    expect(Buffer.from(xml).indexOf(Buffer.from('é'))).toBe(65_535);
+    const v = await readVocabulary(write('split.xml', xml));
+    expect(v.terms.map((t) => t.name)).toEqual(['Ménière Disease']);
+
+    const bad = Buffer.from(`<DescriptorRecordSet>\n${record('Seizures')}${record('Lith\u0000ium')}</DescriptorRecordSet>\n`);
+    const at = bad.indexOf(0);
+    const error = await failure(readVocabulary(write('bad.xml', Buffer.concat([bad.subarray(0, at), Buffer.from([0xff]), bad.subarray(at + 1)]))));
+    expect([error.code, error.message]).toEqual(['INVALID_UTF8', 'bad.xml line 3: invalid UTF-8 byte sequence; nothing was imported']);
+  });
+});
+
 describe('shipped species and gene vocabularies', () => {
   it('are valid TSV vocabularies with prefixed NCBI ids', async () => {
     const genes = await readVocabulary(join(import.meta.dirname, '..', 'data', 'kb', 'ncbi-gene-train.tsv.gz'));

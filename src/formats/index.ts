@@ -13,6 +13,7 @@ export { readBiocJson } from './bioc-json.js';
 export { readBiocXml } from './bioc-xml.js';
 export type { StoredPassage } from './bioc-model.js';
 export { readLines, type Line } from './line-reader.js';
+export { newlinesBeforeBadUtf8 } from './strict-utf8.js';
 export { mapEntityType, pubTatorTypeName } from './entity-type-map.js';
 export { parsePubTatorIds, formatPubTatorIds } from './entity-ids.js';
 export { createWarningTally, type WarningTally } from './warning-tally.js';

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import { VanerError } from '../../errors.js';
+import { readLines } from '../../formats/index.js';
 
 /** One data line of a vocabulary file with its 1-based line number (for error messages). */
 export interface SourceLine {
@@ -19,35 +17,36 @@ export function formatError(file: string, lineNumber: number, problem: string): 
 }
 
 /**
- * Streams the tab-separated lines of a (optionally gzipped, by `.gz` suffix) file, skipping blank
- * lines and `#` comments. Read errors (missing file, corrupt gzip) become INVALID_FORMAT or
- * NOT_FOUND VanerErrors naming the file.
+ * Streams the tab-separated lines of a (optionally gzipped) file, skipping blank lines and `#`
+ * comments. Each line is decoded as strict UTF-8 (formats' readLines): invalid bytes are INVALID_UTF8
+ * naming the line, never names stored with U+FFFD in them (node:readline replaced them silently). Read
+ * errors (missing file, corrupt gzip) become INVALID_FORMAT or NOT_FOUND VanerErrors naming the file.
  */
 export async function* readTsvLines(file: string): AsyncGenerator<SourceLine> {
-  const raw = createReadStream(file);
-  const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  // pipe() does not forward errors: surface the file stream's own (ENOENT) on the gunzip stream.
-  if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;
   try {
-    for await (const line of lines) {
-      lineNumber += 1;
+    for await (const { text: line, number } of readLines(file)) {
+      lineNumber = number;
       if (line.trim() === '' || line.startsWith('#')) continue;
       yield { line, lineNumber, fields: line.split('\t') };
     }
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT') {
+    if (code === 'INVALID_UTF8') {
+      const line = Number((error as VanerError).details?.line ?? lineNumber + 1);
+      throw new VanerError('INVALID_UTF8', `${basename(file)} line ${line}: invalid UTF-8 byte sequence; nothing was imported`, {
+        cause: error,
+        details: { file: basename(file), line },
+      });
+    }
+    // readLines reports a missing file as BAD_USER_INPUT with the system error as its cause.
+    if (code === 'ENOENT' || ((error as { cause?: { code?: unknown } }).cause?.code === 'ENOENT')) {
       throw new VanerError('NOT_FOUND', `vocabulary file ${basename(file)} not found`, { cause: error, details: { file: basename(file) } });
     }
     throw new VanerError('INVALID_FORMAT', `${basename(file)}: unreadable after line ${lineNumber}`, {
       cause: error,
       details: { file: basename(file), line: lineNumber },
     });
-  } finally {
-    lines.close();
-    raw.destroy();
   }
 }
 

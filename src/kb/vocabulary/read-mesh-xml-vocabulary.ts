@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { VanerError } from '../../errors.js';
+import { newlinesBeforeBadUtf8 } from '../../formats/index.js';
 import type { EntityType } from '../../domain/index.js';
 import { VocabularyProblems } from './vocabulary-problems.js';
 import type { VocabularyFile, VocabularyTerm } from './vocabulary-types.js';
@@ -103,7 +104,22 @@ export async function readMeshXmlVocabulary(file: string, options: MeshXmlReadOp
   const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
   try {
-    for await (const chunk of stream) parser.write((chunk as Buffer).toString('utf8'));
+    // One streaming, fatal decoder: a character split between two reads stays whole (Buffer#toString per
+    // chunk turned each half into U+FFFD), and invalid bytes are an error, never replaced.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const decode = (chunk?: Buffer): string => {
+      try {
+        return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+      } catch (error) {
+        const line = parser.line + (chunk === undefined ? 0 : newlinesBeforeBadUtf8(chunk));
+        throw new VanerError('INVALID_UTF8', `${basename(file)} line ${line}: invalid UTF-8 byte sequence; nothing was imported`, {
+          cause: error,
+          details: { file: basename(file), line },
+        });
+      }
+    };
+    for await (const chunk of stream) parser.write(decode(chunk as Buffer));
+    parser.write(decode());
     parser.close();
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') {
