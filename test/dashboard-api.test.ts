@@ -145,6 +145,13 @@ describe('dashboard API additions over HTTP', () => {
     expect(utf8.errors?.[0]?.extensions?.code).toBe('INVALID_UTF8');
     expect(utf8.errors?.[0]?.message).toMatch(/^latin1\.txt:1: /);
 
+    // Not base64 at all, or base64 with trailing junk: Buffer.from skipped the junk and stored what was left.
+    for (const content of ['Aspirin causes headache in most patients', `${Buffer.from('Aspirin causes headache').toString('base64')}!!!???`]) {
+      const r = await gql(SUBMIT_FILES, { files: [{ name: 'notes.txt', content, encoding: 'BASE64' }] });
+      expect(r.errors?.[0]).toMatchObject({ message: 'file 0: notes.txt is not valid base64 (encoding BASE64)', extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    expect((await store.listDocuments({ first: 1 })).totalCount).toBe(before);
+
     for (const files of [[], [{ name: '..', content: 'x' }], [{ name: 'a.txt', content: 'x' }, { name: 'dir/a.txt', content: 'y' }]]) {
       const r = await gql(SUBMIT_FILES, { files });
       expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -42,6 +42,12 @@ export interface FileSubmissionResult {
 }
 
 const SAFE_NAME = /^[^/\\\0]+$/;
+/** Standard base64, once whitespace (line-wrapped encoders) is removed; a plain character class, so no backtracking. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+function isBase64(content: string): boolean {
+  const compact = content.replace(/\s+/g, '');
+  return compact.length % 4 === 0 && BASE64.test(compact);
+}
 
 function checkFiles(files: readonly UploadFile[]): string[] {
   if (files.length === 0) throw new VanerError('BAD_USER_INPUT', 'no files to submit', { details: { field: 'files' } });
@@ -55,6 +61,12 @@ function checkFiles(files: readonly UploadFile[]): string[] {
       throw new VanerError('BAD_USER_INPUT', `file ${index}: ${JSON.stringify(f.name)} is not a usable file name`, { details: { index, field: 'name' } });
     }
     return name;
+  });
+  files.forEach((f, index) => {
+    // Buffer.from(…, 'base64') skips what is not base64: text sent as BASE64 by mistake became bytes nobody sent.
+    if (f.encoding === 'base64' && !isBase64(f.content)) {
+      throw new VanerError('BAD_USER_INPUT', `file ${index}: ${names[index]} is not valid base64 (encoding BASE64)`, { details: { index, field: 'content' } });
+    }
   });
   const seen = new Set<string>();
   names.forEach((name, index) => {

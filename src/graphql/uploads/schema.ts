@@ -19,7 +19,7 @@ enum UploadFormat {
 
 enum UploadEncoding {
   UTF8
-  "For binary content, e.g. a .gz file."
+  "For binary content, e.g. a .gz file. Content that is not standard base64 is BAD_USER_INPUT."
   BASE64
 }
 
