@@ -51,4 +51,20 @@ describe('vaner submit (bulk)', () => {
     expect(exported.stdout).toContain('<offset>21</offset>\n    <text>Renal failure after 𝛼 lithium.</text>');
     expect(exported.stdout).toContain('<offset>10</offset>\n    <text>Headache.</text>');
   }, 120_000);
+
+  it('stops at the first batch refused for the key (none, or a reader\'s) instead of uploading every batch to be refused', async () => {
+    const many = path.join(ws.dataDir, 'many.jsonl');
+    writeFileSync(many, Array.from({ length: 50 }, (_, i) => `${JSON.stringify({ externalId: `K${i}`, text: 'Lithium toxicity.' })}\n`).join(''));
+    const reader = (await vaner(ws, 'keys', 'create', '--role', 'reader', '--owner', 'reader-test')).stdout.trim();
+    for (const [key, code] of [['', 'UNAUTHENTICATED'], [reader, 'FORBIDDEN']] as const) {
+      const out = await vaner({ ...ws, env: { ...ws.env, VANER_API_KEY: key } }, 'submit', many, '--url', serve.url, '--batch-size', '5');
+      expect(out.code).toBe(1);
+      expect(out.stdout.split('\n').slice(0, 3)).toEqual([
+        expect.stringMatching(/^submitted 0 documents from 1 file\(s\) in /),
+        '  created 0, updated 0, unchanged 0, rejected 0, failed 5',
+        expect.stringMatching(new RegExp(`^  failed: ${code} x5 \\(first: request: server: .*; the run stopped there\\)$`)),
+      ]);
+      expect(out.stderr).toMatch(new RegExp(`^error \\[${code}\\]: server: `));
+    }
+  }, 120_000);
 });

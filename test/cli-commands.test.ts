@@ -329,8 +329,10 @@ describe('vaner serve + submit', () => {
       const withKey = { VANER_API_KEY: created.stdout.trim() };
       const anonymous = await vaner('submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), '--url', url, '--retries', '0');
       expect(anonymous.code).toBe(1);
-      expect(anonymous.stdout.split('\n')[1]).toBe('  created 0, updated 0, unchanged 0, rejected 2, failed 0');
-      expect(anonymous.stdout).toContain('rejected: UNAUTHENTICATED x2');
+      // Refused for the key, not for the documents: the run stops there (see test/bulk-submit.test.ts).
+      expect(anonymous.stdout.split('\n')[1]).toBe('  created 0, updated 0, unchanged 0, rejected 0, failed 2');
+      expect(anonymous.stdout).toContain('failed: UNAUTHENTICATED x2');
+      expect(anonymous.stderr).toMatch(/^error \[UNAUTHENTICATED\]: server: /);
       const first = await vanerWith(withKey, 'submit', path.join(FIXTURES, 'cli', 'tiny.pubtator'), jsonl, '--url', url, '--batch-size', '2', '--wait', '--poll-ms', '100');
       const lines = first.stdout.split('\n');
       expect(first.code).toBe(1); // one document was rejected

@@ -22,7 +22,8 @@ mentions, ...) are not sent: the server annotates the text itself. Resubmitting 
 are idempotent by externalId. Exit status 1 when a document was rejected or failed. BioC passages
 are sent along and kept for export. An input without any document is an error (exit status 2).
 Writing needs an API key with the submitter role in
-VANER_API_KEY (vaner keys create --role submitter --owner NAME).
+VANER_API_KEY (vaner keys create --role submitter --owner NAME); a batch refused for the key
+(UNAUTHENTICATED, FORBIDDEN) stops the run there.
 
 Batches are also cut so a request body stays under --max-body-bytes; a single document larger than
 that is reported as rejected (PAYLOAD_TOO_LARGE) and not sent. A batch the server still refuses as
@@ -253,6 +254,8 @@ export async function run(argv: string[], env: Env): Promise<number> {
         } catch (error) {
           // Transient failures were already retried; give up on the whole run (the server is gone).
           if (!isVanerError(error) || error.retriable || error.code === 'CANCELLED') throw error;
+          // The key, not the batch, is refused: every later batch would be too, so stop instead of uploading the rest.
+          if (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN') throw error;
           if (error.code === 'PAYLOAD_TOO_LARGE' && batch.length > 1) {
             // Our size estimate and the server's limit disagree: halve until the server accepts.
             const half = Math.ceil(batch.length / 2);
