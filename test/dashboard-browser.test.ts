@@ -185,6 +185,24 @@ describe('dashboard in headless Chromium against a real server', () => {
     expect(await done.getByTestId('job-progress').textContent()).toBe('20/20 done');
   });
 
+  it('an uploaded file that is not UTF-8 is refused with INVALID_UTF8 and its line, not stored with U+FFFD', async () => {
+    const before = (await api('{ documents(first: 0) { totalCount } }')).documents.totalCount;
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      // "café au lait" in Latin-1, on the second line.
+      dt.items.add(new File([new Uint8Array([0x6f, 0x6b, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x61, 0x75, 0x20, 0x6c, 0x61, 0x69, 0x74, 0x0a])], 'latin1.txt', { type: 'text/plain' }));
+      return dt;
+    });
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('button', { name: 'Upload 1 file' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor(WAIT);
+    expect(await alert.textContent()).toContain('INVALID_UTF8 latin1.txt:2: invalid UTF-8 byte sequence');
+    expect((await api('{ documents(first: 0) { totalCount } }')).documents.totalCount).toBe(before);
+    // The refused file stays listed; clear it for the next steps.
+    await page.reload();
+  });
+
   it('submits pasted text; cancels a queued job and retries it from the job list', async () => {
     // No worker for a moment, so the job waits in the queue where it can be cancelled.
     await worker.close();

@@ -124,8 +124,15 @@ function toBase64(buffer: ArrayBuffer): string {
 }
 
 async function readFile(file: File): Promise<{ name: string; content: string; encoding: 'UTF8' | 'BASE64' }> {
-  if (/\.gz$/i.test(file.name)) return { name: file.name, content: toBase64(await file.arrayBuffer()), encoding: 'BASE64' };
-  return { name: file.name, content: await file.text(), encoding: 'UTF8' };
+  const bytes = await file.arrayBuffer();
+  if (/\.gz$/i.test(file.name)) return { name: file.name, content: toBase64(bytes), encoding: 'BASE64' };
+  try {
+    return { name: file.name, content: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'UTF8' };
+  } catch {
+    // Not UTF-8 (file.text() would have replaced the bad bytes with U+FFFD unnoticed): the bytes go as they
+    // are, and the server's reader answers INVALID_UTF8 naming the file and line.
+    return { name: file.name, content: toBase64(bytes), encoding: 'BASE64' };
+  }
 }
 
 /** A rejected document of an upload: its position in the upload (1-based, across every batch), its externalId and why. */
