@@ -52,6 +52,27 @@ describe('vaner submit (bulk)', () => {
     expect(exported.stdout).toContain('<offset>10</offset>\n    <text>Headache.</text>');
   }, 120_000);
 
+  it('a batch whose every document is invalid reports each document\'s reason and line, as a mixed batch does', async () => {
+    const bad = [{ externalId: 'A|1', text: 'Lithium.' }, { externalId: 'E1', text: ' ' }, { externalId: 'A|2', text: 'Lithium.' }];
+    const allBad = path.join(ws.dataDir, 'all-bad.jsonl');
+    writeFileSync(allBad, bad.map((d) => `${JSON.stringify(d)}\n`).join(''));
+    const out = await vaner(ws, 'submit', allBad, '--url', serve.url);
+    expect(out.code).toBe(1);
+    expect(out.stdout.split('\n').slice(1, 4)).toEqual([
+      '  created 0, updated 0, unchanged 0, rejected 3, failed 0',
+      `  rejected: BAD_USER_INPUT x2 (first: ${allBad}:1: externalId must not contain "|")`,
+      `  rejected: EMPTY_TEXT x1 (first: ${allBad}:2: text is empty or has no visible character)`,
+    ]);
+    // The same documents beside a valid one: the server's outcomes give the same lines.
+    const mixed = path.join(ws.dataDir, 'mixed.jsonl');
+    writeFileSync(mixed, [...bad, { externalId: 'OK1', text: 'Lithium toxicity.' }].map((d) => `${JSON.stringify(d)}\n`).join(''));
+    const mixedOut = await vaner(ws, 'submit', mixed, '--url', serve.url);
+    expect(mixedOut.stdout.split('\n').slice(2, 4)).toEqual([
+      `  rejected: BAD_USER_INPUT x2 (first: ${mixed}:1: externalId must not contain "|")`,
+      `  rejected: EMPTY_TEXT x1 (first: ${mixed}:2: text is empty or has no visible character)`,
+    ]);
+  }, 120_000);
+
   it('stops at the first batch refused for the key (none, or a reader\'s) instead of uploading every batch to be refused', async () => {
     const many = path.join(ws.dataDir, 'many.jsonl');
     writeFileSync(many, Array.from({ length: 50 }, (_, i) => `${JSON.stringify({ externalId: `K${i}`, text: 'Lithium toxicity.' })}\n`).join(''));

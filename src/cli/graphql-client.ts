@@ -32,7 +32,7 @@ const KNOWN_CODES = new Set<string>([
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message?: string; extensions?: { code?: string } }[];
+  errors?: { message?: string; extensions?: { code?: string; details?: Record<string, unknown> } }[];
 }
 
 export interface GraphQLClient {
@@ -100,7 +100,8 @@ async function once<T>(url: string, apiKey: string | null, query: string, variab
     const code: ErrorCode = serverCode && KNOWN_CODES.has(serverCode) ? (serverCode as ErrorCode) : 'INTERNAL';
     throw new VanerError(code, `server: ${first.message ?? 'error without a message'}${serverCode && code === 'INTERNAL' ? ` (${serverCode})` : ''}`, {
       retriable: RETRIABLE_STATUS.has(response.status) || (serverCode !== undefined && RETRIABLE_CODES.has(serverCode)),
-      details: { status: response.status, serverCode },
+      // The server's own details (safe by contract, e.g. submitDocuments' per-document errors) travel along.
+      details: { status: response.status, serverCode, ...(first.extensions?.details === undefined ? {} : { server: first.extensions.details }) },
     });
   }
   if (body?.data === null || body?.data === undefined) throw new VanerError('INTERNAL', `${url} answered HTTP ${response.status} without data`);

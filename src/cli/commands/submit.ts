@@ -112,6 +112,18 @@ interface JobData {
   } | null;
 }
 
+/**
+ * submitDocuments' per-document errors (`extensions.details.errors` when every document of a batch is invalid),
+ * or null when the details do not name one error for each document of the batch.
+ */
+function documentErrors(details: Record<string, unknown> | undefined, batchLength: number): { index: number; code: string; message: string }[] | null {
+  const errors = (details?.server as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors) || errors.length !== batchLength) return null;
+  const valid = errors.every((e: { index?: unknown; code?: unknown; message?: unknown }) =>
+    Number.isInteger(e?.index) && (e.index as number) >= 0 && (e.index as number) < batchLength && typeof e.code === 'string' && typeof e.message === 'string');
+  return valid ? (errors as { index: number; code: string; message: string }[]) : null;
+}
+
 /** Reasons grouped by code, with the first occurrence for the user to look at. */
 class ReasonTally {
   private readonly byCode = new Map<string, { count: number; first: string }>();
@@ -263,7 +275,13 @@ export async function run(argv: string[], env: Env): Promise<number> {
             await sendDocuments(batch.slice(half));
             return;
           }
-          // A permanent answer about this batch (every document invalid, too large...): record it and go on.
+          // Every document invalid: the server lists each one's reason, as it does in outcomes when some are valid.
+          const perDocument = documentErrors(error.details, batch.length);
+          if (perDocument !== null) {
+            for (const e of perDocument) rejected.add(e.code, where(batch[e.index] as DocumentRecord), e.message);
+            return;
+          }
+          // A permanent answer about this batch (too large...): record it and go on.
           rejected.add(error.code, where(batch[0] as DocumentRecord), `${error.message} (batch of ${batch.length})`, batch.length);
         }
       };
