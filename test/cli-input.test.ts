@@ -142,6 +142,19 @@ describe('annotate document limit', () => {
     expect(result.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { externalId: string }).externalId)).toEqual(['small']);
   });
 
+  it('--format pubtator: a document whose externalId PubTator cannot hold is skipped with its line, the others printed, exit 1', async () => {
+    const file = path.join(dataDir, 'ids.jsonl');
+    writeFileSync(file, ['{"externalId":"ok1","text":"Cyanosis after lithium."}', '{"externalId":"a|b","text":"Lithium."}', '{"text":"No id at all."}', '{"externalId":"ok2","text":"Lithium."}', ''].join('\n'));
+    const result = await vaner(['annotate', file, '--format', 'pubtator']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      `error [BAD_USER_INPUT]: ${file}:2: external id "a|b" cannot be written as a PubTator PMID (empty, or contains a tab, "|" or a line break); skipped (--format json writes it)`,
+      `error [BAD_USER_INPUT]: ${file}:3: external id "" cannot be written as a PubTator PMID (empty, or contains a tab, "|" or a line break); skipped (--format json writes it)`,
+      '',
+    ]);
+    expect(result.stdout.split('\n').filter((l) => l.includes('|t|'))).toEqual(['ok1|t|Cyanosis after lithium.', 'ok2|t|Lithium.']);
+  });
+
   it('segments a 5 MB one-line text (the model labeler path) without "Maximum call stack size exceeded"', () => {
     const text = 'lithium causes cyanosis '.repeat(Math.ceil(5_000_000 / 24)).slice(0, 5_000_000);
     const { words, sentences } = segmentDocument(text);

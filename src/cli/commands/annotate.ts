@@ -8,7 +8,7 @@ import { parseChoice, parseCommandArgs, parseIntegerFlag } from '../args.js';
 import { LABELER_CHOICES, openAnnotationResources } from '../annotation-resources.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
-import { checkDocuments, noDocumentError } from '../document-checks.js';
+import { checkDocuments, displayPath, noDocumentError } from '../document-checks.js';
 import { openCliInputs, type CliInput } from '../input-files.js';
 import { labelRecords } from '../label-records.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
@@ -22,8 +22,9 @@ looked through; - or /dev/stdin for standard input; a directory's files each in 
 with the knowledge base in VANER_DATA_DIR (imported first if empty) and prints them. Nothing is stored.
 
 A document longer than VANER_MAX_DOCUMENT_CHARS, or without a visible character, is reported as
-error [DOCUMENT_TOO_LARGE] / [EMPTY_TEXT] on stderr and skipped; the others are still printed and the
-exit status is 1. An input without any document is an error (exit status 2) and loads nothing.
+error [DOCUMENT_TOO_LARGE] / [EMPTY_TEXT] on stderr and skipped; so is, for --format pubtator, one
+whose externalId PubTator cannot hold (none, or with "|", a tab or a line break: BAD_USER_INPUT).
+The others are still printed and the exit status is 1. An input without any document is an error (exit status 2) and loads nothing.
 
 options:
   --format F         output: pubtator (offsets into title + ' ' + abstract, MeSH ids bare,
@@ -77,6 +78,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
       if (checked.rejected() > 0) return 1;
       throw noDocumentError(input.label, plan);
     }
+    let unwritable = 0;
     const resources = await openAnnotationResources(config, labelerChoice ?? config.labeler, logger);
     try {
       // Checked before anything is printed: an unknown scheme names the available ones.
@@ -89,13 +91,24 @@ export async function run(argv: string[], env: Env): Promise<number> {
       });
       for await (const { record, spans } of labelled) {
         const links = await linker.link(record.text, spans);
-        if (!process.stdout.write(formatOutput(output, record, spans, links, scheme))) await once(process.stdout, 'drain');
+        let text: string;
+        try {
+          text = formatOutput(output, record, spans, links, scheme);
+        } catch (error) {
+          // An id PubTator cannot hold (none, or with "|", a tab, a line break) is this document's problem:
+          // reported and skipped like an oversized one, not the end of the run.
+          if (!(error instanceof VanerError) || error.details?.externalId === undefined) throw error;
+          unwritable += 1;
+          process.stderr.write(`error [${error.code}]: ${displayPath(record.file)}:${record.line}: ${error.message}; skipped (--format json writes it)\n`);
+          continue;
+        }
+        if (!process.stdout.write(text)) await once(process.stdout, 'drain');
       }
     } finally {
       await resources.close();
     }
     for (const line of tally.lines()) process.stderr.write(`warning: ${line}\n`);
-    return checked.rejected() > 0 ? 1 : 0;
+    return checked.rejected() + unwritable > 0 ? 1 : 0;
   } finally {
     shutdown.dispose();
     await opened.dispose();
