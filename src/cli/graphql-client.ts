@@ -96,7 +96,9 @@ async function once<T>(url: string, apiKey: string | null, query: string, variab
       details: { status: response.status },
     });
   }
-  if (first && (body?.data === null || body?.data === undefined)) {
+  // Also with data: a nullable field that failed comes back as null beside its error (`{ job: null }` while the
+  // queue is down), which the CLI would take for "not there". Its requests need every field they ask for.
+  if (first) {
     const code: ErrorCode = serverCode && KNOWN_CODES.has(serverCode) ? (serverCode as ErrorCode) : 'INTERNAL';
     throw new VanerError(code, `server: ${first.message ?? 'error without a message'}${serverCode && code === 'INTERNAL' ? ` (${serverCode})` : ''}`, {
       retriable: RETRIABLE_STATUS.has(response.status) || (serverCode !== undefined && RETRIABLE_CODES.has(serverCode)),
