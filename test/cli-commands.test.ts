@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -213,6 +213,12 @@ describe('annotation schemes from the CLI (the tiny v2 bundle)', () => {
     // An unwritable destination is a usage error, and no partial file is left.
     const bad = await vanerWith(model, 'eval', 'ner', '--gold', path.join(FIXTURES, 'cli', 'tiny-gold.pubtator'), '--predictions', path.join(dataDir, 'no', 'such', 'dir', 'p.jsonl'));
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('error [BAD_USER_INPUT]: cannot write --predictions')]);
+    // A directory: it was INTERNAL EISDIR after the whole evaluation, and the temporary file stayed behind.
+    const taken = path.join(dataDir, 'predictions-dir');
+    mkdirSync(taken);
+    const dirResult = await vanerWith(model, 'eval', 'ner', '--gold', path.join(FIXTURES, 'cli', 'tiny-gold.pubtator'), '--predictions', taken);
+    expect([dirResult.code, dirResult.stderr]).toEqual([2, `error [BAD_USER_INPUT]: cannot write --predictions ${taken}: it is a directory\n`]);
+    expect(readdirSync(dataDir).filter((name) => name.includes('predictions-dir'))).toEqual(['predictions-dir']);
   });
 
   it('vaner eval ner scores JNLPBA protein gold as GENE for the model, says so, and --gold-type-map none keeps PROTEIN', async () => {

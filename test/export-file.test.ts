@@ -53,22 +53,20 @@ describe('vaner export --out', () => {
     expect(readdirSync(path.dirname(out))).toEqual(['all.pubtator']);
   });
 
-  it('a failed export leaves neither the file nor a temporary file behind', async () => {
+  it('an --out that cannot be written is BAD_USER_INPUT before any work, and leaves no file behind', async () => {
     const dir = path.join(ws.dataDir, 'fails');
     mkdirSync(dir);
-    // The destination is a directory: everything is written, then the final rename fails.
+    // The destination is a directory (it was INTERNAL EISDIR once everything had been written).
     const target = path.join(dir, 'taken');
     mkdirSync(target);
     const r = await vaner(ws, 'export', '--format', 'jsonl', '--out', target);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error \[INTERNAL\]: .*(EISDIR|ENOTEMPTY|EEXIST)/);
+    expect([r.code, r.stderr]).toEqual([2, `error [BAD_USER_INPUT]: cannot write --out ${target}: it is a directory\n`]);
     expect(readdirSync(dir)).toEqual(['taken']);
     expect(readdirSync(target)).toEqual([]);
-    // A missing directory: the temporary file cannot even be opened.
+    // A missing directory (it was INTERNAL ENOENT).
     const missing = path.join(dir, 'no', 'such', 'file.jsonl');
     const m = await vaner(ws, 'export', '--format', 'jsonl', '--out', missing);
-    expect(m.code).toBe(1);
-    expect(m.stderr).toMatch(/ENOENT/);
+    expect([m.code, m.stderr]).toEqual([2, `error [BAD_USER_INPUT]: cannot write --out ${missing}: directory ${path.join(dir, 'no', 'such')} does not exist\n`]);
     expect(existsSync(path.join(dir, 'no'))).toBe(false);
     expect(readdirSync(dir)).toEqual(['taken']);
   });

@@ -8,6 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { VanerError } from '../errors.js';
+import { checkOutputFile } from './output-file.js';
 
 export interface PredictionLine {
   readonly id: string;
@@ -25,6 +26,7 @@ export interface PredictionWriter {
 }
 
 export async function openPredictionWriter(file: string): Promise<PredictionWriter> {
+  await checkOutputFile('--predictions', file);
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   const out = createWriteStream(temp, { flags: 'wx' });
   let failure: Error | null = null;
@@ -50,8 +52,14 @@ export async function openPredictionWriter(file: string): Promise<PredictionWrit
       state = 'closed';
       out.end();
       await Promise.race([once(out, 'finish'), errored]);
-      check();
-      await rename(temp, file);
+      try {
+        check();
+        await rename(temp, file);
+      } catch (error) {
+        // Closed, so abandon() no longer runs: the temporary file must not stay behind.
+        await rm(temp, { force: true });
+        throw error instanceof VanerError ? error : new VanerError('BAD_USER_INPUT', `cannot write --predictions ${file}: ${(error as Error).message}`, { cause: error });
+      }
     },
     async abandon() {
       if (state !== 'open') return;

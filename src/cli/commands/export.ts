@@ -10,6 +10,7 @@ import { VanerError } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import { loadCliConfig } from '../cli-config.js';
 import type { Env } from '../dispatch.js';
+import { checkOutputFile } from '../output-file.js';
 import { waitForShutdownSignal } from '../shutdown-signal.js';
 
 export const HELP = `usage: vaner export --format pubtator|biocjson|bioc|jsonl [--external-id-prefix P] [--entity-id ID] [--entity-ids stored|current|legacy] [--out FILE]
@@ -49,6 +50,7 @@ export async function run(argv: string[], env: Env): Promise<number> {
   const format = parseChoice('format', values.format, EXPORT_FORMATS);
   if (format === undefined) throw new VanerError('BAD_USER_INPUT', '--format is required; see `vaner export --help`');
   const { config, logger } = loadCliConfig(env);
+  if (values.out !== undefined) await checkOutputFile('--out', values.out);
   const shutdown = waitForShutdownSignal();
   const abort = new AbortController();
   void shutdown.signal.then(() => abort.abort());
