@@ -23,13 +23,13 @@ let queue: JobQueue;
 let server: ApiServer;
 let logLines: string[];
 
-async function start(storeOverride?: Store): Promise<ApiServer> {
+async function start(storeOverride?: Store, port = 0): Promise<ApiServer> {
   return startApiServer({
     store: storeOverride ?? store,
     queue,
     logger: createLogger('error', (line) => logLines.push(line)),
     host: '127.0.0.1',
-    port: 0,
+    port,
     limits: { maxDocumentChars: 1000, maxBatchDocuments: 10, maxBodyBytes: MAX_BODY },
     ide: true,
     introspection: true,
@@ -153,6 +153,14 @@ describe('startApiServer', () => {
     const logged = logLines.map((l) => JSON.parse(l)).find((l) => l.message === 'internal error in GraphQL request');
     expect(logged.requestId).toBe(r.headers.get('x-request-id'));
     expect(logged.errorMessage).toBe('disk I/O error at /var/lib/vaner/vaner.db');
+  });
+
+  it('a port already in use is CONFIG_INVALID naming the address and the settings, not INTERNAL EADDRINUSE', async () => {
+    await expect(start(undefined, server.port)).rejects.toMatchObject({
+      name: 'VanerError',
+      code: 'CONFIG_INVALID',
+      message: `cannot listen on 127.0.0.1:${server.port}: the port is already in use (VANER_HOST, VANER_PORT or --port)`,
+    });
   });
 
   it('close() is idempotent and stops the listener', async () => {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createRateLimiter, type ApiKeyStore } from '../auth/index.js';
+import { VanerError } from '../errors.js';
 import type { JobQueue } from '../jobs/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
@@ -233,9 +234,14 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     });
 
     await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
+      const refused = (error: NodeJS.ErrnoException): void => {
+        // A port that is taken or not ours to open is the configuration's problem, said as such (not INTERNAL).
+        const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : null;
+        reject(why === null ? error : new VanerError('CONFIG_INVALID', `cannot listen on ${deps.host}:${deps.port}: ${why} (VANER_HOST, VANER_PORT or --port)`, { cause: error, details: { host: deps.host, port: deps.port } }));
+      };
+      httpServer.once('error', refused);
       httpServer.listen(deps.port, deps.host, () => {
-        httpServer.off('error', reject);
+        httpServer.off('error', refused);
         resolve();
       });
     });
