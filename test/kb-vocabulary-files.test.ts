@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VanerError } from '../src/errors.js';
@@ -236,6 +236,13 @@ describe('vocabulary bytes are decoded strictly', () => {
     expect([oboError.code, oboError.message]).toEqual(['INVALID_UTF8', 'bytes.obo line 5: invalid UTF-8 byte sequence; nothing was imported']);
     // gzip (by suffix) and missing files still behave as before.
     expect((await failure(readVocabulary(join(dir, 'missing.tsv')))).code).toBe('NOT_FOUND');
+  });
+
+  it('a directory is BAD_USER_INPUT in every format (it was INVALID_FORMAT "unreadable after line 0" or "not well-formed XML (EISDIR)")', async () => {
+    for (const format of ['tsv', 'obo', 'mesh-xml'] as const) {
+      const error = await failure(readVocabulary(dir, { format }));
+      expect([error.code, error.message]).toEqual(['BAD_USER_INPUT', `vocabulary file ${basename(dir)} is a directory; give one file`]);
+    }
   });
 
   it('MeSH XML: a character split between two 64 KiB reads stays whole; invalid UTF-8 is INVALID_UTF8 naming the line', async () => {

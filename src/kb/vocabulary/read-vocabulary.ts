@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { VanerError } from '../../errors.js';
 import type { EntityType } from '../../domain/index.js';
 import { readMeshXmlVocabulary } from './read-mesh-xml-vocabulary.js';
@@ -32,6 +34,10 @@ export async function readVocabulary(file: string, options: ReadVocabularyOption
   }
   if (format === 'tsv' && options.type !== undefined) {
     throw new VanerError('BAD_USER_INPUT', 'a TSV vocabulary names the type of each line; --type is for OBO and MeSH XML files', { details: { field: 'type' } });
+  }
+  // A directory would fail inside a reader as "unreadable" or "not well-formed XML (EISDIR …)".
+  if ((await stat(file).catch(() => null))?.isDirectory()) {
+    throw new VanerError('BAD_USER_INPUT', `vocabulary file ${basename(file)} is a directory; give one file`, { details: { file: basename(file) } });
   }
   const typed = options.type === undefined ? {} : { type: options.type };
   if (format === 'obo') return readOboVocabulary(file, typed);
