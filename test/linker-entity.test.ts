@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEntityLinker } from '../src/kb/entity-linker.js';
+import { createEntityLinker, numbersDisagree } from '../src/kb/entity-linker.js';
 import { calibratedConfidence, DEFAULT_CALIBRATION, fitLogistic, type LinkFeatures } from '../src/kb/link-calibration.js';
 import { compositeReadings } from '../src/kb/composite-mentions.js';
 import { buildNgramIndex } from '../src/kb/ngram-index.js';
@@ -92,6 +92,33 @@ describe('createEntityLinker', () => {
     expect(results[9]).toEqual(UNLINKED);
     const none = await createEntityLinker({ names: NAMES, threshold: 1 });
     expect((await none.link(TEXT, SPANS)).every((r) => r.entityId === null)).toBe(true);
+  });
+
+  it('an approximate match does not contradict the numbers of the mention (receptor subtypes, C6 and C7)', async () => {
+    const names = [
+      n('NCBIGene:3356', 'GENE', 'serotonin 2A receptor'), n('NCBIGene:3362', 'GENE', '5-hydroxytryptamine receptor 6'),
+      n('MESH:D003188', 'DISEASE', 'complement C7 deficiency'),
+      n('MESH:D002117', 'CHEMICAL', '1,25-dihydroxycholecalciferol'),
+    ];
+    const text = 'Serotonin 6 receptor gene; serotonin 2a receptor gene; complement C6 deficiency; 1,25-dihydroxyvitamin D3.';
+    const at = (part: string, type: EntityType): Span => ({ start: text.indexOf(part), end: text.indexOf(part) + part.length, type, text: part, confidence: null });
+    const spans = [
+      at('Serotonin 6 receptor gene', 'GENE'), at('serotonin 2a receptor gene', 'GENE'),
+      at('complement C6 deficiency', 'DISEASE'), at('1,25-dihydroxyvitamin D3', 'CHEMICAL'),
+    ];
+    for (const reranker of [undefined, null]) {
+      const linker = await createEntityLinker({ names, threshold: 0, ...(reranker === null ? { reranker: null, priorWeight: 0 } : {}) });
+      const ids = (await linker.link(text, spans)).map((r) => r.entityId);
+      // 6 is not 2A: the HTR2A name was the closest by 3-grams; no other candidate is left
+      expect(ids[0]).not.toBe('NCBIGene:3356');
+      expect(ids[1]).toBe('NCBIGene:3356');
+      expect(ids[2]).toBeNull(); // C6 is not C7
+      expect(ids[3]).toBe('MESH:D002117'); // 1, 25 are within 1, 25, 3: one spelling writes more of the numbers
+    }
+    expect(numbersDisagree('Serotonin 6 receptor gene', 'serotonin 2A receptor')).toBe(true);
+    expect(numbersDisagree('vitamin B12', 'Vitamin B 6')).toBe(true);
+    expect(numbersDisagree('IL-02', 'interleukin 2')).toBe(false);
+    expect(numbersDisagree('type 2 diabetes', 'diabetes mellitus')).toBe(false);
   });
 
   it('ranks shared names by curated links, then per-name and per-entity annotation counts', async () => {
