@@ -150,6 +150,9 @@ function wordCounts(text: string): Map<string, number> {
   return counts;
 }
 
+/** Bumped when the linking rules of this file change what a mention links to (part of the linker's version). */
+const LINKING_RULES_REVISION = 2;
+
 /** Words of a normalised key. */
 const keyWords = (key: string): string[] => key.split(' ').filter((w) => w !== '');
 
@@ -295,6 +298,9 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
   for (const w of calibration.weights) hash = Math.imul(hash ^ Math.round(w * 1000), 0x01000193) >>> 0;
   for (const w of reranker?.weights ?? []) hash = Math.imul(hash ^ Math.round(w * 1000), 0x01000193) >>> 0;
   hash = Math.imul(hash ^ Math.round(threshold * 1000), 0x01000193) >>> 0;
+  // The version names what links a mention: the names and weights above, and the rules in this file, so a rule
+  // change (numbersDisagree) gives stored mentions a new linker version too.
+  hash = Math.imul(hash ^ LINKING_RULES_REVISION, 0x01000193) >>> 0;
 
   // The approximate index: one per type over that type's distinct normalised keys.
   const approximate = new Map<EntityType, { index: NgramIndex; buckets: NameRecord[][] }>();
