@@ -522,6 +522,11 @@ describe('dashboard in headless Chromium against a real server', () => {
     // Merge Lithium Compounds into Lithium (both chemicals in the sample).
     await page.goto(`${base}/entities/MESH:D018020`);
     const merge = page.getByTestId('merge-picker').getByRole('combobox');
+    expect(await merge.getAttribute('placeholder')).toBe('name or synonym, e.g. cocaine');
+    // A names-only entity is no merge (or relink) target: the linker never links to it.
+    await merge.fill('oxacalcitriol');
+    await page.getByTestId('merge-picker').getByRole('status').waitFor(WAIT);
+    expect(await page.getByTestId('merge-picker').getByRole('status').textContent()).toMatch(/No entity matches/);
     await merge.fill('Lithium');
     await page.getByTestId('merge-picker').getByRole('option', { name: /MESH:D008094/ }).click();
     await confirmDialog('Merge', /MESH:D018020.*MESH:D008094/s);

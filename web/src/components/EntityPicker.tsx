@@ -12,7 +12,7 @@ import { TypeBadge } from './TypeBadge';
 
 export const SuggestEntities = graphql(`
   query SuggestEntities($query: String!, $type: EntityType, $first: Int) {
-    searchEntities(query: $query, type: $type, first: $first) { id name type synonyms }
+    searchEntities(query: $query, type: $type, first: $first) { id name type synonyms namesOnly }
   }
 `);
 
@@ -21,6 +21,12 @@ export interface PickedEntity {
   readonly name: string;
   readonly type: EntityType;
 }
+
+/** What the search box suggests typing, by the type it searches (a species picker said "e.g. cocaine"). */
+const EXAMPLES: Partial<Record<EntityType, string>> = {
+  CHEMICAL: 'cocaine', DISEASE: 'hypertension', GENE: 'BRCA1', SPECIES: 'human', CELL_LINE: 'HeLa', CELL_TYPE: 'T cell',
+  DNA: 'IL-2 promoter', RNA: 'c-myc mRNA',
+};
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -40,14 +46,22 @@ export function EntityPicker(props: {
   onSubmitText?: (text: string) => void;
   initialText?: string;
   testId?: string;
+  /**
+   * Only entities a mention can be linked to: names-only entities (CTDNAME:…, CORPUSNAME:…, which the linker never
+   * links to) are left out. For relinking and merging, where they showed as look-alikes of the real entity
+   * (`human` NCBITaxon:9606 beside CORPUSNAME:204 and CORPUSNAME:66).
+   */
+  linkableOnly?: boolean;
 }) {
   const id = useId();
   const [text, setText] = useState(props.initialText ?? '');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const query = useDebounced(text.trim(), 150);
-  const [result] = useQuery({ query: SuggestEntities, variables: { query, type: props.type ?? null, first: 8 }, pause: query.length < 2 });
-  const options = query.length < 2 ? [] : result.data?.searchEntities ?? [];
+  // Twice as many asked for when names-only ones are dropped, so the list still fills up.
+  const [result] = useQuery({ query: SuggestEntities, variables: { query, type: props.type ?? null, first: props.linkableOnly ? 16 : 8 }, pause: query.length < 2 });
+  const found = query.length < 2 ? [] : result.data?.searchEntities ?? [];
+  const options = (props.linkableOnly ? found.filter((o) => !o.namesOnly) : found).slice(0, 8);
   // Set by a pick: focus coming back (from the confirmation dialog a pick opens) leaves the list closed, or it
   // would cover what the pick did. Typing or the arrow keys open it again.
   const picked = useRef(false);
@@ -71,7 +85,7 @@ export function EntityPicker(props: {
         aria-expanded={open && options.length > 0}
         aria-controls={`${id}-list`}
         aria-activedescendant={active >= 0 ? `${id}-opt-${active}` : undefined}
-        placeholder={props.placeholder ?? 'name or synonym, e.g. cocaine'}
+        placeholder={props.placeholder ?? `name or synonym, e.g. ${(props.type && EXAMPLES[props.type]) || 'cocaine'}`}
         value={text}
         onChange={(e) => {
           picked.current = false;

@@ -147,7 +147,7 @@ function MentionDetails({ mention, onChanged }: { mention: MentionItem; onChange
             <button type="button" onClick={() => setReview('REJECTED')} disabled={mention.review === 'REJECTED'}>Reject</button>
             {mention.review !== 'UNREVIEWED' && <button type="button" onClick={() => setReview('UNREVIEWED')}>Reset review</button>}
           </div>
-          <EntityPicker key={mention.id} label={`Relink to a ${typeLabel(mention.type).toLowerCase()}`} type={mention.type} onPick={doRelink} testId="relink-picker" />
+          <EntityPicker key={mention.id} label={`Relink to a ${typeLabel(mention.type).toLowerCase()}`} type={mention.type} onPick={doRelink} testId="relink-picker" linkableOnly />
           {done && <p role="status" className="ok">{done}</p>}
           <Problems problems={problems} title="The edit was refused" />
         </div>

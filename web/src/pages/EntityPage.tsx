@@ -267,7 +267,7 @@ function Curation({ entity, onChanged }: { entity: { id: string; name: string; t
         </div>
         <button type="submit" disabled={!name.trim()}>Add synonym</button>
       </form>
-      <EntityPicker label={`Merge ${entity.name} into another ${typeLabel(entity.type).toLowerCase()}`} type={entity.type} onPick={mergeInto} testId="merge-picker" />
+      <EntityPicker label={`Merge ${entity.name} into another ${typeLabel(entity.type).toLowerCase()}`} type={entity.type} onPick={mergeInto} testId="merge-picker" linkableOnly />
       {done && <p role="status" className="ok">{done}</p>}
       <Problems problems={problems} title="The edit was refused" />
       {dialog}
