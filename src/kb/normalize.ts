@@ -79,9 +79,12 @@ function americanize(word: string): string {
   if (w.length >= 6 && /[^aeiou]our(s?)$/.test(w) && !/(?:flour|devour|contour|detour|scour)s?$/.test(w)) {
     w = w.replace(/our(s?)$/, 'or$1');
   }
-  // -ise/-yse families -> -ize/-yze: immunise(d), analysed, hospitalisation.
-  w = w.replace(/([a-z]{3,})is(e|ed|es|ing|ation|ations)$/, '$1iz$2');
-  w = w.replace(/([a-z]{2,})ys(e|ed|es|ing)$/, '$1yz$2');
+  // -ise/-yse families -> -ize/-yze: immunise(d), analysed, hospitalisation. The letters before the suffix are a
+  // look-behind of fixed length, not a leading `([a-z]{3,})`: that group was retried from every start of the word
+  // and backtracked over the rest of it, quadratic in the word's length (one 1 MB word of DNA letters took about
+  // 30 minutes to label; at most one place can match, since the suffix must end the word).
+  w = w.replace(/(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$/, 'iz$1');
+  w = w.replace(/(?<=[a-z]{2})ys(e|ed|es|ing)$/, 'yz$1');
   return w;
 }
 
