@@ -31,10 +31,27 @@ export function createSubwordEncoder(tokenizerJson: unknown, source: string): Su
   if (unkId === undefined) {
     throw new VanerError('MODEL_INVALID', `${source}: the tokenizer has no unknown token (model.unk_id or model.unk_token)`);
   }
+  const encodeAlone = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false }).ids;
   return {
     unkId,
-    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    encode: (text) => (text.length <= MAX_ENCODED_CODE_POINTS ? encodeAlone(text) : longWordPieces(text).flatMap(encodeAlone)),
   };
+}
+
+/**
+ * Longest string encoded in one call, in code points. The library's Unigram encoder overflows the call stack on a
+ * word of some hundred thousand characters (`Maximum call stack size exceeded` for 1 MB of DNA letters), so a longer
+ * word is encoded in pieces of this many code points, each as a word of its own (the Python side,
+ * training/vaner/pipeline2.py BundleTokenizer, does the same). No corpus word comes near it.
+ */
+export const MAX_ENCODED_CODE_POINTS = 10_000;
+
+/** `text` cut into pieces of at most MAX_ENCODED_CODE_POINTS code points (a surrogate pair stays whole). */
+export function longWordPieces(text: string): string[] {
+  const points = Array.from(text);
+  const pieces: string[] = [];
+  for (let i = 0; i < points.length; i += MAX_ENCODED_CODE_POINTS) pieces.push(points.slice(i, i + MAX_ENCODED_CODE_POINTS).join(''));
+  return pieces;
 }
 
 function findUnkId(json: unknown, tokenizer: Tokenizer): number | undefined {

@@ -100,6 +100,19 @@ class HarvestTest(unittest.TestCase):
         self.assertEqual(limited, {("GENE", "TP53"): {2}, ("CHEMICAL", "aspirin"): {3}})
 
 
+class LongWordTest(unittest.TestCase):
+    def test_a_word_over_the_limit_is_encoded_in_pieces_as_the_runtime_does(self):
+        t = tok()
+        n = t.MAX_ENCODED_CODE_POINTS
+        self.assertEqual(n, 10000)  # src/ner/subword-tokenizer.ts MAX_ENCODED_CODE_POINTS
+        word = "ACGTTGCA" * 3000  # 24,000 letters: pieces of 10,000, 10,000, 4,000
+        expected = t.uni.encode(word[:n]) + t.uni.encode(word[n:2 * n]) + t.uni.encode(word[2 * n:])
+        self.assertEqual(t.encode(word), expected)
+        self.assertNotEqual(t.encode(word), t.uni.encode(word))  # each piece begins a word of its own
+        short = word[:n]
+        self.assertEqual(t.encode(short), t.uni.encode(short))
+
+
 class WindowsTest(unittest.TestCase):
     def test_labels_only_for_covered_heads_and_knowledge_per_subword(self):
         t = tok()

@@ -46,10 +46,17 @@ class BundleTokenizer:
         self.special = dict(special)
         self._cache: Dict[str, List[int]] = {}
 
+    # Longest string encoded in one call, in code points; a longer word is encoded in pieces of this length, each
+    # as a word of its own, as the runtime does (src/ner/subword-tokenizer.ts MAX_ENCODED_CODE_POINTS: the JS
+    # library overflows its stack on a word of some hundred thousand characters).
+    MAX_ENCODED_CODE_POINTS = 10000
+
     def encode(self, text: str) -> List[int]:
         ids = self._cache.get(text)
         if ids is None:
-            ids = self.uni.encode(text)
+            n = self.MAX_ENCODED_CODE_POINTS
+            ids = (self.uni.encode(text) if len(text) <= n
+                   else [i for k in range(0, len(text), n) for i in self.uni.encode(text[k:k + n])])
             if len(self._cache) < 500000:
                 self._cache[text] = ids
         return ids
