@@ -19,6 +19,26 @@ export interface CheckedListArgs {
   readonly updatedSinceMs: number | null;
 }
 
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+
+/**
+ * Epoch ms of an ISO 8601 date or date-time, or null. Stricter than Date.parse, which takes `2026-02-30` for
+ * March 2 and free text such as `Dec 8 2026`: a listing filtered by a day that does not exist answers nothing
+ * the caller meant. A time without an offset is UTC, as a date alone is.
+ */
+export function parseIsoTimestamp(text: string): number | null {
+  const m = ISO_TIMESTAMP.exec(text);
+  if (m === null) return null;
+  const n = (i: number): number => (m[i] === undefined ? 0 : Number(m[i]));
+  const [year, month, day, hour, minute, second] = [n(1), n(2), n(3), n(4), n(5), n(6)];
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || n(10) > 23 || n(11) > 59) return null;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000));
+  const date = new Date(ms);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  const offsetMinutes = m[9] === undefined ? 0 : (m[9] === '-' ? -1 : 1) * (n(10) * 60 + n(11));
+  return ms - offsetMinutes * 60_000;
+}
+
 /** Throws BAD_USER_INPUT naming the field for a bad page size, state or timestamp. */
 export function checkListArgs(args: ListJobsArgs): CheckedListArgs {
   if (!Number.isInteger(args.first) || args.first < 0 || args.first > MAX_JOB_PAGE) {
@@ -29,9 +49,9 @@ export function checkListArgs(args: ListJobsArgs): CheckedListArgs {
   }
   let updatedSinceMs: number | null = null;
   if (args.updatedSince !== undefined && args.updatedSince !== null) {
-    updatedSinceMs = Date.parse(args.updatedSince);
-    if (Number.isNaN(updatedSinceMs)) {
-      throw new VanerError('BAD_USER_INPUT', 'updatedSince must be an ISO 8601 timestamp', { details: { field: 'updatedSince' } });
+    updatedSinceMs = parseIsoTimestamp(args.updatedSince);
+    if (updatedSinceMs === null) {
+      throw new VanerError('BAD_USER_INPUT', 'updatedSince must be an ISO 8601 timestamp of a real date and time, e.g. 2026-12-08T09:30:00Z', { details: { field: 'updatedSince' } });
     }
   }
   return { state: args.state ?? null, first: args.first, after: args.after ?? null, updatedSinceMs };

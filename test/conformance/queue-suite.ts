@@ -289,6 +289,14 @@ export function describeQueueConformance(name: string, open: (namespace: string)
       expect(await queue.listJobs({ first: 0 })).toMatchObject({ items: [], endCursor: null, hasNextPage: true });
       await expect(queue.listJobs({ first: 1001 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'first' } });
       await expect(queue.listJobs({ first: 1, updatedSince: 'yesterday' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'updatedSince' } });
+      // Date.parse took these (February 30 for March 2; free text); a day that does not exist is refused.
+      for (const updatedSince of ['2026-02-30', 'Dec 8 2026', '2026-12-08T24:00:00Z']) {
+        await expect(queue.listJobs({ first: 1, updatedSince })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'updatedSince' } });
+      }
+      // An offset counts: an hour east of UTC, an hour after c was created, is c's creation time.
+      const cAt = new Date(c.createdAt);
+      const east = new Date(cAt.getTime() + 3_600_000).toISOString().replace('Z', '+01:00');
+      expect((await queue.listJobs({ first: 10, updatedSince: east })).items.map((j) => j.id)).toContain(c.id);
     });
 
     it('cancels a queued job at once; a worker never runs it; finished and unknown jobs are refused', async () => {
