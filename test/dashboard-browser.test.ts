@@ -76,6 +76,20 @@ describe('dashboard in headless Chromium against a real server', () => {
   }
 
   /** Clicks the confirm button of the curation dialog after checking what it says. */
+  /** Drops one file (text, or bytes) on the upload area and uploads it, as a person dragging it there would. */
+  async function dropAndUpload(name: string, content: string | number[], type: string): Promise<void> {
+    const dataTransfer = await page.evaluateHandle(
+      (file) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], file.name, { type: file.type }));
+        return dt;
+      },
+      { name, content, type },
+    );
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('button', { name: 'Upload 1 file' }).click();
+  }
+
   async function confirmDialog(label: string, mentions: RegExp, readMs = 0): Promise<void> {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor(WAIT);
@@ -168,14 +182,7 @@ describe('dashboard in headless Chromium against a real server', () => {
   it('uploads the sample file by drag and drop and follows the job to the end', async () => {
     await page.getByRole('link', { name: 'Submit & jobs' }).click();
     await page.getByText('No jobs yet.').waitFor(WAIT);
-    const content = fs.readFileSync(SAMPLE, 'utf8');
-    const dataTransfer = await page.evaluateHandle((text) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], 'ner-sample.PubTator.txt', { type: 'text/plain' }));
-      return dt;
-    }, content);
-    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
-    await page.getByRole('button', { name: 'Upload 1 file' }).click();
+    await dropAndUpload('ner-sample.PubTator.txt', fs.readFileSync(SAMPLE, 'utf8'), 'text/plain');
     await expect.poll(() => page.getByTestId('submit-message').textContent(), WAIT).toContain('Read 20 documents (pubtator); 1 job queued');
     const done = page.locator('li.job[data-state="COMPLETED"]');
     await done.waitFor(WAIT);
@@ -187,14 +194,8 @@ describe('dashboard in headless Chromium against a real server', () => {
 
   it('an uploaded file that is not UTF-8 is refused with INVALID_UTF8 and its line, not stored with U+FFFD', async () => {
     const before = (await api('{ documents(first: 0) { totalCount } }')).documents.totalCount;
-    const dataTransfer = await page.evaluateHandle(() => {
-      const dt = new DataTransfer();
-      // "café au lait" in Latin-1, on the second line.
-      dt.items.add(new File([new Uint8Array([0x6f, 0x6b, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x61, 0x75, 0x20, 0x6c, 0x61, 0x69, 0x74, 0x0a])], 'latin1.txt', { type: 'text/plain' }));
-      return dt;
-    });
-    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
-    await page.getByRole('button', { name: 'Upload 1 file' }).click();
+    // "café au lait" in Latin-1, on the second line.
+    await dropAndUpload('latin1.txt', [0x6f, 0x6b, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x61, 0x75, 0x20, 0x6c, 0x61, 0x69, 0x74, 0x0a], 'text/plain');
     const alert = page.getByRole('alert');
     await alert.waitFor(WAIT);
     expect(await alert.textContent()).toContain('INVALID_UTF8 latin1.txt:2: invalid UTF-8 byte sequence');
@@ -232,14 +233,7 @@ describe('dashboard in headless Chromium against a real server', () => {
     const lines = Array.from({ length: 102 }, (_, i) => ({ externalId: `BULK-${i + 1}`, text: `Bulk note ${i + 1} on phenobarbital.` }));
     lines[1] = { externalId: 'BULK-EMPTY', text: '   ' };
     lines[101] = { externalId: 'BULK-101', text: 'The same external id twice in one batch.' };
-    const content = lines.map((l) => JSON.stringify(l)).join('\n');
-    const dataTransfer = await page.evaluateHandle((text) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], 'bulk.jsonl', { type: 'application/x-ndjson' }));
-      return dt;
-    }, content);
-    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
-    await page.getByRole('button', { name: 'Upload 1 file' }).click();
+    await dropAndUpload('bulk.jsonl', lines.map((l) => JSON.stringify(l)).join('\n'), 'application/x-ndjson');
     await expect.poll(() => page.getByTestId('submit-message').textContent(), WAIT).toContain('Read 102 documents (jsonl); 2 jobs queued; 2 rejected (listed below)');
     const rejected = page.getByTestId('rejected-documents');
     expect(await rejected.getAttribute('role')).toBe('alert');

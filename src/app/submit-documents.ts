@@ -87,6 +87,16 @@ export function validateDocument(input: SubmitDocumentInput, limits: SubmitLimit
   return checkPassages(input.passages, input.text);
 }
 
+/**
+ * The error for a call none of whose inputs is valid: the inputs' common code (BAD_USER_INPUT when they differ),
+ * with every error in `details.errors`. Also what submitFiles refuses a whole upload with.
+ */
+export function allInvalid(errors: readonly InputError[]): VanerError {
+  const code: ErrorCode = new Set(errors.map((e) => e.code)).size === 1 ? errors[0]!.code : 'BAD_USER_INPUT';
+  const message = errors.length === 1 ? errors[0]!.message : `all ${errors.length} documents are invalid`;
+  return new VanerError(code, message, { details: { errors } });
+}
+
 const OUTCOME: Record<PutOutcome, SubmissionOutcomeKind> = { created: 'CREATED', updated: 'UPDATED', unchanged: 'UNCHANGED' };
 
 /**
@@ -134,12 +144,7 @@ export async function submitDocuments(
     accepted.push({ index, input: { externalId, title: input.title ?? null, text: input.text, metadata: passagesMetadata(input.passages) } });
   });
 
-  if (accepted.length === 0) {
-    const codes = new Set(errors.map((e) => e.code));
-    const code: ErrorCode = codes.size === 1 ? errors[0]!.code : 'BAD_USER_INPUT';
-    const message = errors.length === 1 ? errors[0]!.message : `all ${errors.length} documents are invalid`;
-    throw new VanerError(code, message, { details: { errors } });
-  }
+  if (accepted.length === 0) throw allInvalid(errors);
 
   const results = await store.putDocuments(accepted.map((a) => a.input));
   if (results.length !== accepted.length) {

@@ -18,7 +18,7 @@ import { isVanerError, VanerError } from '../errors.js';
 import type { JobQueue } from '../jobs/port.js';
 import { readDocuments, resolveFormat, type DocumentRecord, type FormatName, type FormatWarning } from '../formats/index.js';
 import type { DocumentStore } from '../store/index.js';
-import { submitDocuments, validateDocument, type InputError, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from './submit-documents.js';
+import { allInvalid, submitDocuments, validateDocument, type SubmissionResult, type SubmitDocumentInput, type SubmitLimits } from './submit-documents.js';
 
 /** Most files in one call (a BRAT collection is a .txt and an .ann per document). */
 export const MAX_UPLOAD_FILES = 2000;
@@ -122,9 +122,7 @@ export async function submitFiles(
     const inputs = records.map(toInput);
     const problems = inputs.map((input) => validateDocument(input, limits));
     if (problems.every((p) => p !== null)) {
-      const errors: InputError[] = problems.map((p, index) => ({ index, ...p! }));
-      const code = new Set(errors.map((e) => e.code)).size === 1 ? errors[0]!.code : 'BAD_USER_INPUT';
-      throw new VanerError(code, errors.length === 1 ? errors[0]!.message : `all ${errors.length} documents are invalid`, { details: { errors } });
+      throw allInvalid(problems.map((p, index) => ({ index, ...p! })));
     }
     const submissions: SubmissionResult[] = [];
     for (let i = 0; i < inputs.length; i += limits.maxBatchDocuments) {

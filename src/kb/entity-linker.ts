@@ -171,12 +171,13 @@ export function numbersOf(text: string): Set<string> {
  * An approximate match may not contradict the mention's numbers: both write numbers and neither's numbers include
  * the other's. Inclusion is allowed because one spelling may write more of them (`1,25-dihydroxyvitamin D3` and
  * `1,25-dihydroxycholecalciferol`): with disagreement on any difference, BC5CDR development chemical acc@1 fell by
- * 4 mentions.
+ * 4 mentions. `mention` may be its numbers already (numbersOf), read once per mention rather than per candidate.
  */
-export function numbersDisagree(mention: string, name: string): boolean {
-  const a = numbersOf(mention);
+export function numbersDisagree(mention: string | Set<string>, name: string): boolean {
+  const a = typeof mention === 'string' ? numbersOf(mention) : mention;
+  if (a.size === 0) return false;
   const b = numbersOf(name);
-  if (a.size === 0 || b.size === 0) return false;
+  if (b.size === 0) return false;
   const within = (x: Set<string>, y: Set<string>): boolean => [...x].every((n) => y.has(n));
   return !within(a, b) && !within(b, a);
 }
@@ -394,11 +395,12 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     const query = keys.normalized !== '' ? keys.normalized : keys.exact.toLowerCase();
     if (approx === undefined || query.length < 3) return found;
     let rank = 0;
+    const numbers = numbersOf(surface);
     for (const hit of approx.index.search(query, RERANK_APPROXIMATE_CANDIDATES)) {
       const bucket = approx.buckets[hit.key]!;
       const ambiguity = new Set(bucket.map((r) => resolveId(r.entityId))).size;
       const before = found.size;
-      for (const record of bucket) if (!numbersDisagree(surface, record.name)) consider(record, 'approximate', hit.score, rank, ambiguity);
+      for (const record of bucket) if (!numbersDisagree(numbers, record.name)) consider(record, 'approximate', hit.score, rank, ambiguity);
       if (found.size > before) rank += 1;
     }
     return found;
@@ -513,8 +515,9 @@ export async function createEntityLinker(options: EntityLinkerOptions): Promise<
     // Candidates per entity (best cosine of its names), re-ranked with the frequency prior: among
     // near-equal spellings the concept annotators use more often is the likelier reading.
     const byEntity = new Map<string, { entityId: string; record: NameRecord; score: number; ambiguity: number; rank: number }>();
+    const numbers = numbersOf(surface);
     for (const hit of approx.index.search(query, APPROXIMATE_CANDIDATES)) {
-      const chosen = choose(approx.buckets[hit.key]!.filter((r) => !numbersDisagree(surface, r.name)));
+      const chosen = choose(approx.buckets[hit.key]!.filter((r) => !numbersDisagree(numbers, r.name)));
       if (chosen === null || byEntity.has(chosen.entityId)) continue;
       const rank = hit.score + priorWeight * Math.min(1, Math.log1p(countOf(chosen.entityId)) / 8);
       byEntity.set(chosen.entityId, { entityId: chosen.entityId, record: chosen.record, score: hit.score, ambiguity: chosen.ambiguity, rank });
